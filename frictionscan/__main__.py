@@ -1,0 +1,5 @@
+"""``python -m frictionscan``."""
+
+from frictionscan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""The ``frictionscan`` command.
+
+Parsing happens in two steps, as in pytest: plugin-selection options (``-p``,
+``--no-autoload``, ``--allow-local-plugins``, ``--config``) are read first, the plugins are
+loaded, and then the full command line is parsed with the flags those plugins declare.
+Every fatal problem is printed as one ``error:`` line on stderr with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import frictionscan
+from frictionscan.config import CORE_KEYS, Option, find_config_file
+from frictionscan.errors import ExitCode, FrictionscanError, UsageError
+from frictionscan.manager import PluginSpec, describe_plugins
+from frictionscan.model import ErrorKind, ScanResult
+from frictionscan.session import Session, find_root
+
+COMMANDS = ("scan", "plugins", "hooks")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``error: ...``) and exit code 2."""
+
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{message} (see frictionscan --help)")
+
+
+def _plugin_args(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("plugins")
+    g.add_argument("-p", dest="plugins", action="append", default=[], metavar="NAME",
+                   help="load plugin module NAME; -p no:NAME blocks plugin NAME (repeatable)")
+    g.add_argument("--no-autoload", action="store_true",
+                   help="do not load plugins from installed packages' entry points")
+    g.add_argument("--allow-local-plugins", action="store_true",
+                   help="load modules named by 'plugins' in the repository's configuration "
+                        "(off by default: a repository must not make frictionscan run its code)")
+    g.add_argument("--config", metavar="FILE",
+                   help="configuration file (default: .frictionscan.toml or pyproject.toml)")
+
+
+def _pre_parser() -> argparse.ArgumentParser:
+    p = _Parser(add_help=False)
+    _plugin_args(p)
+    return p
+
+
+def _split_command(argv: list[str]) -> tuple[str, list[str]]:
+    for i, arg in enumerate(argv):
+        if arg in COMMANDS:
+            return arg, argv[:i] + argv[i + 1:]
+        if not arg.startswith("-") and (i == 0 or argv[i - 1] not in ("-p", "--config")):
+            break
+    return "scan", argv
+
+
+def _positional_path(argv: list[str]) -> str:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("-p", "--config", "-o", "--output", "-f", "--format", "--since",
+                   "--include", "--exclude", "--top", "-j", "--jobs"):
+            skip = True
+            continue
+        if not arg.startswith("-"):
+            return arg
+    return "."
+
+
+def _spec(pre: argparse.Namespace, config_plugins: Sequence[str],
+          root: Path | None) -> PluginSpec:
+    blocked = tuple(p[3:] for p in pre.plugins if p.startswith("no:"))
+    extra = tuple(p for p in pre.plugins if not p.startswith("no:"))
+    sys_path: list[str] = []
+    if extra:
+        sys_path.append(os.getcwd())
+    if config_plugins and root is not None:
+        sys_path.append(str(root))
+    return PluginSpec(blocked=blocked, extra=extra, config_plugins=tuple(config_plugins),
+                      autoload=not pre.no_autoload, sys_path=tuple(sys_path))
+
+
+def _add_option_flag(group: argparse._ArgumentGroup, opt: Option) -> None:
+    dest = "opt:" + opt.key
+    assert opt.flag is not None
+    help_text = f"{opt.help} [{opt.key}]"
+    if opt.type is bool:
+        group.add_argument(opt.flag, dest=dest, action=argparse.BooleanOptionalAction,
+                           default=None, help=help_text)
+    elif opt.type is list:
+        group.add_argument(opt.flag, dest=dest, action="append", default=None, help=help_text)
+    else:
+        group.add_argument(opt.flag, dest=dest, type=opt.type, default=None,
+                           choices=opt.choices, help=help_text)
+
+
+def build_parser(options: Sequence[Option], formats: Sequence[str]) -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="frictionscan",
+        description="Rank the friction hotspots of a git repository: where change meets "
+                    "complexity, weighted by your roadmap.",
+        epilog="commands: scan (default), plugins, hooks. See docs/cli.md.")
+    p.add_argument("--version", action="version",
+                   version=f"frictionscan {frictionscan.__version__}")
+    p.add_argument("path", nargs="?", default=".",
+                   help="a path inside the git repository to scan (default: .)")
+    out = p.add_argument_group("output")
+    out.add_argument("-f", "--format", choices=sorted(formats),
+                     help="output format (default: table on a terminal, json otherwise)")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    out.add_argument("--top", type=int, help=CORE_KEYS["top"][2])
+    out.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    out.add_argument("-v", "--verbose", action="store_true",
+                     help="print the time each phase took on stderr")
+    sel = p.add_argument_group("selection")
+    sel.add_argument("--since", help=f"{CORE_KEYS['since'][2]} (e.g. '6 months', "
+                                     f"'2025-01-01'; default 12 months)")
+    sel.add_argument("--include", action="append", metavar="GLOB", help=CORE_KEYS["include"][2])
+    sel.add_argument("--exclude", action="append", metavar="GLOB", help=CORE_KEYS["exclude"][2])
+    sel.add_argument("-j", "--jobs", type=int, help=CORE_KEYS["jobs"][2])
+    _plugin_args(p)
+    flagged = [o for o in options if o.flag]
+    if flagged:
+        g = p.add_argument_group("plugin options")
+        for opt in flagged:
+            _add_option_flag(g, opt)
+    return p
+
+
+def _overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "since": args.since, "top": args.top, "jobs": args.jobs,
+        "include": tuple(args.include) if args.include else None,
+    }
+    if args.exclude:
+        out["exclude_extra"] = tuple(args.exclude)
+    for opt in options:
+        value = getattr(args, "opt:" + opt.key, None)
+        if value is not None:
+            out[opt.key] = value
+    return out
+
+
+class _Progress:
+    """rich progress bars on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                     MofNCompleteColumn(), console=Console(stderr=True),
+                                     transient=True)
+
+    def __enter__(self) -> _Progress:
+        if self.progress:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress:
+            self.progress.__exit__(*exc)
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.progress:
+            return
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(f"{phase} files", total=total or None)
+        self.progress.update(self.tasks[phase], completed=done, total=total or None)
+
+
+def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | None,
+           output: str | None, stdout: TextIO) -> None:
+    formats = session.hooks.formatters()
+    interactive = output is None and stdout.isatty()
+    if fmt_name is None:
+        wanted = [f for f in formats.values()
+                  if (f.default_on_terminal if interactive else f.default_elsewhere)]
+        if not wanted:
+            raise UsageError("no default output format; choose one with --format")
+        fmt = wanted[0]
+    else:
+        fmt = formats[fmt_name]
+    if output is None:
+        fmt.write(result, config, stdout)
+        return
+    target = Path(output)
+    if target.parent and not target.parent.exists():
+        raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".frictionscan-",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fmt.write(result, config, fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    pre, _ = _pre_parser().parse_known_args(argv)
+    root = find_root(Path(_positional_path(argv)))
+    raw = find_config_file(root, pre.config)
+    config_plugins = list(raw.table.get("plugins", []) or [])
+    if config_plugins and not pre.allow_local_plugins:
+        stderr.write(f"warning: {raw.path} names local plugins "
+                     f"({', '.join(map(str, config_plugins))}); not loaded without "
+                     f"--allow-local-plugins\n")
+        config_plugins = []
+    session = Session.start(_spec(pre, config_plugins, root))
+    formats = sorted(session.hooks.formatters())
+    args = build_parser(session.options, formats).parse_args(argv)
+    overrides = _overrides(args, session.options)
+    extra_excludes = overrides.pop("exclude_extra", ())
+    config = session.configure(root, config_file=args.config, overrides=overrides)
+    if extra_excludes:
+        from dataclasses import replace
+
+        config = replace(config, exclude=(*config.exclude, *extra_excludes))
+    show_progress = not args.quiet and stderr.isatty()
+    with _Progress(show_progress) as progress:
+        result = session.scan(config, progress=progress)
+    _write(result, session, config, args.format, args.output, stdout)
+    if args.verbose:
+        timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
+        stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s\n")
+    failed = [e for e in result.errors if e.kind in (ErrorKind.PLUGIN, ErrorKind.CRASH)]
+    return int(ExitCode.INCOMPLETE if failed else ExitCode.OK)
+
+
+def _cmd_plugins(argv: list[str], stdout: TextIO) -> int:
+    pre, rest = _pre_parser().parse_known_args(argv)
+    session = Session.start(_spec(pre, [], None))
+    for info in describe_plugins(session.pm):
+        stdout.write(f"{info.name}  ({info.module}, {info.origin})\n")
+        stdout.write(f"    hooks: {', '.join(info.hooks) or '-'}\n")
+    return 0
+
+
+def _cmd_hooks(argv: list[str], stdout: TextIO) -> int:
+    from frictionscan.hookdoc import hooks_markdown
+
+    pre, rest = _pre_parser().parse_known_args(argv)
+    session = Session.start(_spec(pre, [], None))
+    stdout.write(hooks_markdown(session.pm))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    command, rest = _split_command(list(sys.argv[1:] if argv is None else argv))
+    try:
+        if command == "plugins":
+            return _cmd_plugins(rest, out)
+        if command == "hooks":
+            return _cmd_hooks(rest, out)
+        return _cmd_scan(rest, out, err)
+    except FrictionscanError as exc:
+        err.write(f"error: {exc}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:  # a bug in frictionscan: one line, the traceback on request
+        if os.environ.get("FRICTIONSCAN_DEBUG"):
+            traceback.print_exc(file=err)
+        err.write(f"internal error: {type(exc).__name__}: {exc} (set FRICTIONSCAN_DEBUG=1 "
+                  f"for a traceback, and please report it)\n")
+        return int(ExitCode.INTERNAL_ERROR)

@@ -1,0 +1,318 @@
+"""Configuration: ``[tool.frictionscan]`` in ``pyproject.toml`` or a ``.frictionscan.toml``.
+
+Where it is looked for, in the analysed repository's root:
+
+1. ``--config FILE`` if given;
+2. ``.frictionscan.toml`` (keys at top level);
+3. ``pyproject.toml``, table ``[tool.frictionscan]``.
+
+Core keys are declared here; plugins declare theirs through ``frictionscan_addoption`` with
+an :class:`OptionParser`, under a table named after the plugin (``[tool.frictionscan.radon]``).
+Unknown keys and values of the wrong type are errors that name the key and the file. Command-line
+options override the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from frictionscan.durations import check_point
+from frictionscan.errors import ConfigError
+from frictionscan.model import FocusArea
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+#: Types an option may have; ``list`` means a list of strings.
+OPTION_TYPES = (bool, int, float, str, list)
+
+#: Excluded unless ``default_excludes = false``: virtualenvs, vendored code, build output and
+#: generated code. Documented in docs/configuration.md.
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".venv/**", "venv/**", "**/.venv/**", "**/site-packages/**", ".tox/**", ".nox/**",
+    "**/node_modules/**", "vendor/**", "**/vendor/**", "**/_vendor/**", "vendored/**",
+    "**/vendored/**", "third_party/**", "**/third_party/**", "build/**", "dist/**",
+    "**/*.egg-info/**", "**/__pycache__/**", ".frictionscan/**",
+    "*_pb2.py", "*_pb2_grpc.py", "**/migrations/0*.py",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """An option declared by the core or by a plugin."""
+
+    #: ``"<section>.<name>"``, e.g. ``"radon.maintainability"``.
+    key: str
+    type: type
+    default: Any
+    help: str
+    #: Command-line flag (``"--maintainability"``), or ``None`` for file-only options.
+    flag: str | None = None
+    #: Allowed values, or ``None`` for any value of ``type``.
+    choices: tuple[Any, ...] | None = None
+    #: Name of the plugin that declared it (``None`` for core options).
+    plugin: str | None = None
+
+
+class OptionParser:
+    """Collects the options plugins declare in ``frictionscan_addoption``."""
+
+    def __init__(self) -> None:
+        self._options: dict[str, Option] = {}
+        self._current_plugin: str | None = None
+
+    def addoption(
+        self,
+        key: str,
+        *,
+        type: type,
+        default: Any,
+        help: str,
+        flag: str | None = None,
+        choices: Iterable[Any] | None = None,
+    ) -> None:
+        """Declare option ``key`` (``"<section>.<name>"``, e.g. ``"radon.maintainability"``).
+
+        The key is read from ``[tool.frictionscan.<section>]`` as ``<name>``; ``flag`` (if any)
+        adds a command-line option that overrides the file. ``type`` is one of ``bool``,
+        ``int``, ``float``, ``str`` or ``list`` (a list of strings).
+        """
+        if "." not in key:
+            raise ConfigError(f"option {key!r} must be namespaced as '<section>.<name>'")
+        if type not in OPTION_TYPES:
+            raise ConfigError(f"option {key!r} has unsupported type {type!r}")
+        if key in self._options:
+            raise ConfigError(f"option {key!r} is declared twice")
+        self._options[key] = Option(
+            key=key, type=type, default=default, help=help, flag=flag,
+            choices=tuple(choices) if choices is not None else None,
+            plugin=self._current_plugin,
+        )
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return tuple(self._options.values())
+
+
+#: Core keys of ``[tool.frictionscan]``: name -> (type, default, help).
+CORE_KEYS: dict[str, tuple[type, Any, str]] = {
+    "since": (str, "12 months", "history window, counted back from HEAD's commit time"),
+    "include": (list, ["**/*.py"], "glob patterns of files to analyse"),
+    "exclude": (list, [], "glob patterns of files to leave out (added to the defaults)"),
+    "default_excludes": (bool, True, "leave out virtualenvs, vendored, build and generated code"),
+    "focus": (list, [], "focus areas of the roadmap (array of tables)"),
+    "plugins": (list, [], "local plugin modules to load (needs --allow-local-plugins)"),
+    "jobs": (int, 0, "worker processes for per-file analysis (0 = one per CPU)"),
+    "max_file_size": (int, 1_000_000, "files larger than this many bytes are not parsed"),
+    "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
+}
+
+FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """The validated configuration of one run. Picklable; passed to every hook."""
+
+    root: str
+    config_file: str | None = None
+    since: str = "12 months"
+    include: tuple[str, ...] = ("**/*.py",)
+    exclude: tuple[str, ...] = ()
+    default_excludes: bool = True
+    focus: tuple[FocusArea, ...] = ()
+    plugins: tuple[str, ...] = ()
+    jobs: int = 0
+    max_file_size: int = 1_000_000
+    top: int = 0
+    #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def getoption(self, key: str, default: Any = None) -> Any:
+        """The value of plugin option ``key`` (``"radon.maintainability"``)."""
+        for k, v in self.options:
+            if k == key:
+                return v
+        return default
+
+    @property
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RawConfig:
+    """The ``[tool.frictionscan]`` table as read, before validation."""
+
+    path: str | None
+    table: Mapping[str, Any]
+    #: How to name the table in messages (``[tool.frictionscan]`` or the file's top level).
+    prefix: str
+
+
+def find_config_file(root: Path, explicit: str | None = None) -> RawConfig:
+    """Read the configuration table for the repository at ``root``."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"config file {explicit} does not exist")
+        if path.name == "pyproject.toml":
+            return _read_pyproject(path)
+        return RawConfig(str(path), _read_toml(path), "")
+    dot = root / ".frictionscan.toml"
+    if dot.is_file():
+        return RawConfig(str(dot), _read_toml(dot), "")
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        return _read_pyproject(pyproject)
+    return RawConfig(None, {}, "")
+
+
+def _read_pyproject(path: Path) -> RawConfig:
+    data = _read_toml(path)
+    tool = data.get("tool", {})
+    table = tool.get("frictionscan", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.frictionscan] must be a table")
+    return RawConfig(str(path), table, "tool.frictionscan")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def _type_name(t: type) -> str:
+    return {list: "a list of strings", bool: "true or false", int: "an integer",
+            float: "a number", str: "a string"}[t]
+
+
+def _check_type(value: Any, t: type, where: str) -> Any:
+    ok: bool
+    if t is bool:
+        ok = isinstance(value, bool)
+    elif t is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif t is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif t is str:
+        ok = isinstance(value, str)
+    else:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not ok:
+        raise ConfigError(f"{where} must be {_type_name(t)}, got {value!r}")
+    return value
+
+
+def build_config(
+    root: Path,
+    raw: RawConfig,
+    declared: Iterable[Option],
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Validate ``raw`` against the core keys and the ``declared`` plugin options, then apply
+    command-line ``overrides`` (keys as in :class:`Config` or plugin option keys)."""
+    src = raw.path or "<defaults>"
+
+    def where(key: str) -> str:
+        full = f"{raw.prefix}.{key}" if raw.prefix else key
+        return f"{src}: {full}"
+
+    plugin_opts = {o.key: o for o in declared}
+    sections = {k.split(".", 1)[0] for k in plugin_opts}
+    values: dict[str, Any] = {}
+    options: dict[str, Any] = {o.key: o.default for o in plugin_opts.values()}
+
+    for key, value in raw.table.items():
+        if key in CORE_KEYS:
+            if key == "focus":
+                values["focus"] = _parse_focus(value, where("focus"))
+                continue
+            values[key] = _check_type(value, CORE_KEYS[key][0], where(key))
+        elif key in sections and isinstance(value, dict):
+            for sub, subval in value.items():
+                full = f"{key}.{sub}"
+                opt = plugin_opts.get(full)
+                if opt is None:
+                    known = ", ".join(sorted(k.split(".", 1)[1] for k in plugin_opts
+                                             if k.startswith(key + ".")))
+                    raise ConfigError(f"{where(full)}: unknown key (known: {known})")
+                options[full] = _check_choice(_check_type(subval, opt.type, where(full)),
+                                              opt, where(full))
+        else:
+            known = ", ".join(sorted([*CORE_KEYS, *sections]))
+            raise ConfigError(f"{where(key)}: unknown key (known: {known})")
+
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key in plugin_opts:
+            options[key] = value
+        else:
+            values[key] = value
+
+    if "since" in values:
+        try:
+            check_point(values["since"])
+        except ValueError as exc:
+            raise ConfigError(f"{where('since')}: {exc}") from None
+    for key in ("include", "exclude", "plugins"):
+        if key in values:
+            values[key] = tuple(values[key])
+    for key in ("jobs", "max_file_size", "top"):
+        if key in values and values[key] < 0:
+            raise ConfigError(f"{where(key)} must not be negative, got {values[key]}")
+    return replace(
+        Config(root=str(root), config_file=raw.path),
+        **values,
+        options=tuple(sorted(options.items())),
+    )
+
+
+def _check_choice(value: Any, opt: Option, where: str) -> Any:
+    if opt.choices is not None and value not in opt.choices:
+        allowed = ", ".join(repr(c) for c in opt.choices)
+        raise ConfigError(f"{where} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where} must be an array of tables ([[...focus]])")
+    areas = []
+    for i, table in enumerate(value):
+        here = f"{where}[{i}]"
+        for key in table:
+            if key not in FOCUS_KEYS:
+                raise ConfigError(f"{here}.{key}: unknown key (known: "
+                                  f"{', '.join(sorted(FOCUS_KEYS))})")
+        for key in ("name", "paths"):
+            if key not in table:
+                raise ConfigError(f"{here}: missing required key '{key}'")
+        fields = {k: _check_type(v, FOCUS_KEYS[k], f"{here}.{k}") for k, v in table.items()}
+        if not fields["paths"]:
+            raise ConfigError(f"{here}.paths must name at least one glob")
+        if "weight" in fields and fields["weight"] < 0:
+            raise ConfigError(f"{here}.weight must not be negative, got {fields['weight']}")
+        if "horizon" in fields:
+            try:
+                check_point(fields["horizon"])
+            except ValueError as exc:
+                raise ConfigError(f"{here}.horizon: {exc}") from None
+        fields["paths"] = tuple(fields["paths"])
+        areas.append(FocusArea(**fields))
+    return tuple(areas)

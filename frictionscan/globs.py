@@ -1,0 +1,70 @@
+"""Glob patterns over repository-relative POSIX paths, the same on every Python version.
+
+* ``*`` matches within one path segment, ``?`` one character, ``[abc]`` a character class;
+* ``**`` matches any number of whole segments (``src/**`` is everything below ``src``,
+  ``**/test_*.py`` a test module at any depth);
+* a pattern without ``/`` matches the file name at any depth (``*_pb2.py``), as in
+  ``.gitignore``;
+* a pattern ending in ``/`` matches everything below that directory (``build/``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """Compile one pattern into a regular expression over whole paths."""
+    pat = pattern.strip()
+    if pat.startswith("./"):
+        pat = pat[2:]
+    if pat.endswith("/"):
+        pat += "**"
+    if "/" not in pat:
+        pat = "**/" + pat
+    pat = pat.lstrip("/")
+    out: list[str] = []
+    i = 0
+    n = len(pat)
+    while i < n:
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = pat.find("]", i + 1)
+            if j == -1:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = pat[i + 1 : j]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def match_path(path: str, pattern: str) -> bool:
+    """Whether the repository-relative ``path`` matches ``pattern``."""
+    return compile_glob(pattern).match(path) is not None
+
+
+def match_any(path: str, patterns: Iterable[str]) -> bool:
+    """Whether ``path`` matches at least one of ``patterns``."""
+    return any(compile_glob(p).match(path) for p in patterns)

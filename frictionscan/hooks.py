@@ -1,0 +1,216 @@
+"""A typed facade over ``pm.hook``: the core never calls hooks directly.
+
+Each method passes keywords, flattens collector results, checks that plugins returned the
+documented types, and turns plugin exceptions into errors that name the plugin and the hook:
+per-file hooks call each implementation separately, so one failing plugin costs only its own
+results for that file; whole-run hooks raise :class:`~frictionscan.errors.PluginError`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pluggy
+
+from frictionscan.config import Config, OptionParser
+from frictionscan.errors import FrictionscanError, PluginError
+from frictionscan.model import (
+    AnalysisError,
+    ErrorKind,
+    FileAnalysis,
+    FileHistory,
+    Finding,
+    Focus,
+    History,
+    Hotspot,
+    Measurement,
+    SourceFile,
+    Weight,
+)
+from frictionscan.report import Formatter
+
+T = TypeVar("T")
+
+
+def _blame(exc: BaseException, caller: pluggy.HookCaller) -> str | None:
+    """The name of the plugin whose implementation raised ``exc`` (pluggy does not say)."""
+    codes = {impl.function.__code__: impl.plugin_name for impl in caller.get_hookimpls()
+             if hasattr(impl.function, "__code__")}
+    blamed = None
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code in codes:
+            blamed = codes[frame.f_code]
+    return blamed
+
+
+def _flatten(value: Any) -> Iterable[Any]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple, set, frozenset)) or (
+        isinstance(value, Iterable) and not isinstance(value, (str, bytes))
+        and not hasattr(value, "__dataclass_fields__")
+    ):
+        return value
+    return (value,)
+
+
+class HookCalls:
+    """One method per hook; see :mod:`frictionscan.hookspecs` for the contracts."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+        self.hook = pm.hook
+
+    # -- helpers ------------------------------------------------------------
+
+    def _call(self, name: str, **kwargs: Any) -> Any:
+        caller = getattr(self.hook, name)
+        try:
+            return caller(**kwargs)
+        except FrictionscanError:
+            raise
+        except Exception as exc:
+            plugin = _blame(exc, caller) or "?"
+            raise PluginError(f"plugin {plugin!r} raised in {name}: "
+                              f"{type(exc).__name__}: {exc}", plugin=plugin, hook=name) from exc
+
+    def _first(self, name: str, expected: type[T] | tuple[type, ...], what: str,
+               **kwargs: Any) -> Any:
+        result = self._call(name, **kwargs)
+        if result is None:
+            raise PluginError(f"no plugin answered {name}: a plugin providing {what} is "
+                              f"needed (was a built-in blocked with -p no:?)", hook=name)
+        if not isinstance(result, expected):
+            raise PluginError(f"{name} returned {type(result).__name__}, expected {what}",
+                              hook=name)
+        return result
+
+    def _per_file(self, name: str, allowed: tuple[type, ...], path: str,
+                  **kwargs: Any) -> tuple[list[Any], list[AnalysisError]]:
+        """Call each implementation on its own so a failing plugin costs only its results."""
+        caller = getattr(self.hook, name)
+        items: list[Any] = []
+        errors: list[AnalysisError] = []
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                out = impl.function(*[kwargs[a] for a in impl.argnames])
+                for item in _flatten(out):
+                    if isinstance(item, AnalysisError):
+                        errors.append(item if item.plugin else _with_plugin(item, impl))
+                    elif isinstance(item, allowed):
+                        items.append(item)
+                    else:
+                        raise TypeError(f"returned {type(item).__name__}, expected "
+                                        f"{' or '.join(t.__name__ for t in allowed)}")
+            except Exception as exc:
+                errors.append(AnalysisError(
+                    kind=ErrorKind.PLUGIN, path=path, plugin=impl.plugin_name, hook=name,
+                    message=f"{type(exc).__name__}: {exc}"))
+        return items, errors
+
+    # -- initialisation -----------------------------------------------------
+
+    def addoption(self, parser: OptionParser) -> None:
+        # historic: replay to each plugin with its name recorded, so options are attributed
+        caller = self.hook.frictionscan_addoption
+        for impl in reversed(caller.get_hookimpls()):
+            parser._current_plugin = impl.plugin_name
+            try:
+                impl.function(*[{"parser": parser}[a] for a in impl.argnames])
+            except FrictionscanError:
+                raise
+            except Exception as exc:
+                raise PluginError(f"plugin {impl.plugin_name!r} raised in "
+                                  f"frictionscan_addoption: {type(exc).__name__}: {exc}",
+                                  plugin=impl.plugin_name) from exc
+        parser._current_plugin = None
+
+    def configure(self, config: Config) -> None:
+        self._call("frictionscan_configure", config=config)
+
+    # -- discovery and history ----------------------------------------------
+
+    def collect_files(self, root: Path, config: Config) -> tuple[SourceFile, ...]:
+        files = self._first("frictionscan_collect_files", (list, tuple), "a list of SourceFile",
+                            root=root, config=config)
+        for f in files:
+            if not isinstance(f, SourceFile):
+                raise PluginError(f"frictionscan_collect_files returned {type(f).__name__} "
+                                  f"items, expected SourceFile")
+        return tuple(sorted(files, key=lambda f: f.path))
+
+    def ignore_file(self, file: SourceFile, config: Config) -> bool:
+        return bool(self._call("frictionscan_ignore_file", file=file, config=config))
+
+    def collect_history(self, root: Path, files: Sequence[SourceFile],
+                        config: Config) -> History:
+        result: History = self._first("frictionscan_collect_history", History, "a History",
+                                      root=root, files=files, config=config)
+        return result
+
+    # -- per file (worker processes) ----------------------------------------
+
+    def measure_file(self, file: SourceFile, source: str, history: FileHistory,
+                     config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
+        return self._per_file("frictionscan_measure_file", (Measurement,), file.path,
+                              file=file, source=source, history=history, config=config)
+
+    def check_file(self, file: SourceFile, source: str,
+                   config: Config) -> tuple[list[Finding], list[AnalysisError]]:
+        return self._per_file("frictionscan_check_file", (Finding,), file.path,
+                              file=file, source=source, config=config)
+
+    # -- roadmap, scoring, ranking ------------------------------------------
+
+    def load_focus(self, root: Path, config: Config, history: History) -> Focus:
+        result: Focus = self._first("frictionscan_load_focus", Focus, "a Focus",
+                                    root=root, config=config, history=history)
+        return result
+
+    def focus_weight(self, file: SourceFile, history: FileHistory, focus: Focus,
+                     config: Config) -> tuple[Weight, ...]:
+        out = self._call("frictionscan_focus_weight", file=file, history=history, focus=focus,
+                         config=config)
+        weights = [w for result in out for w in _flatten(result)]
+        for w in weights:
+            if not isinstance(w, Weight):
+                raise PluginError(f"frictionscan_focus_weight returned {type(w).__name__}, "
+                                  f"expected Weight")
+        return tuple(weights)
+
+    def score(self, analyses: Sequence[FileAnalysis], config: Config) -> tuple[Hotspot, ...]:
+        result = self._first("frictionscan_score", (list, tuple), "a list of Hotspot",
+                             analyses=analyses, config=config)
+        return tuple(result)
+
+    def rank(self, hotspots: Sequence[Hotspot], config: Config) -> tuple[Hotspot, ...]:
+        result = self._first("frictionscan_rank", (list, tuple), "a list of Hotspot",
+                             hotspots=hotspots, config=config)
+        return tuple(result)
+
+    def formatters(self) -> dict[str, Formatter]:
+        found: dict[str, Formatter] = {}
+        owners: dict[str, str] = {}
+        caller = self.hook.frictionscan_formatters
+        for impl in reversed(caller.get_hookimpls()):
+            for fmt in _flatten(impl.function()):
+                if not isinstance(fmt, Formatter):
+                    raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_formatters "
+                                      f"returned {type(fmt).__name__}, expected Formatter",
+                                      plugin=impl.plugin_name)
+                if fmt.name in found:
+                    raise PluginError(f"format {fmt.name!r} is offered by both plugin "
+                                      f"{owners[fmt.name]!r} and plugin {impl.plugin_name!r}",
+                                      plugin=impl.plugin_name)
+                found[fmt.name] = fmt
+                owners[fmt.name] = impl.plugin_name
+        return found
+
+
+def _with_plugin(err: AnalysisError, impl: pluggy.HookImpl) -> AnalysisError:
+    from dataclasses import replace
+
+    return replace(err, plugin=impl.plugin_name)

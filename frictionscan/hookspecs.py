@@ -1,0 +1,275 @@
+"""Hook specifications: the contract between the frictionscan core and its plugins.
+
+These docstrings are the hook reference (``frictionscan hooks`` prints them and docs/hooks.md
+is generated from them; a test fails when the two disagree).
+
+Conventions, as in pluggy and pytest:
+
+* Hooks are called with keyword arguments; an implementation may accept any subset of them.
+* For **firstresult** hooks the first non-``None`` result wins. The built-in default is
+  registered ``trylast=True``, so any plugin that returns a value replaces it.
+* **Collector** hooks may return one item, an iterable of items, or ``None``; the core
+  flattens the results of all plugins and checks their types.
+* Per-file hooks (``frictionscan_measure_file``, ``frictionscan_check_file``) run in worker
+  processes: they must not rely on state set up in the main process other than ``config``, and
+  everything they return must pickle. An exception there becomes an ``AnalysisError`` for that
+  file naming the plugin; the scan goes on.
+* Everything passed in or returned is an immutable value from :mod:`frictionscan.model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from frictionscan.config import Config, OptionParser
+    from frictionscan.model import (
+        AnalysisError,
+        FileAnalysis,
+        FileHistory,
+        Finding,
+        Focus,
+        History,
+        Hotspot,
+        Measurement,
+        SourceFile,
+        Weight,
+    )
+    from frictionscan.report import Formatter
+
+hookspec = pluggy.HookspecMarker("frictionscan")
+
+
+# -------------------------------------------------------------------------
+# Initialisation hooks
+# -------------------------------------------------------------------------
+
+
+@hookspec(historic=True)
+def frictionscan_addhooks(pluginmanager: pluggy.PluginManager) -> None:
+    """Register hook specifications that a plugin defines for its own plugins.
+
+    Called once for every plugin as it is registered. Use
+    ``pluginmanager.add_hookspecs(module)``; the libcst plugin adds
+    ``frictionscan_libcst_rules`` this way.
+
+    :param pluginmanager: The frictionscan plugin manager.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(historic=True)
+def frictionscan_addoption(parser: OptionParser) -> None:
+    """Declare configuration options and their command-line flags.
+
+    Options are namespaced ``"<section>.<name>"`` and read from
+    ``[tool.frictionscan.<section>]``; keys nobody declared are configuration errors.
+
+    :param parser: Call ``parser.addoption(key, type=..., default=..., help=..., flag=...)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def frictionscan_configure(config: Config) -> None:
+    """Inspect the validated configuration before the scan starts.
+
+    Raise :class:`frictionscan.errors.ConfigError` to reject an invalid combination of
+    options: the run ends with that one-line message.
+
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Discovery and history
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frictionscan_collect_files(root: Path, config: Config) -> Sequence[SourceFile] | None:
+    """Return the files to analyse, sorted by path.
+
+    Stops at first non-None result. Built-in: the *git* plugin lists tracked files
+    (``git ls-files``), keeps ``include`` globs and drops ``exclude`` and default excludes.
+
+    :param root: The repository's top-level directory.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
+    """Return ``True`` to leave ``file`` out of the scan, ``False`` to keep it for sure.
+
+    Return ``None`` to let other plugins decide. Stops at first non-None result. Called for
+    every collected file before history is read.
+
+    :param file: A collected file.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_collect_history(
+    root: Path, files: Sequence[SourceFile], config: Config
+) -> History | None:
+    """Return the change history of ``files`` over the configured window.
+
+    Stops at first non-None result. Built-in: the *git* plugin streams one
+    ``git log --numstat`` over the window and one name-only pass over older history, follows
+    renames, and takes "now" from HEAD's commit time.
+
+    :param root: The repository's top-level directory.
+    :param files: Files that survived discovery, sorted by path.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Per-file analysis (runs in worker processes)
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_measure_file(
+    file: SourceFile, source: str, history: FileHistory, config: Config
+) -> Iterable[Measurement | AnalysisError] | Measurement | None:
+    """Measure one file: return numbers about it or its symbols.
+
+    Keys are namespaced by plugin (``radon.cc``, ``git.revisions``). Built-in: *radon*
+    (complexity per function, size) and *git* (churn numbers from ``history``).
+
+    Problems with the file itself (it does not parse) are values, not exceptions: return an
+    :class:`~frictionscan.model.AnalysisError` among the measurements and it is shown in the
+    report. An exception you raise is recorded as a plugin error for this file, naming you.
+
+    :param file: The file.
+    :param source: Its decoded text (read once by the core).
+    :param history: Its change history.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def frictionscan_check_file(
+    file: SourceFile, source: str, config: Config
+) -> Iterable[Finding | AnalysisError] | Finding | None:
+    """Check one file for friction patterns: return findings.
+
+    Built-in: the *libcst* plugin parses the file once and runs every rule in one traversal.
+    As in ``frictionscan_measure_file``, return an ``AnalysisError`` for a file you cannot
+    check.
+
+    :param file: The file.
+    :param source: Its decoded text (read once by the core).
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Roadmap
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frictionscan_load_focus(root: Path, config: Config, history: History) -> Focus | None:
+    """Return the roadmap: the focus areas and their resolved weights.
+
+    Stops at first non-None result. Built-in: the *roadmap* plugin reads ``focus`` tables from
+    the configuration and derives weights from horizons (a date horizon counts from HEAD's
+    commit time, ``history.head_time``).
+
+    :param root: The repository's top-level directory.
+    :param config: The run's configuration.
+    :param history: The repository's history (for "now").
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def frictionscan_focus_weight(
+    file: SourceFile, history: FileHistory, focus: Focus, config: Config
+) -> Iterable[Weight] | Weight | None:
+    """Return factors that multiply ``file``'s score, each with a human reason.
+
+    The core multiplies all factors from all plugins. Built-in: the *roadmap* plugin (the
+    strongest matching focus area; a discount for dormant code outside every area).
+
+    :param file: The file.
+    :param history: Its change history (for dormancy).
+    :param focus: The roadmap from ``frictionscan_load_focus``.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Scoring and ranking
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frictionscan_score(
+    analyses: Sequence[FileAnalysis], config: Config
+) -> Sequence[Hotspot] | None:
+    """Score every analysed file at once (scores may depend on the whole set).
+
+    Stops at first non-None result. Built-in: the *scoring* plugin's default model, which
+    records every component of the score so that each rank can be explained.
+
+    :param analyses: One analysis per file, with measurements, findings, weights and errors.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> Sequence[Hotspot] | None:
+    """Order the hotspots and number them (``rank`` 1 = most friction).
+
+    Stops at first non-None result. Built-in: the *scoring* plugin sorts by score, breaking
+    ties by path.
+
+    :param hotspots: The scored files, in no particular order.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Reporting
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_formatters() -> Iterable[Formatter] | Formatter | None:
+    """Return output formats (``--format NAME``).
+
+    A name offered by two plugins is an error naming both. Built-in: the *report* plugin's
+    ``table`` and ``json``.
+
+    .. versionadded:: 0.1
+    """

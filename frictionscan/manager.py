@@ -1,0 +1,180 @@
+"""The plugin manager: which plugins are loaded, from where, in which order.
+
+Every plugin reaches the manager through :func:`import_plugin` and ``pm.register``:
+
+1. the built-ins, from the explicit list :data:`BUILTIN_PLUGINS` (as pytest does);
+2. third-party plugins, from the ``frictionscan`` entry-point group (skipped with
+   ``--no-autoload`` or ``FRICTIONSCAN_DISABLE_PLUGIN_AUTOLOAD=1``);
+3. local plugins: ``-p module`` on the command line, and ``plugins = [...]`` in the
+   configuration (only with ``--allow-local-plugins``: CI runs on untrusted pull requests).
+
+``-p no:NAME`` blocks a plugin by name, built-in or not. Pluggy calls the most recently
+registered implementation first, so third-party and local plugins run before the built-ins.
+A fresh manager is made for every scan (and in every worker process) from a picklable
+:class:`PluginSpec`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from frictionscan import hookspecs
+from frictionscan.errors import PluginError
+
+#: Short name -> module of every built-in plugin, in registration order.
+BUILTIN_PLUGINS: dict[str, str] = {
+    "git": "frictionscan_git",
+    "radon": "frictionscan_radon",
+    "libcst": "frictionscan_libcst",
+    "roadmap": "frictionscan_roadmap",
+    "scoring": "frictionscan_scoring",
+    "report": "frictionscan_report",
+}
+
+ENTRY_POINT_GROUP = "frictionscan"
+HOOK_PREFIX = "frictionscan_"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PluginSpec:
+    """What to load into a plugin manager; picklable, so workers load the same plugins."""
+
+    #: Names given to ``-p no:NAME``.
+    blocked: tuple[str, ...] = ()
+    #: Modules given to ``-p MODULE``.
+    extra: tuple[str, ...] = ()
+    #: Modules named by ``plugins = [...]`` in the configuration (already allowed).
+    config_plugins: tuple[str, ...] = ()
+    #: Load the ``frictionscan`` entry-point group.
+    autoload: bool = True
+    #: Plugin objects registered in-process (tests, embedding), as ``(name, object)``.
+    objects: tuple[tuple[str, Any], ...] = field(default=())
+    #: Directories put in front of ``sys.path`` before local plugins are imported.
+    sys_path: tuple[str, ...] = ()
+
+
+class FrictionscanPluginManager(pluggy.PluginManager):
+    """A pluggy manager that only treats ``frictionscan_*`` attributes as hooks and remembers
+    where each plugin came from."""
+
+    def __init__(self) -> None:
+        super().__init__("frictionscan")
+        self.add_hookspecs(hookspecs)
+        #: plugin name -> origin ("builtin", "entry point: dist 1.0", "-p", "config", "object")
+        self.origins: dict[str, str] = {}
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        if not name.startswith(HOOK_PREFIX):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+    def register_plugin(self, plugin: object, name: str, origin: str) -> None:
+        """Register ``plugin`` under ``name`` unless blocked; errors name the plugin."""
+        if self.is_blocked(name) or self.get_plugin(name) is not None:
+            return
+        try:
+            self.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {name!r} ({origin}) is invalid: {exc}",
+                              plugin=name) from None
+        except ValueError as exc:
+            raise PluginError(f"plugin {name!r} ({origin}) cannot be registered: {exc}",
+                              plugin=name) from None
+        self.origins[name] = origin
+        self.hook.frictionscan_addhooks.call_historic(kwargs={"pluginmanager": self})
+
+
+def import_plugin(pm: FrictionscanPluginManager, modname: str, *, name: str | None = None,
+                  origin: str) -> None:
+    """Import ``modname`` and register it (the one path every plugin module goes through)."""
+    name = name or modname
+    if pm.is_blocked(name) or pm.is_blocked(modname) or pm.get_plugin(name) is not None:
+        return
+    try:
+        module = importlib.import_module(modname)
+    except (Exception, SystemExit) as exc:  # any import-time failure is the plugin's
+        raise PluginError(f"cannot load plugin {name!r} ({origin}): "
+                          f"{type(exc).__name__}: {exc}", plugin=name) from None
+    pm.register_plugin(module, name, origin)
+
+
+def _entry_points() -> Iterable[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+
+
+def build_plugin_manager(spec: PluginSpec) -> FrictionscanPluginManager:
+    """A fresh manager with every plugin ``spec`` asks for, checked for unknown hooks."""
+    pm = FrictionscanPluginManager()
+    if os.environ.get("FRICTIONSCAN_DEBUG"):
+        pm.trace.root.setwriter(sys.stderr.write)
+        pm.enable_tracing()
+    for name in spec.blocked:
+        pm.set_blocked(name)
+        if name in BUILTIN_PLUGINS:
+            pm.set_blocked(BUILTIN_PLUGINS[name])
+    for name, modname in BUILTIN_PLUGINS.items():
+        import_plugin(pm, modname, name=name, origin="builtin")
+    autoload = spec.autoload and not os.environ.get("FRICTIONSCAN_DISABLE_PLUGIN_AUTOLOAD")
+    if autoload:
+        for ep in _entry_points():
+            if pm.is_blocked(ep.name) or pm.get_plugin(ep.name) is not None:
+                continue
+            dist = getattr(ep, "dist", None)
+            origin = (f"entry point: {dist.name} {dist.version}" if dist is not None
+                      else "entry point")
+            try:
+                plugin = ep.load()
+            except (Exception, SystemExit) as exc:
+                raise PluginError(f"cannot load plugin {ep.name!r} ({origin}): "
+                                  f"{type(exc).__name__}: {exc}", plugin=ep.name) from None
+            pm.register_plugin(plugin, ep.name, origin)
+    for entry in reversed(spec.sys_path):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    for modname in spec.extra:
+        if modname in BUILTIN_PLUGINS:
+            continue  # "-p git" asks for something already loaded
+        import_plugin(pm, modname, origin="-p")
+    for modname in spec.config_plugins:
+        import_plugin(pm, modname, origin="config")
+    for name, obj in spec.objects:
+        pm.register_plugin(obj, name, "object")
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r} implements an unknown hook: "
+                          f"{exc}", plugin=pm.get_name(exc.plugin)) from None
+    return pm
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PluginInfo:
+    """One line of ``frictionscan plugins``."""
+
+    name: str
+    module: str
+    origin: str
+    hooks: tuple[str, ...]
+
+
+def describe_plugins(pm: FrictionscanPluginManager) -> tuple[PluginInfo, ...]:
+    """Every registered plugin with the hooks it implements, in registration order."""
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        module = plugin.__name__ if isinstance(plugin, types.ModuleType) else \
+            type(plugin).__module__ + "." + type(plugin).__qualname__
+        hooks = tuple(sorted(h.name for h in (pm.get_hookcallers(plugin) or ())))
+        infos.append(PluginInfo(name=name, module=module,
+                                origin=pm.origins.get(name, "?"), hooks=hooks))
+    return tuple(infos)

@@ -1,0 +1,331 @@
+"""The data that crosses plugin boundaries.
+
+Every type here is a frozen, slotted, keyword-only dataclass that pickles (per-file work runs
+in worker processes). Collections are tuples, never lists or dicts. Paths are repository-relative
+POSIX strings (``"src/app/models.py"``). Times are timezone-aware UTC datetimes, and "now" is
+always HEAD's commit time, never the wall clock, so a scan of the same commit gives the same
+result on any day.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+#: Version of the JSON document written by ``--format json``. Later versions only add fields.
+SCHEMA_VERSION = 1
+
+
+class SymbolKind(str, enum.Enum):
+    """What a :class:`Symbol` is."""
+
+    FUNCTION = "function"
+    METHOD = "method"
+    CLASS = "class"
+    MODULE = "module"
+
+
+class ErrorKind(str, enum.Enum):
+    """Why a file could not be analysed completely."""
+
+    #: The file is not valid Python for the parser that tried it.
+    PARSE = "parse"
+    #: The bytes could not be decoded with the file's declared or default encoding.
+    DECODE = "decode"
+    #: The file could not be read from the working tree.
+    IO = "io"
+    #: A plugin raised while handling the file (a bug in the plugin, not in your code).
+    PLUGIN = "plugin"
+    #: The worker process analysing the file died (for example a parser overflowed its stack).
+    CRASH = "crash"
+    #: The file was not analysed on purpose (binary, too large, generated); it is still ranked.
+    SKIPPED = "skipped"
+    #: Informational: the analysis completed in a degraded way (for example a fallback parser).
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    """A file selected for analysis."""
+
+    #: Repository-relative POSIX path.
+    path: str
+    #: Git blob SHA of the indexed content (``git ls-files -s``), or ``None`` if unknown.
+    blob: str | None = None
+    #: Size in bytes of the working-tree file (0 if unknown).
+    size: int = 0
+    #: Language of the file; only ``"python"`` is analysed by the built-in plugins.
+    language: str = "python"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A region of a file; lines are 1-based, columns 0-based (as in libcst's CodeRange)."""
+
+    start_line: int
+    start_col: int = 0
+    end_line: int | None = None
+    end_col: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Symbol:
+    """A function, method or class inside a file."""
+
+    #: Qualified name such as ``Parser.parse`` (classes and enclosing functions joined by ``.``).
+    name: str
+    kind: SymbolKind
+    span: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileChange:
+    """One file touched by one commit (one row of ``git log --numstat``)."""
+
+    path: str
+    #: Lines added and deleted; 0 for binary files.
+    added: int = 0
+    deleted: int = 0
+    #: The path before a rename, or ``None``.
+    old_path: str | None = None
+    binary: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit:
+    """A commit as read from the log."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    #: Commit time (committer date), UTC.
+    when: datetime
+    subject: str
+    changes: tuple[FileChange, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileHistory:
+    """What git knows about one current file; names it had before renames count for it."""
+
+    path: str
+    #: Non-merge commits that touched the file inside the window.
+    revisions: int = 0
+    #: Lines added and deleted inside the window.
+    added: int = 0
+    deleted: int = 0
+    #: Distinct author names inside the window, sorted.
+    authors: tuple[str, ...] = ()
+    #: Commits inside the window whose subject looks like a bug fix (see docs/scoring.md).
+    fixes: int = 0
+    #: Sum over the window's commits of 0.5 ** (age / half-life): recent changes weigh more.
+    recency: float = 0.0
+    #: Earliest and latest commit seen touching the file (any time, not only the window).
+    first_change: datetime | None = None
+    last_change: datetime | None = None
+    #: Days from the first and the last change to HEAD's commit time (``None`` if unknown).
+    age_days: float | None = None
+    idle_days: float | None = None
+    #: Paths the file had before renames, newest first.
+    former_paths: tuple[str, ...] = ()
+    #: Commit times (UTC, seconds) of the window's commits, newest first.
+    change_times: tuple[int, ...] = ()
+
+    @classmethod
+    def empty(cls, path: str) -> FileHistory:
+        return cls(path=path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """The change history of the scanned files."""
+
+    #: HEAD's SHA and commit time: the scan's "now".
+    head: str
+    head_time: datetime
+    #: Start of the churn window (``None`` = all history).
+    since: datetime | None
+    #: One entry per file that git saw change; look files up with :meth:`for_file`.
+    files: tuple[FileHistory, ...] = ()
+    #: Commits read inside the window, and whether older history was read for ages.
+    commits_in_window: int = 0
+    shallow: bool = False
+    _index: dict[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({fh.path: fh for fh in self.files})
+
+    def for_file(self, path: str) -> FileHistory:
+        """The history of ``path``; an empty one if git never saw it change. Never raises."""
+        return self._index.get(path) or FileHistory.empty(path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measurement:
+    """A number about a file or one of its symbols.
+
+    ``key`` is namespaced by the plugin that measured it (``radon.cc``, ``git.revisions``); the
+    namespace is how a value is attributed. Values are always plain numbers.
+    """
+
+    key: str
+    value: float
+    symbol: Symbol | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """A friction pattern found in a file by a rule."""
+
+    #: Stable rule code such as ``FS101`` and its slug such as ``deep-nesting``.
+    code: str
+    name: str
+    #: One line naming the offending symbol.
+    message: str
+    span: Span
+    #: Minutes a developer needs to fix this occurrence.
+    effort_minutes: int = 5
+    #: Qualified name of the enclosing function or class, if any.
+    symbol: str | None = None
+    #: Whether an automatic fix exists and whether it is safe to apply without review.
+    fix_available: bool = False
+    fix_safe: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalysisError:
+    """A per-file problem. Recorded in the report; the rest of the scan completes."""
+
+    kind: ErrorKind
+    message: str
+    path: str | None = None
+    plugin: str | None = None
+    hook: str | None = None
+
+    def describe(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        who = f" [{self.plugin}]" if self.plugin else ""
+        return f"{where}{self.kind.value}: {self.message}{who}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FocusArea:
+    """A part of the code base the team plans to invest in (one ``[[focus]]`` table)."""
+
+    name: str
+    #: Glob patterns over repository-relative paths (``src/payments/**``).
+    paths: tuple[str, ...]
+    #: Explicit weight; ``None`` means "derive from the horizon".
+    weight: float | None = None
+    #: When the team works there, e.g. ``"3 months"`` or ``"2027-03-31"``.
+    horizon: str | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Focus:
+    """The roadmap: all focus areas, with their resolved weights."""
+
+    areas: tuple[FocusArea, ...] = ()
+    #: Resolved weight per area, in the order of ``areas``.
+    weights: tuple[float, ...] = ()
+    #: Where the roadmap came from (a config file path), if anywhere.
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Weight:
+    """A factor that multiplies a file's score, with the human reason shown in reports."""
+
+    factor: float
+    reason: str
+    #: The focus area that caused it, if any.
+    area: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileAnalysis:
+    """Everything the per-file phase learned about one file; assembled by the core."""
+
+    file: SourceFile
+    history: FileHistory
+    measurements: tuple[Measurement, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[AnalysisError, ...] = ()
+    weights: tuple[Weight, ...] = ()
+
+    def value(self, key: str, default: float | None = None) -> float | None:
+        """The file-level measurement ``key`` (first one without a symbol), or ``default``."""
+        for m in self.measurements:
+            if m.key == key and m.symbol is None:
+                return m.value
+        return default
+
+    def symbol_values(self, key: str) -> tuple[Measurement, ...]:
+        """All per-symbol measurements named ``key``."""
+        return tuple(m for m in self.measurements if m.key == key and m.symbol is not None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """One named part of a score, kept so that every rank can be explained."""
+
+    name: str
+    value: float
+    #: What the value means, for people ("changed 14 times, 9 in the last 90 days").
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hotspot:
+    """A scored file."""
+
+    analysis: FileAnalysis
+    #: Higher means more friction.
+    score: float
+    components: tuple[Component, ...] = ()
+    #: 1-based rank, set by ``frictionscan_rank``.
+    rank: int | None = None
+
+    @property
+    def path(self) -> str:
+        return self.analysis.file.path
+
+    def component(self, name: str) -> float | None:
+        for c in self.components:
+            if c.name == name:
+                return c.value
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    """What formatters render."""
+
+    root: str
+    head: str
+    head_time: datetime
+    since: datetime | None
+    hotspots: tuple[Hotspot, ...]
+    errors: tuple[AnalysisError, ...] = ()
+    #: One-line warnings about the scan as a whole (shallow clone, unmatched focus paths).
+    warnings: tuple[str, ...] = ()
+    #: Counts and timings, e.g. ``("files", 120)``.
+    stats: tuple[tuple[str, Any], ...] = ()
+    #: Which order the hotspots are in.
+    order: str = "hotspot"
+    schema_version: int = SCHEMA_VERSION
+    focus: Focus | None = None
+
+    def stat(self, key: str, default: Any = None) -> Any:
+        for k, v in self.stats:
+            if k == key:
+                return v
+        return default

@@ -1,0 +1,164 @@
+"""Built-in plugin *git*: which files to scan, their change history and churn numbers.
+
+* ``frictionscan_collect_files``: tracked files (``git ls-files``) matching ``include`` globs;
+  submodules and symlinks skipped;
+* ``frictionscan_ignore_file``: ``exclude`` globs and the default excludes dropped;
+* ``frictionscan_collect_history``: one streamed ``git log -M --numstat`` over the window
+  (``since``, counted back from HEAD's commit time) and, for first-change dates, one
+  ``--name-status`` pass over older history; renames followed.
+* ``frictionscan_measure_file``: ``git.*`` measurements of one file from its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import git
+
+from frictionscan import hookimpl
+from frictionscan.config import DEFAULT_EXCLUDES, Config, OptionParser
+from frictionscan.durations import resolve_point
+from frictionscan.errors import RepositoryError
+from frictionscan.globs import match_any
+from frictionscan.model import FileHistory, History, Measurement, SourceFile
+from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder
+from frictionscan_git.log import LOG_FORMAT, parse_log
+
+__version__ = "0.1.0"
+
+_CHUNK = 1 << 16
+
+
+@hookimpl
+def frictionscan_addoption(parser: OptionParser) -> None:
+    parser.addoption("git.half_life_days", type=float, default=90.0,
+                     help="half-life in days of a change's weight in recency-weighted revisions")
+    parser.addoption("git.fix_pattern", type=str, default=DEFAULT_FIX_PATTERN,
+                     help="regular expression over commit subjects that marks bug fixes")
+    parser.addoption("git.older_history", type=bool, default=True, flag="--older-history",
+                     help="read history older than the window (names only) for file ages")
+
+
+def open_repo(root: Path) -> git.Repo:
+    """Open the repository at ``root``; a :class:`RepositoryError` says what is wrong."""
+    try:
+        repo = git.Repo(root)
+    except git.exc.GitCommandNotFound:
+        raise RepositoryError("git is not installed or not on PATH") from None
+    except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError):
+        raise RepositoryError(f"{root} is not a git repository") from None
+    if repo.bare:
+        raise RepositoryError(f"{root} is a bare repository; scan a clone with a work tree")
+    if not repo.head.is_valid():
+        raise RepositoryError(f"{root}: the repository has no commits yet; "
+                              f"commit something first")
+    return repo
+
+
+def _stream(repo: git.Repo, *args: str) -> Iterator[bytes]:
+    try:
+        proc = repo.git.log(*args, as_process=True)
+    except git.exc.GitCommandNotFound:
+        raise RepositoryError("git is not installed or not on PATH") from None
+    stdout = proc.proc.stdout
+    try:
+        yield from iter(lambda: stdout.read(_CHUNK), b"")
+    finally:
+        stdout.close()
+        try:
+            proc.wait()
+        except git.exc.GitCommandError as exc:
+            msg = (exc.stderr or str(exc)).strip().splitlines()
+            raise RepositoryError(f"git log failed: {msg[-1] if msg else exc}") from None
+
+
+def _pathspecs(config: Config) -> list[str]:
+    specs = []
+    for pattern in config.include:
+        p = pattern[2:] if pattern.startswith("./") else pattern
+        if "/" not in p:
+            p = "**/" + p
+        specs.append(f":(glob){p}")
+    return specs
+
+
+@hookimpl(trylast=True)
+def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
+    repo = open_repo(root)
+    raw = repo.git.ls_files("-s", "-z", stdout_as_string=False)
+    files: dict[str, SourceFile] = {}
+    for entry in raw.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, rawpath = entry.partition(b"\t")
+        mode, blob, _stage = meta.split(b" ")
+        if mode in (b"160000", b"120000"):  # submodule, symlink
+            continue
+        path = rawpath.decode("utf-8", "surrogateescape")
+        if path in files or not match_any(path, config.include):
+            continue
+        try:
+            size = (root / path).stat().st_size
+        except OSError:
+            size = 0
+        files[path] = SourceFile(path=path, blob=blob.decode(), size=size)
+    return sorted(files.values(), key=lambda f: f.path)
+
+
+@hookimpl(trylast=True)
+def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
+    """Drop ``exclude`` globs and the default excludes (a plugin returning False keeps a
+    file anyway)."""
+    if match_any(file.path, config.exclude):
+        return True
+    if config.default_excludes and match_any(file.path, DEFAULT_EXCLUDES):
+        return True
+    return None
+
+
+@hookimpl(trylast=True)
+def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
+                                 config: Config) -> History:
+    repo = open_repo(root)
+    head = repo.head.commit
+    now = datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
+    since = resolve_point(config.since, now)
+    builder = HistoryBuilder((f.path for f in files), now=now,
+                             half_life_days=float(config.getoption("git.half_life_days", 90.0)),
+                             fix_pattern=str(config.getoption("git.fix_pattern",
+                                                              DEFAULT_FIX_PATTERN)))
+    specs = _pathspecs(config)
+    common = ["-z", "-M", f"--format={LOG_FORMAT}"]
+    window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}", "HEAD",
+                     "--", *specs)
+    for commit in parse_log(window, numstat=True):
+        builder.add(commit, in_window=commit.when >= since)
+    if config.getoption("git.older_history", True):
+        until = (since - timedelta(seconds=1)).isoformat()
+        older = _stream(repo, *common, "--name-status", f"--until={until}", "HEAD",
+                        "--", *specs)
+        for commit in parse_log(older, numstat=False):
+            builder.add(commit, in_window=False)
+    shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+    return History(head=head.hexsha, head_time=now, since=since, files=builder.build(),
+                   commits_in_window=builder.commits_in_window, shallow=shallow)
+
+
+@hookimpl
+def frictionscan_measure_file(history: FileHistory) -> list[Measurement]:
+    h = history
+    out = [
+        Measurement(key="git.revisions", value=h.revisions),
+        Measurement(key="git.lines_added", value=h.added),
+        Measurement(key="git.lines_deleted", value=h.deleted),
+        Measurement(key="git.authors", value=len(h.authors)),
+        Measurement(key="git.recency", value=h.recency),
+        Measurement(key="git.fixes", value=h.fixes),
+    ]
+    if h.age_days is not None:
+        out.append(Measurement(key="git.age_days", value=h.age_days))
+    if h.idle_days is not None:
+        out.append(Measurement(key="git.idle_days", value=h.idle_days))
+    return out

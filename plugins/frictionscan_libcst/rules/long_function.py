@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule, RuleContext
+
+
+class LongFunction(Rule):
+    CODE = "FS102"
+    NAME = "long-function"
+    MESSAGE = "{name} has {count} statements (limit {limit})"
+    RATIONALE = ("A long function does several things; a change to one of them means reading "
+                 "all of them, and its tests cannot target one step. Split it along the steps "
+                 "its comments already name.")
+    EFFORT_MINUTES = 60
+    LIMIT = 50
+    VALID = ("def f():\n" + "    x = 1\n" * 50,)
+    INVALID = ("def f():\n" + "    x = 1\n" * 51,
+               "class C:\n    def m(self):\n" + "        if x:\n            y()\n" * 26)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._counts: list[int] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._counts.append(0)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        count = self._counts.pop()
+        if count > self.LIMIT:
+            self.report(original_node, name=f"`{original_node.name.value}`", count=count,
+                        limit=self.LIMIT)
+        if self._counts:
+            self._counts[-1] += count  # a nested function's statements are the outer's too
+
+    def _count(self) -> None:
+        if self._counts:
+            self._counts[-1] += 1
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._count()
+
+    def visit_If(self, node: cst.If) -> None:
+        self._count()
+
+    def visit_For(self, node: cst.For) -> None:
+        self._count()
+
+    def visit_While(self, node: cst.While) -> None:
+        self._count()
+
+    def visit_With(self, node: cst.With) -> None:
+        self._count()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._count()

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule, function_params
+
+
+class TooManyParameters(Rule):
+    CODE = "FS103"
+    NAME = "too-many-parameters"
+    MESSAGE = "{name} takes {count} parameters (limit {limit})"
+    RATIONALE = ("Every call site must get a long argument list right, and every new option "
+                 "widens it further. Group parameters that travel together into a dataclass, "
+                 "or split the function by what the flags select.")
+    EFFORT_MINUTES = 30
+    LIMIT = 6
+    VALID = ("def f(a, b, c, d, e, f):\n    pass\n",
+             "class C:\n    def m(self, a, b, c, d, e, f):\n        pass\n",
+             "def f(a, b, c, d, e, f, *args, **kwargs):\n    pass\n")
+    INVALID = ("def f(a, b, c, d, e, f, g):\n    pass\n",
+               "def f(a, b, *, c, d, e, f, g=1):\n    pass\n")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        names = [p.name.value for p in function_params(node)
+                 if p is not node.params.star_arg and p is not node.params.star_kwarg]
+        if names and names[0] in ("self", "cls"):
+            names = names[1:]
+        if len(names) > self.LIMIT:
+            self.report(node, name=f"`{node.name.value}`", count=len(names), limit=self.LIMIT)

@@ -1,0 +1,20 @@
+"""Built-in plugin *report*: the ``table`` (terminal) and ``json`` formats."""
+
+from __future__ import annotations
+
+from frictionscan import hookimpl
+from frictionscan.report import Formatter
+from frictionscan_report.json_format import write_json
+from frictionscan_report.table import write_table
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def frictionscan_formatters() -> list[Formatter]:
+    return [
+        Formatter(name="table", description="ranked table with reasons, for a terminal",
+                  write=write_table, default_on_terminal=True),
+        Formatter(name="json", description="versioned JSON document (docs/json-format.md)",
+                  write=write_json, default_elsewhere=True),
+    ]

@@ -1,0 +1,94 @@
+"""``--format table``: a ranked table with the reasons for each rank, for a terminal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from frictionscan.config import Config
+from frictionscan.model import ErrorKind, Hotspot, ScanResult
+
+DEFAULT_TOP = 25
+
+
+def _safe(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def why(h: Hotspot) -> str:
+    """A one-line explanation of the rank, from the score's components."""
+    a = h.analysis
+    parts = []
+    hist = a.history
+    if hist.revisions:
+        fixes = f", {_n(hist.fixes, 'fix', 'fixes')}" if hist.fixes else ""
+        parts.append(f"{_n(hist.revisions, 'change')} by {_n(len(hist.authors), 'author')}"
+                     f"{fixes}")
+    else:
+        parts.append("no recent change")
+    functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
+    if functions and functions[0].symbol is not None:
+        parts.append(f"max cc {functions[0].value:g} in {functions[0].symbol.name}")
+    elif a.value("radon.cc_total") is None:
+        parts.append("complexity not measured")
+    if a.findings:
+        parts.append(_n(len(a.findings), "finding"))
+    parts.extend(w.reason for w in a.weights)
+    return _safe(" · ".join(parts))
+
+
+def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
+    console = Console(file=stream, highlight=False, soft_wrap=False)
+    top = config.top or DEFAULT_TOP
+    shown = result.hotspots[:top]
+    since = result.since.date().isoformat() if result.since else "the first commit"
+    title = (f"Friction hotspots: {len(result.hotspots)} files, "
+             f"{result.stat('commits_in_window', 0)} commits since {since} "
+             f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
+    table = Table(title=Text(title), title_justify="left", expand=True)
+    table.add_column("#", justify="right", style="bold")
+    table.add_column("score", justify="right")
+    table.add_column("file  (why it ranks here)", overflow="fold", ratio=1)
+    table.add_column("changes", justify="right")
+    table.add_column("cc", justify="right")
+    table.add_column("find.", justify="right")
+    table.add_column("focus", justify="right")
+    for h in shown:
+        a = h.analysis
+        cc = a.value("radon.cc_total")
+        focus = h.component("focus") or 1.0
+        table.add_row(
+            str(h.rank), f"{h.score:.2f}",
+            Text.assemble((_safe(h.path), "bold"), "\n", (why(h), "dim")),
+            str(a.history.revisions), "-" if cc is None else f"{cc:g}",
+            str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
+    console.print(table)
+    if len(result.hotspots) > len(shown):
+        console.print(Text(f"... {len(result.hotspots) - len(shown)} more files; "
+                           f"--top N shows more, --format json shows all.", style="dim"))
+    for w in result.warnings:
+        console.print(Text("warning: " + _safe(w), style="yellow"))
+    problems = [e for e in result.errors if e.kind is not ErrorKind.NOTE]
+    if problems:
+        counts = Counter(kind for _, kind in {(e.path, e.kind.value) for e in problems})
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        console.print(Text(f"{len({e.path for e in problems})} files with problems "
+                           f"({summary}):", style="yellow"))
+        seen = set()
+        for e in problems[:10]:
+            key = (e.path, e.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            console.print(Text("  " + _safe(e.describe())))
+        if len(problems) > 10:
+            console.print(Text(f"  ... and {len(problems) - 10} more (--format json lists all)",
+                               style="dim"))

@@ -1,0 +1,115 @@
+"""Built-in plugin *roadmap*: weigh files by where the team plans to invest next.
+
+Focus areas come from ``[[tool.frictionscan.focus]]`` tables (``name``, ``paths``, ``weight``,
+``horizon``, ``owner``). A file's weight:
+
+* inside one or more areas: the largest area weight (overlapping areas do not multiply, so
+  nesting an area inside another cannot inflate a file); the reason names every matching area;
+* outside every area and unchanged for ``dormant_after`` (default 12 months): ``dormant_factor``
+  (default 0.5): "refactoring a dormant service may not be worth the work";
+* otherwise 1 (no weight shown).
+
+An area's weight is its explicit ``weight``, or else derived from its ``horizon``: sooner
+weighs more (see :func:`horizon_weight`, documented in docs/roadmap.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from frictionscan import hookimpl
+from frictionscan.config import Config, OptionParser
+from frictionscan.durations import duration_days, resolve_point
+from frictionscan.errors import ConfigError
+from frictionscan.globs import match_any
+from frictionscan.model import FileHistory, Focus, FocusArea, History, SourceFile, Weight
+
+__version__ = "0.1.0"
+
+#: (horizon up to N days, weight): the default weight of an area without an explicit one.
+HORIZON_WEIGHTS = ((92, 3.0), (184, 2.0), (366, 1.5))
+FAR_HORIZON_WEIGHT = 1.2
+NO_HORIZON_WEIGHT = 2.0
+
+
+def horizon_weight(horizon: str | None, reference_days: float | None = None) -> float:
+    """Default weight for a horizon: up to 3 months 3.0, 6 months 2.0, 12 months 1.5,
+    later 1.2; an area without a horizon 2.0. A date horizon counts from HEAD's time
+    (``reference_days`` = days from HEAD to that date)."""
+    if horizon is None:
+        return NO_HORIZON_WEIGHT
+    days = reference_days if reference_days is not None else duration_days(horizon)
+    for limit, weight in HORIZON_WEIGHTS:
+        if days <= limit:
+            return weight
+    return FAR_HORIZON_WEIGHT
+
+
+@hookimpl
+def frictionscan_addoption(parser: OptionParser) -> None:
+    parser.addoption("roadmap.dormant_after", type=str, default="12 months",
+                     help="code unchanged this long and outside every focus area is dormant")
+    parser.addoption("roadmap.dormant_factor", type=float, default=0.5,
+                     help="score factor for dormant code (1 = no discount)")
+
+
+@hookimpl
+def frictionscan_configure(config: Config) -> None:
+    try:
+        duration_days(config.getoption("roadmap.dormant_after", "12 months"))
+    except ValueError as exc:
+        raise ConfigError(f"{config.config_file}: roadmap.dormant_after: {exc}") from None
+
+
+def area_weight(area: FocusArea, now: datetime) -> float:
+    """The weight of ``area``: explicit, else from its horizon (a date counts from ``now``)."""
+    if area.weight is not None:
+        return area.weight
+    if area.horizon is None:
+        return horizon_weight(None)
+    try:
+        return horizon_weight(area.horizon)
+    except ValueError:  # an ISO date
+        days = (resolve_point(area.horizon, now) - now).total_seconds() / 86400
+        return horizon_weight(area.horizon, reference_days=max(0.0, days))
+
+
+@hookimpl(trylast=True)
+def frictionscan_load_focus(config: Config, history: History) -> Focus:
+    areas = config.focus
+    return Focus(areas=areas, weights=tuple(area_weight(a, history.head_time) for a in areas),
+                 source=config.config_file)
+
+
+def _horizon_text(area: FocusArea) -> str:
+    return f", {area.horizon}" if area.horizon else ""
+
+
+@hookimpl
+def frictionscan_focus_weight(file: SourceFile, history: FileHistory, focus: Focus,
+                              config: Config) -> Weight | None:
+    matching = [(w, a) for a, w in zip(focus.areas, focus.weights)
+                if match_any(file.path, a.paths)]
+    if matching:
+        weight, area = max(matching, key=lambda t: t[0])
+        others = [a.name for _, a in matching if a is not area]
+        also = f" (also in {', '.join(others)})" if others else ""
+        return Weight(factor=weight, area=area.name,
+                      reason=f"focus area '{area.name}'{_horizon_text(area)}: "
+                             f"x{weight:g}{also}")
+    factor = float(config.getoption("roadmap.dormant_factor", 0.5))
+    dormant_after = duration_days(config.getoption("roadmap.dormant_after", "12 months"))
+    idle = history.idle_days
+    if factor != 1.0 and (idle is None or idle >= dormant_after):
+        since = "never changed" if idle is None else f"unchanged for {_human_days(idle)}"
+        return Weight(factor=factor, reason=f"dormant: {since}, outside every focus area: "
+                                            f"x{factor:g}")
+    return None
+
+
+def _human_days(days: float) -> str:
+    if days >= 365:
+        return f"{days / 365.25:.1f} years"
+    if days >= 60:
+        return f"{days / 30.44:.0f} months"
+    return f"{days:.0f} days"

@@ -1,0 +1,106 @@
+"""Built-in plugin *scoring*: the default hotspot score and the ranking.
+
+The score of a file (docs/scoring.md explains the choice and the numbers behind it)::
+
+    score = change x complexity x (1 + findings) x focus
+
+* ``change``     = log2(1 + recency-weighted revisions in the window) - how often, how lately;
+* ``complexity`` = log2(1 + total cyclomatic complexity) - how hard each change is; estimated
+  from size (source lines / 10) when the file could not be parsed;
+* ``findings``   = friction-rule effort in minutes / 240, at most 0.5 - up to +50%;
+* ``focus``      = product of the roadmap weights (focus area, dormancy discount).
+
+The product is zero for a file that did not change in the window, however complex it is:
+a hotspot is where complexity meets change. Every component is recorded with a reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from frictionscan import hookimpl
+from frictionscan.config import Config
+from frictionscan.model import Component, FileAnalysis, Hotspot
+
+__version__ = "0.1.0"
+
+FINDINGS_MINUTES_SCALE = 240.0
+FINDINGS_CAP = 0.5
+SIZE_TO_COMPLEXITY = 0.1
+
+
+def _plural(n: float, word: str) -> str:
+    n = int(n)
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def change_component(a: FileAnalysis) -> Component:
+    h = a.history
+    value = math.log2(1 + h.recency)
+    if h.revisions == 0:
+        when = f", last {h.idle_days:.0f} days ago" if h.idle_days is not None else ""
+        return Component(name="change", value=0.0, reason=f"no change in the window{when}")
+    parts = [f"changed {_plural(h.revisions, 'time')} by {_plural(len(h.authors), 'author')}"]
+    if h.fixes:
+        parts.append(_plural(h.fixes, "bug-fix commit"))
+    if h.idle_days is not None:
+        parts.append(f"last {h.idle_days:.0f} days ago")
+    return Component(name="change", value=round(value, 4), reason=", ".join(parts))
+
+
+def complexity_component(a: FileAnalysis) -> Component:
+    total = a.value("radon.cc_total")
+    if total is None:
+        sloc = a.value("radon.sloc") or (a.file.size / 40.0)
+        est = sloc * SIZE_TO_COMPLEXITY
+        return Component(name="complexity", value=round(math.log2(1 + est), 4),
+                         reason=f"not measured; estimated {est:.0f} from size")
+    functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
+    reason = f"complexity {total:g} in {_plural(len(functions), 'function')}"
+    if functions:
+        top = functions[0]
+        assert top.symbol is not None
+        reason += f" (max {top.value:g} in {top.symbol.name})"
+    return Component(name="complexity", value=round(math.log2(1 + total), 4), reason=reason)
+
+
+def findings_component(a: FileAnalysis) -> Component:
+    minutes = sum(f.effort_minutes for f in a.findings)
+    value = min(FINDINGS_CAP, minutes / FINDINGS_MINUTES_SCALE)
+    if not a.findings:
+        return Component(name="findings", value=0.0, reason="no findings")
+    codes = Counter(f.code for f in a.findings)
+    listed = ", ".join(f"{n}x {c}" for c, n in sorted(codes.items()))
+    return Component(name="findings", value=round(value, 4),
+                     reason=f"{_plural(len(a.findings), 'finding')} ({minutes} min): {listed}")
+
+
+def focus_component(a: FileAnalysis) -> Component:
+    factor = 1.0
+    for w in a.weights:
+        factor *= w.factor
+    reason = "; ".join(w.reason for w in a.weights) or "no roadmap weight"
+    return Component(name="focus", value=round(factor, 4), reason=reason)
+
+
+def score_file(a: FileAnalysis) -> Hotspot:
+    parts = (change_component(a), complexity_component(a), findings_component(a),
+             focus_component(a))
+    change, complexity, findings, focus = (c.value for c in parts)
+    score = change * complexity * (1 + findings) * focus
+    return Hotspot(analysis=a, score=round(score, 3), components=parts)
+
+
+@hookimpl(trylast=True)
+def frictionscan_score(analyses: Sequence[FileAnalysis], config: Config) -> list[Hotspot]:
+    return [score_file(a) for a in analyses]
+
+
+@hookimpl(trylast=True)
+def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> list[Hotspot]:
+    from dataclasses import replace
+
+    ordered = sorted(hotspots, key=lambda h: (-h.score, h.path))
+    return [replace(h, rank=i) for i, h in enumerate(ordered, 1)]

@@ -1,0 +1,115 @@
+"""The project checks itself: docs match code, built-ins match plugins/, the wheel is whole,
+fixture streams match their builders, and the plugin-author walkthrough really works."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from frictionscan.hookdoc import hooks_markdown
+from frictionscan.manager import BUILTIN_PLUGINS, PluginSpec, build_plugin_manager
+from frictionscan.testing import run_scan
+
+PLUGINS = ROOT / "plugins"
+EXAMPLE = ROOT / "docs" / "examples" / "frictionscan-todo"
+
+
+def test_hook_reference_is_up_to_date() -> None:
+    pm = build_plugin_manager(PluginSpec(autoload=False))
+    expected = hooks_markdown(pm)
+    actual = (ROOT / "docs" / "hooks.md").read_text()
+    assert actual == expected, "docs/hooks.md is stale: run `frictionscan hooks > docs/hooks.md`"
+
+
+def test_every_hook_is_exercised_by_a_builtin_or_documented_example() -> None:
+    pm = build_plugin_manager(PluginSpec(autoload=False))
+    hooks = [n for n in dir(pm.hook) if n.startswith("frictionscan_")]
+    implemented = {h for n in hooks for h in [n] if getattr(pm.hook, n).get_hookimpls()}
+    assert set(hooks) == implemented
+
+
+def test_builtin_list_matches_plugins_directory() -> None:
+    on_disk = sorted(p.name for p in PLUGINS.iterdir() if (p / "__init__.py").exists())
+    assert sorted(BUILTIN_PLUGINS.values()) == on_disk
+    assert not (PLUGINS / "__init__.py").exists()  # `plugins` itself is not a package
+
+
+def test_builtins_use_only_the_public_api() -> None:
+    private = {"frictionscan.session", "frictionscan.worker", "frictionscan.manager",
+               "frictionscan.hooks", "frictionscan.cli"}
+    for path in PLUGINS.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in private:
+                pytest.fail(f"{path.relative_to(ROOT)} imports {node.module}")
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert alias.name not in private, path
+
+
+def test_wheel_contains_every_builtin_plugin(tmp_path: Path) -> None:
+    pytest.importorskip("hatchling")
+    proc = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel",
+                           "-d", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for module in (*BUILTIN_PLUGINS.values(), "frictionscan"):
+        assert f"{module}/__init__.py" in names, module
+    assert "frictionscan_libcst/rules/deep_nesting.py" in names
+    assert not any(n.startswith("plugins/") for n in names)
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "frictionscan = frictionscan.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+
+
+def test_fixture_streams_match_their_builders() -> None:
+    spec = importlib.util.spec_from_file_location("build_fixtures",
+                                                  FIXTURES / "build_fixtures.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, build in module.BUILDERS.items():
+        committed = (FIXTURES / "repos" / f"{name}.fi").read_bytes()
+        assert committed == build().bytes(), f"run python fixtures/build_fixtures.py ({name})"
+
+
+def test_writing_plugins_walkthrough_runs(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = (ROOT / "docs" / "writing-plugins.md").read_text()
+    for name in ("frictionscan_todo/__init__.py", "pyproject.toml", "test_todo.py"):
+        assert (EXAMPLE / name).read_text().strip() in doc, f"{name} differs from the doc"
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    spec = importlib.util.spec_from_file_location("test_todo", EXAMPLE / "test_todo.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.test_todo_markers_are_found(tmp_path)
+
+
+def normalised(doc: dict) -> dict:  # type: ignore[type-arg]
+    doc["repository"]["root"] = "<root>"
+    doc["stats"] = {k: v for k, v in doc["stats"].items() if not k.startswith("seconds_")}
+    return doc
+
+
+def test_golden_json(planted_repo: Path) -> None:
+    from frictionscan_report.json_format import result_dict
+
+    from frictionscan.config import Config
+
+    result = run_scan(planted_repo)
+    doc = normalised(result_dict(result, Config(root=str(planted_repo))))
+    golden = FIXTURES / "expected" / "planted.json"
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("FRICTIONSCAN_UPDATE_GOLDEN"):
+        golden.write_text(text)
+    assert text == golden.read_text(), "set FRICTIONSCAN_UPDATE_GOLDEN=1 to accept"

@@ -1,0 +1,79 @@
+"""The libcst rule framework; tests are generated from each rule's own examples."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from frictionscan_libcst import check_source
+from frictionscan_libcst.rules import BUILTIN_RULES
+
+RULES = {r.CODE: r for r in BUILTIN_RULES}
+
+
+def cases(attr: str) -> list[tuple[str, str]]:
+    return [(code, src) for code, rule in RULES.items() for src in getattr(rule, attr)]
+
+
+@pytest.mark.parametrize("code,source", cases("VALID"))
+def test_valid_examples_are_accepted(code: str, source: str) -> None:
+    assert check_source(source, "x.py", [RULES[code]]) == []
+
+
+@pytest.mark.parametrize("code,source", cases("INVALID"))
+def test_invalid_examples_are_flagged(code: str, source: str) -> None:
+    findings = check_source(source, "x.py", [RULES[code]])
+    assert findings, f"{code} did not flag:\n{source}"
+    for f in findings:
+        assert f.code == code and f.name == RULES[code].NAME
+        assert f.span.start_line >= 1 and f.effort_minutes == RULES[code].EFFORT_MINUTES
+        assert "{" not in f.message
+
+
+@pytest.mark.parametrize("rule", BUILTIN_RULES, ids=lambda r: r.CODE)
+def test_rule_is_documented(rule: type) -> None:
+    assert re.fullmatch(r"FS\d{3}", rule.CODE)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.NAME)
+    assert rule.MESSAGE and rule.RATIONALE and rule.EFFORT_MINUTES > 0
+    assert rule.VALID and rule.INVALID
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.CODE for r in BUILTIN_RULES}) == len(BUILTIN_RULES)
+    assert len({r.NAME for r in BUILTIN_RULES}) == len(BUILTIN_RULES)
+
+
+def test_one_traversal_reports_every_rule_with_positions_and_symbols() -> None:
+    source = (
+        "class Service:\n"
+        "    def handle(self, a, b, c, d, e, f, g, cache={}):\n"
+        "        try:\n"
+        "            run()\n"
+        "        except Exception:\n"
+        "            pass\n"
+    )
+    findings = check_source(source, "svc.py", BUILTIN_RULES)
+    got = sorted((f.code, f.span.start_line, f.symbol) for f in findings)
+    assert got == [("FS103", 2, "Service.handle"), ("FS104", 5, "Service.handle"),
+                   ("FS105", 2, "Service.handle")]
+    fs105 = next(f for f in findings if f.code == "FS105")
+    assert fs105.message == ("parameter `cache` of `handle` has a mutable default, "
+                             "shared by every call")
+    assert fs105.span.start_col == 42
+
+
+def test_elif_chains_are_not_nesting() -> None:
+    arms = "".join(f"    elif x == {i}:\n        y = {i}\n" for i in range(12))
+    assert check_source("def f(x):\n    if x:\n        y = 0\n" + arms, "x.py",
+                        BUILTIN_RULES) == []
+
+
+def test_findings_in_the_planted_repository(planted_repo) -> None:  # type: ignore[no-untyped-def]
+    from frictionscan.testing import run_scan
+
+    result = run_scan(planted_repo)
+    engine = next(h for h in result.hotspots if h.path == "src/app/engine.py")
+    assert [(f.code, f.symbol) for f in engine.analysis.findings] == [("FS101", "dispatch")]
+    ignored = run_scan(planted_repo, overrides={"libcst.ignore": ["FS101"]})
+    engine = next(h for h in ignored.hotspots if h.path == "src/app/engine.py")
+    assert engine.analysis.findings == ()
