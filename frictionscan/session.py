@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
-from frictionscan.errors import RepositoryError, UsageError
+from frictionscan.errors import FrictionscanError, RepositoryError, UsageError
 from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
@@ -168,17 +168,27 @@ def run_pool(items: Sequence[Item], spec: PluginSpec, config: Config,
             if progress:
                 progress("analyse", len(results), total)
     if retry:
-        results.extend(_run_one_by_one(retry, spec, config))
+        results.extend(_run_one_by_one(retry, spec, config, healthy=bool(results)))
         if progress:
             progress("analyse", total, total)
     return results
 
 
-def _run_one_by_one(items: Sequence[Item], spec: PluginSpec,
-                    config: Config) -> list[FileAnalysis]:
+#: Consecutive crashes, with no file analysed at all, after which workers are deemed unable
+#: to start (rather than every file crashing a parser).
+_DEAD_ON_ARRIVAL = 3
+
+
+def _run_one_by_one(items: Sequence[Item], spec: PluginSpec, config: Config, *,
+                    healthy: bool) -> list[FileAnalysis]:
     results: list[FileAnalysis] = []
     pending = list(items)
+    crashes = 0
     while pending:
+        if not healthy and crashes >= _DEAD_ON_ARRIVAL:
+            raise FrictionscanError(
+                "worker processes die as soon as they start; try --jobs 1, and set "
+                "FRICTIONSCAN_DEBUG=1 to see why")
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(),
                                  initializer=init_worker, initargs=(spec, config)) as pool:
             while pending:
@@ -186,8 +196,10 @@ def _run_one_by_one(items: Sequence[Item], spec: PluginSpec,
                 try:
                     results.extend(pool.submit(analyse_batch, [item]).result())
                     pending.pop(0)
+                    healthy = True
                 except BrokenProcessPool:
                     pending.pop(0)
+                    crashes += 1
                     results.extend(_failed([item], ErrorKind.CRASH,
                                            "the analysing process died on this file (a parser "
                                            "crash or out of memory); ranked on history only"))

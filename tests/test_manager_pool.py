@@ -128,3 +128,25 @@ def test_pool_and_in_process_give_the_same_result(planted_repo: Path) -> None:
     a = run_scan(planted_repo, in_process=True)
     b = run_scan(planted_repo, in_process=False, overrides={"jobs": 2})
     assert [(h.path, h.score) for h in a.hotspots] == [(h.path, h.score) for h in b.hotspots]
+
+
+DEAD_ON_ARRIVAL = '''
+import os
+
+import frictionscan
+
+
+@frictionscan.hookimpl
+def frictionscan_check_file(file):
+    os._exit(70)
+'''
+
+
+def test_workers_that_cannot_work_at_all_end_the_run(planted_repo: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from frictionscan.errors import FrictionscanError
+
+    (tmp_path / "doa_plugin.py").write_text(textwrap.dedent(DEAD_ON_ARRIVAL))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(FrictionscanError, match="die as soon as they start"):
+        run_scan(planted_repo, modules=["doa_plugin"], in_process=False, overrides={"jobs": 2})

@@ -91,3 +91,32 @@ def test_scan_never_touches_the_working_tree(planted_repo: Path) -> None:
     before = git(planted_repo, "status", "--porcelain", "--ignored")
     run_scan(planted_repo, in_process=False)
     assert git(planted_repo, "status", "--porcelain", "--ignored") == before
+
+
+def test_large_files_are_ranked_without_being_parsed(planted_repo: Path) -> None:
+    result = run_scan(planted_repo, overrides={"max_file_size": 1000})
+    engine = next(h for h in result.hotspots if h.path == "src/app/engine.py")
+    (error,) = [e for e in result.errors if e.path == "src/app/engine.py"]
+    assert error.kind is ErrorKind.SKIPPED and "max_file_size" in error.message
+    assert engine.analysis.measurements == ()
+    assert "estimated" in next(c.reason for c in engine.components if c.name == "complexity")
+    assert engine.rank == 1  # still the hotspot: its history speaks for it
+
+
+def test_a_small_constant_number_of_git_processes(planted_repo: Path,
+                                                  monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    calls: list[list[str]] = []
+    real = subprocess.Popen.__init__
+
+    def counting(self, args, *a, **kw):  # type: ignore[no-untyped-def]
+        if isinstance(args, (list, tuple)) and args and "git" in str(args[0]):
+            calls.append([str(x) for x in args])
+        real(self, args, *a, **kw)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", counting)
+    run_scan(planted_repo)
+    logs = [c for c in calls if "log" in c]
+    assert len(logs) == 2, logs  # the window and the older history, never one per file
+    assert len(calls) <= 8, calls

@@ -77,3 +77,39 @@ def test_findings_in_the_planted_repository(planted_repo) -> None:  # type: igno
     ignored = run_scan(planted_repo, overrides={"libcst.ignore": ["FS101"]})
     engine = next(h for h in ignored.hotspots if h.path == "src/app/engine.py")
     assert engine.analysis.findings == ()
+
+
+def test_fast_walk_and_positions_agree_with_libcst() -> None:
+    import libcst as cst
+    from frictionscan_libcst.walk import positions, visit_batched
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from conftest import ROOT
+
+    source = (ROOT / "plugins" / "frictionscan_libcst" / "rules" / "deep_nesting.py").read_text()
+    source += "\nx = '''a\r\nb'''\r\ny = (1,\r  2)\n"
+
+    class Recorder(cst.BatchableCSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.events: list[str] = []
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.events.append("+" + node.name.value)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            self.events.append("-" + original_node.name.value)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.events.append(node.value)
+
+    module = cst.parse_module(source)
+    ours, theirs = Recorder(), Recorder()
+    visit_batched(module, [ours])
+    cst.visit_batched(module, [theirs])
+    # same events; sibling order follows dataclass fields (e.g. a class body before its bases)
+    assert sorted(ours.events) == sorted(theirs.events)
+    scopes = [e for e in ours.events if e[0] in "+-"]
+    assert scopes == [e for e in theirs.events if e[0] in "+-"]
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert dict(positions(module)) == dict(expected)

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +31,7 @@ from frictionscan_git.log import LOG_FORMAT, parse_log
 __version__ = "0.1.0"
 
 _CHUNK = 1 << 16
+_SPOOL_IN_MEMORY = 16 << 20
 
 
 @hookimpl
@@ -74,10 +77,47 @@ def _stream(repo: git.Repo, *args: str) -> Iterator[bytes]:
             raise RepositoryError(f"git log failed: {msg[-1] if msg else exc}") from None
 
 
+class _Spool:
+    """Drain a chunk stream in a background thread into a spooled temporary file."""
+
+    def __init__(self, source: Iterator[bytes]) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._drain, args=(source,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, source: Iterator[bytes]) -> None:
+        try:
+            for chunk in source:
+                self._file.write(chunk)
+        except BaseException as exc:  # re-raised in the reading thread
+            self._error = exc
+
+    def chunks(self) -> Iterator[bytes]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self._file.seek(0)
+        try:
+            yield from iter(lambda: self._file.read(_CHUNK), b"")
+        finally:
+            self._file.close()
+
+
 def _pathspecs(config: Config) -> list[str]:
+    """git pathspecs covering the ``include`` globs, so git diffs only files we may scan.
+
+    ``**/*.py`` becomes the plain pathspec ``*.py`` (git's ``*`` crosses ``/``), which git
+    matches faster than the equivalent ``:(glob)`` pattern; others are passed as globs.
+    """
     specs = []
     for pattern in config.include:
         p = pattern[2:] if pattern.startswith("./") else pattern
+        tail = p[3:] if p.startswith("**/") else p
+        if "/" not in tail and not any(c in tail for c in "?[\\") and tail.count("*") <= 1 \
+                and (tail.startswith("*") or "*" not in tail):
+            specs.append(tail if tail.startswith("*") else f":(glob)**/{tail}")
+            continue
         if "/" not in p:
             p = "**/" + p
         specs.append(f":(glob){p}")
@@ -131,15 +171,19 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
                                                               DEFAULT_FIX_PATTERN)))
     specs = _pathspecs(config)
     common = ["-z", "-M", f"--format={LOG_FORMAT}"]
+    older: _Spool | None = None
+    if config.getoption("git.older_history", True):
+        # runs alongside the window pass; folded afterwards (renames are followed newest
+        # first), spooled to a temporary file so memory stays bounded
+        until = (since - timedelta(seconds=1)).isoformat()
+        older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}", "HEAD",
+                               "--", *specs))
     window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}", "HEAD",
                      "--", *specs)
     for commit in parse_log(window, numstat=True):
         builder.add(commit, in_window=commit.when >= since)
-    if config.getoption("git.older_history", True):
-        until = (since - timedelta(seconds=1)).isoformat()
-        older = _stream(repo, *common, "--name-status", f"--until={until}", "HEAD",
-                        "--", *specs)
-        for commit in parse_log(older, numstat=False):
+    if older is not None:
+        for commit in parse_log(older.chunks(), numstat=False):
             builder.add(commit, in_window=False)
     shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
     return History(head=head.hexsha, head_time=now, since=since, files=builder.build(),

@@ -1,6 +1,7 @@
 """Built-in plugin *libcst*: friction rules over libcst's concrete syntax tree.
 
-Each file is parsed once; all enabled rules share one batched traversal (as in Fixit).
+Each file is parsed once; all enabled rules share one batched traversal (as in Fixit), and
+positions are computed only for files with findings (see ``walk.py`` for why both are custom).
 Other plugins add rules through the ``frictionscan_libcst_rules`` hook this plugin defines.
 Rules can be switched off with ``ignore = ["FS102"]`` under ``[tool.frictionscan.libcst]``.
 """
@@ -11,7 +12,6 @@ from collections.abc import Sequence
 
 import libcst as cst
 import pluggy
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from frictionscan import hookimpl
 from frictionscan.config import Config, OptionParser
@@ -20,6 +20,7 @@ from frictionscan.model import AnalysisError, ErrorKind, Finding, SourceFile, Sp
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.rule import Rule, RuleContext
 from frictionscan_libcst.rules import BUILTIN_RULES
+from frictionscan_libcst.walk import positions, visit_batched
 
 __version__ = "0.1.0"
 
@@ -90,14 +91,14 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]],
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             context.scope.pop()
 
-    cst.visit_batched(module, visitors, before_visit=before, after_leave=after)
+    visit_batched(module, visitors, before_visit=before, after_leave=after)
     if not any(v.reports for v in visitors):
         return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    where = positions(module)
     findings = []
     for v in visitors:
         for r in v.reports:
-            pos = positions[r.node]
+            pos = where[r.node]
             findings.append(Finding(
                 code=v.CODE, name=v.NAME, message=r.message, symbol=r.symbol,
                 span=Span(start_line=pos.start.line, start_col=pos.start.column,
