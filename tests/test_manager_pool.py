@@ -131,14 +131,16 @@ def test_pool_and_in_process_give_the_same_result(planted_repo: Path) -> None:
 
 
 DEAD_ON_ARRIVAL = '''
+import multiprocessing
 import os
 
 import frictionscan
 
 
 @frictionscan.hookimpl
-def frictionscan_check_file(file):
-    os._exit(70)
+def frictionscan_addhooks(pluginmanager):
+    if multiprocessing.current_process().name != "MainProcess":
+        os._exit(70)  # a worker that cannot even set up its plugins
 '''
 
 
