@@ -113,3 +113,10 @@ def test_golden_json(planted_repo: Path) -> None:
     if os.environ.get("FRICTIONSCAN_UPDATE_GOLDEN"):
         golden.write_text(text)
     assert text == golden.read_text(), "set FRICTIONSCAN_UPDATE_GOLDEN=1 to accept"
+
+
+def test_rule_catalogue_is_up_to_date() -> None:
+    from frictionscan_libcst.catalogue import rules_markdown
+
+    assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(), (
+        "docs/rules.md is stale: run `python -m frictionscan_libcst.catalogue > docs/rules.md`")

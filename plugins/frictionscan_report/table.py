@@ -50,7 +50,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     top = config.top or DEFAULT_TOP
     shown = result.hotspots[:top]
     since = result.since.date().isoformat() if result.since else "the first commit"
-    title = (f"Friction hotspots: {len(result.hotspots)} files, "
+    title = (f"Friction hotspots: {len(result.hotspots)} files, changed by "
              f"{result.stat('commits_in_window', 0)} commits since {since} "
              f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
     table = Table(title=Text(title), title_justify="left", expand=True)
