@@ -81,7 +81,7 @@ class _Spool:
     """Drain a chunk stream in a background thread into a spooled temporary file."""
 
     def __init__(self, source: Iterator[bytes]) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+        self._file = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._drain, args=(source,), daemon=True)
         self._thread.start()

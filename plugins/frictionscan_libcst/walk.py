@@ -23,8 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _LEAVE = object()
