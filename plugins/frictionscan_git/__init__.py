@@ -98,10 +98,11 @@ class _Spool:
         if self._error is not None:
             raise self._error
         self._file.seek(0)
-        try:
-            yield from iter(lambda: self._file.read(_CHUNK), b"")
-        finally:
-            self._file.close()
+        yield from iter(lambda: self._file.read(_CHUNK), b"")
+
+    def close(self) -> None:
+        self._thread.join()
+        self._file.close()
 
 
 def _pathspecs(config: Config) -> list[str]:
@@ -178,13 +179,17 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
         until = (since - timedelta(seconds=1)).isoformat()
         older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}", "HEAD",
                                "--", *specs))
-    window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}", "HEAD",
-                     "--", *specs)
-    for commit in parse_log(window, numstat=True):
-        builder.add(commit, in_window=commit.when >= since)
-    if older is not None:
-        for commit in parse_log(older.chunks(), numstat=False):
-            builder.add(commit, in_window=False)
+    try:
+        window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}", "HEAD",
+                         "--", *specs)
+        for commit in parse_log(window, numstat=True):
+            builder.add(commit, in_window=commit.when >= since)
+        if older is not None:
+            for commit in parse_log(older.chunks(), numstat=False):
+                builder.add(commit, in_window=False)
+    finally:
+        if older is not None:
+            older.close()
     shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
     return History(head=head.hexsha, head_time=now, since=since, files=builder.build(),
                    commits_in_window=builder.commits_in_window, shallow=shallow)
