@@ -94,8 +94,12 @@ class Session:
         with self._phase("files"):
             collected = self.hooks.collect_files(root, config)
             files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
+        if progress:
+            progress("reading history of", 0, len(files))
         with self._phase("history"):
             history = self.hooks.collect_history(root, files, config)
+        if progress:
+            progress("reading history of", len(files), len(files))
         if history.shallow:
             warnings.append("this is a shallow clone: history is truncated, so churn and ages "
                             "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
@@ -105,7 +109,7 @@ class Session:
             if in_process:
                 analyses = [analyse_file(self.hooks, config, f, h) for f, h in items]
                 if progress:
-                    progress("analyse", len(items), len(items))
+                    progress("analysing", len(items), len(items))
             else:
                 analyses = run_pool(items, self.spec, config, progress)
         analyses.sort(key=lambda a: a.file.path)
@@ -166,11 +170,11 @@ def run_pool(items: Sequence[Item], spec: PluginSpec, config: Config,
                 results.extend(_failed(futures[fut], ErrorKind.PLUGIN,
                                        f"per-file analysis failed: {type(exc).__name__}: {exc}"))
             if progress:
-                progress("analyse", len(results), total)
+                progress("analysing", len(results), total)
     if retry:
         results.extend(_run_one_by_one(retry, spec, config, healthy=bool(results)))
         if progress:
-            progress("analyse", total, total)
+            progress("analysing", total, total)
     return results
 
 
