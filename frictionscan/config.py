@@ -253,6 +253,9 @@ def build_config(
                     raise ConfigError(f"{where(full)}: unknown key (known: {known})")
                 options[full] = _check_choice(_check_type(subval, opt.type, where(full)),
                                               opt, where(full))
+        elif isinstance(value, dict):
+            raise ConfigError(f"{where(key)}: no loaded plugin declares options in this table "
+                              f"(is the plugin installed, or blocked with -p no:?)")
         else:
             known = ", ".join(sorted([*CORE_KEYS, *sections]))
             raise ConfigError(f"{where(key)}: unknown key (known: {known})")

@@ -27,3 +27,9 @@ class Formatter:
     #: Whether this is the default on an interactive terminal (``table``) or elsewhere.
     default_on_terminal: bool = False
     default_elsewhere: bool = False
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print or serialise: paths are decoded with ``surrogateescape``, so
+    bytes that are not valid UTF-8 become U+FFFD here instead of raising on output."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

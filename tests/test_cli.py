@@ -100,6 +100,7 @@ def test_shallow_clone_is_scanned_with_a_warning(planted_repo: Path, tmp_path: P
     ("[tool.frictionscan]\nexclude = 'x'\n", "exclude must be a list of strings"),
     ("[tool.frictionscan.radon]\nmaintainability = 'yes'\n", "maintainability must be true"),
     ("[tool.frictionscan.radon]\nspeed = 1\n", "radon.speed: unknown key"),
+    ("[tool.frictionscan.todo]\nx = 1\n", "tool.frictionscan.todo: no loaded plugin declares"),
     ("[[tool.frictionscan.focus]]\nname = 'x'\n", "missing required key 'paths'"),
     ("[[tool.frictionscan.focus]]\nname = 'x'\npaths = ['a/**']\nweight = -1\n",
      "weight must not be negative"),
@@ -238,3 +239,35 @@ def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "frictionscan", "--version"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("frictionscan ")
+
+
+def test_repository_strings_are_not_markup_in_the_table(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    stream = StreamBuilder()
+    stream.commit("2026-01-01T10:00:00", "add", {"[red]evil[/red] <b>.py": "x = 1\n",
+                                                 "caf\u00e9/\u65e5\u672c.py": "y = 2\n"})
+    repo = build_repo(stream.text(), tmp_path / "repo")
+    code, out, err = run("scan", str(repo), "-f", "table")
+    assert code == 0, err
+    assert "[red]evil[/red] <b>.py" in out
+    assert "caf\u00e9/\u65e5\u672c.py" in out
+    code, out, err = run("scan", str(repo), "-f", "json")
+    assert {h["path"] for h in json.loads(out)["hotspots"]} == {
+        "[red]evil[/red] <b>.py", "caf\u00e9/\u65e5\u672c.py"}
+
+
+def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    stream = StreamBuilder()
+    name = b"lat\xe9n.py".decode("utf-8", "surrogateescape")
+    stream.commit("2026-01-01T10:00:00", "add", {name: "def f(x):\n    return x\n"})
+    repo = build_repo(stream.text(), tmp_path / "repo")
+    code, out, err = run("scan", str(repo), "-f", "json")
+    assert code == 0, err
+    (hotspot,) = json.loads(out)["hotspots"]
+    assert hotspot["path"] == "lat\ufffdn.py"
+    assert hotspot["signals"]["radon.cc_total"] == 1  # the file itself was read
+    code, out, err = run("scan", str(repo), "-f", "table")
+    assert code == 0 and "lat\ufffdn.py" in out

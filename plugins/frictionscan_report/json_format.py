@@ -9,6 +9,7 @@ from typing import Any, TextIO
 import frictionscan
 from frictionscan.config import Config
 from frictionscan.model import AnalysisError, Hotspot, ScanResult
+from frictionscan.report import printable
 
 #: How many of a file's most complex functions are listed.
 TOP_FUNCTIONS = 5
@@ -16,11 +17,6 @@ TOP_FUNCTIONS = 5
 
 def _time(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t else None
-
-
-def _clean(text: str) -> str:
-    # paths decoded with surrogateescape: show undecodable bytes as U+FFFD, never crash
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def hotspot_dict(h: Hotspot) -> dict[str, Any]:
@@ -33,30 +29,30 @@ def hotspot_dict(h: Hotspot) -> dict[str, Any]:
     signals.update({
         "git.first_change": _time(hist.first_change),
         "git.last_change": _time(hist.last_change),
-        "git.former_paths": [_clean(p) for p in hist.former_paths],
+        "git.former_paths": [printable(p) for p in hist.former_paths],
     })
     return {
         "rank": h.rank,
-        "path": _clean(h.path),
+        "path": printable(h.path),
         "score": h.score,
-        "components": {c.name: {"value": c.value, "reason": _clean(c.reason)}
+        "components": {c.name: {"value": c.value, "reason": printable(c.reason)}
                        for c in h.components},
         "signals": dict(sorted(signals.items())),
         "focus": {
             "weight": h.component("focus"),
             "areas": [w.area for w in a.weights if w.area],
-            "reasons": [_clean(w.reason) for w in a.weights],
+            "reasons": [printable(w.reason) for w in a.weights],
         },
         "functions": [
-            {"name": _clean(m.symbol.name), "kind": m.symbol.kind.value,
+            {"name": printable(m.symbol.name), "kind": m.symbol.kind.value,
              "line": m.symbol.span.start_line, "end_line": m.symbol.span.end_line,
              "complexity": m.value}
             for m in functions[:TOP_FUNCTIONS] if m.symbol is not None
         ],
         "findings": [
             {"code": f.code, "name": f.name, "line": f.span.start_line,
-             "column": f.span.start_col, "message": _clean(f.message),
-             "symbol": _clean(f.symbol) if f.symbol else None,
+             "column": f.span.start_col, "message": printable(f.message),
+             "symbol": printable(f.symbol) if f.symbol else None,
              "effort_minutes": f.effort_minutes, "fix_available": f.fix_available}
             for f in a.findings
         ],
@@ -64,8 +60,8 @@ def hotspot_dict(h: Hotspot) -> dict[str, Any]:
 
 
 def error_dict(e: AnalysisError) -> dict[str, Any]:
-    return {"path": _clean(e.path) if e.path else None, "kind": e.kind.value,
-            "plugin": e.plugin, "hook": e.hook, "message": _clean(e.message)}
+    return {"path": printable(e.path) if e.path else None, "kind": e.kind.value,
+            "plugin": e.plugin, "hook": e.hook, "message": printable(e.message)}
 
 
 def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
@@ -73,14 +69,14 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
     return {
         "schema_version": result.schema_version,
         "tool": {"name": "frictionscan", "version": frictionscan.__version__},
-        "repository": {"root": _clean(result.root), "head": result.head,
+        "repository": {"root": printable(result.root), "head": result.head,
                        "head_time": _time(result.head_time)},
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
         "hotspots": [hotspot_dict(h) for h in hotspots],
         "errors": [error_dict(e) for e in result.errors],
-        "warnings": [_clean(w) for w in result.warnings],
+        "warnings": [printable(w) for w in result.warnings],
         "stats": dict(result.stats),
     }
 

@@ -11,12 +11,9 @@ from rich.text import Text
 
 from frictionscan.config import Config
 from frictionscan.model import ErrorKind, Hotspot, ScanResult
+from frictionscan.report import printable
 
 DEFAULT_TOP = 25
-
-
-def _safe(text: str) -> str:
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:
@@ -42,7 +39,7 @@ def why(h: Hotspot) -> str:
     if a.findings:
         parts.append(_n(len(a.findings), "finding"))
     parts.extend(w.reason for w in a.weights)
-    return _safe(" · ".join(parts))
+    return printable(" · ".join(parts))
 
 
 def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
@@ -67,7 +64,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         focus = h.component("focus") or 1.0
         table.add_row(
             str(h.rank), f"{h.score:.2f}",
-            Text.assemble((_safe(h.path), "bold"), "\n", (why(h), "dim")),
+            Text.assemble((printable(h.path), "bold"), "\n", (why(h), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
     console.print(table)
@@ -75,7 +72,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         console.print(Text(f"... {len(result.hotspots) - len(shown)} more files; "
                            f"--top N shows more, --format json shows all.", style="dim"))
     for w in result.warnings:
-        console.print(Text("warning: " + _safe(w), style="yellow"))
+        console.print(Text("warning: " + printable(w), style="yellow"))
     problems = [e for e in result.errors if e.kind is not ErrorKind.NOTE]
     if problems:
         counts = Counter(kind for _, kind in {(e.path, e.kind.value) for e in problems})
@@ -88,7 +85,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            console.print(Text("  " + _safe(e.describe())))
+            console.print(Text("  " + printable(e.describe())))
         if len(problems) > 10:
             console.print(Text(f"  ... and {len(problems) - 10} more (--format json lists all)",
                                style="dim"))
