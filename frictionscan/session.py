@@ -94,6 +94,10 @@ class Session:
         with self._phase("files"):
             collected = self.hooks.collect_files(root, config)
             files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
+        if not files:
+            excluded = f", {len(collected)} of them excluded" if collected else ""
+            warnings.append(f"no files to analyse: {len(collected)} tracked files match include "
+                            f"({', '.join(config.include)}){excluded}")
         if progress:
             progress("reading history of", 0, len(files))
         with self._phase("history"):

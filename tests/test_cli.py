@@ -271,3 +271,15 @@ def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
     assert hotspot["signals"]["radon.cc_total"] == 1  # the file itself was read
     code, out, err = run("scan", str(repo), "-f", "table")
     assert code == 0 and "lat\ufffdn.py" in out
+
+
+def test_repository_without_python_files(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    stream = StreamBuilder()
+    stream.commit("2026-01-01T10:00:00", "add", {"README.md": "hi\n", "vendor/x.py": "x = 1\n"})
+    repo = build_repo(stream.text(), tmp_path / "repo")
+    code, out, err = run("scan", str(repo), "-f", "table")
+    assert code == 0, err
+    assert ("no files to analyse: 1 tracked files match include (**/*.py), 1 of them excluded"
+            in " ".join(out.split()))

@@ -67,7 +67,10 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
             Text.assemble((printable(h.path), "bold"), "\n", (why(h), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
-    console.print(table)
+    if shown:
+        console.print(table)
+    else:
+        console.print(Text(title))
     if len(result.hotspots) > len(shown):
         console.print(Text(f"... {len(result.hotspots) - len(shown)} more files; "
                            f"--top N shows more, --format json shows all.", style="dim"))
