@@ -163,8 +163,14 @@ def run_pool(items: Sequence[Item], spec: PluginSpec, config: Config,
     total = len(items)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker,
                              initargs=(spec, config)) as pool:
-        futures: dict[Future[list[FileAnalysis]], list[Item]] = {
-            pool.submit(analyse_batch, batch): batch for batch in _batches(items, jobs)}
+        futures: dict[Future[list[FileAnalysis]], list[Item]] = {}
+        batches = _batches(items, jobs)
+        for i, batch in enumerate(batches):
+            try:
+                futures[pool.submit(analyse_batch, batch)] = batch
+            except BrokenProcessPool:  # a worker already died: the rest is retried below
+                retry.extend(item for rest in batches[i:] for item in rest)
+                break
         for fut in as_completed(futures):
             try:
                 results.extend(fut.result())
