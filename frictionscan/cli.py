@@ -238,7 +238,8 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
         stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s\n")
-    failed = [e for e in result.errors if e.kind in (ErrorKind.PLUGIN, ErrorKind.CRASH)]
+    failed = [e for e in result.errors
+              if e.kind in (ErrorKind.PLUGIN, ErrorKind.CRASH, ErrorKind.TIMEOUT)]
     return int(ExitCode.INCOMPLETE if failed else ExitCode.OK)
 
 

@@ -111,6 +111,7 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "plugins": (list, [], "local plugin modules to load (needs --allow-local-plugins)"),
     "jobs": (int, 0, "worker processes for per-file analysis (0 = one per CPU)"),
     "max_file_size": (int, 1_000_000, "files larger than this many bytes are not parsed"),
+    "file_timeout": (int, 60, "seconds one file may take before its worker is stopped"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
 }
 
@@ -131,6 +132,7 @@ class Config:
     plugins: tuple[str, ...] = ()
     jobs: int = 0
     max_file_size: int = 1_000_000
+    file_timeout: int = 60
     top: int = 0
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
@@ -276,6 +278,8 @@ def build_config(
     for key in ("include", "exclude", "plugins"):
         if key in values:
             values[key] = tuple(values[key])
+    if values.get("file_timeout", 1) <= 0:
+        raise ConfigError(f"{where('file_timeout')} must be positive, got {values['file_timeout']}")
     for key in ("jobs", "max_file_size", "top"):
         if key in values and values[key] < 0:
             raise ConfigError(f"{where(key)} must not be negative, got {values[key]}")

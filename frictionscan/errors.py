@@ -15,8 +15,8 @@ class ExitCode(enum.IntEnum):
 
     #: The scan completed. Files that do not parse are facts about your code, not failures.
     OK = 0
-    #: The scan completed, but a plugin raised or a worker died on some files: results are
-    #: incomplete (each case is listed in the report).
+    #: The scan completed, but a plugin raised, a worker died or timed out on some files:
+    #: results are incomplete (each case is listed in the report).
     INCOMPLETE = 1
     #: Bad command line, bad configuration or unusable repository.
     USAGE_ERROR = 2

@@ -40,6 +40,8 @@ class ErrorKind(str, enum.Enum):
     PLUGIN = "plugin"
     #: The worker process analysing the file died (for example a parser overflowed its stack).
     CRASH = "crash"
+    #: Analysing the file took longer than ``file_timeout``; its worker was stopped.
+    TIMEOUT = "timeout"
     #: The file was not analysed on purpose (binary, too large, generated); it is still ranked.
     SKIPPED = "skipped"
     #: Informational: the analysis completed in a degraded way (for example a fallback parser).

@@ -7,30 +7,21 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
-from frictionscan.errors import FrictionscanError, RepositoryError, UsageError
+from frictionscan.errors import RepositoryError, UsageError
 from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
-from frictionscan.model import (
-    AnalysisError,
-    ErrorKind,
-    FileAnalysis,
-    FileHistory,
-    ScanResult,
-    SourceFile,
-)
-from frictionscan.worker import analyse_batch, analyse_file, init_worker
+from frictionscan.model import FileHistory, ScanResult, SourceFile
+from frictionscan.pool import WorkerPool
+from frictionscan.worker import analyse_file
 
 #: Called as ``progress(phase, done, total)``; ``total`` is 0 while unknown.
 Progress = Callable[[str, int, int], None]
@@ -115,7 +106,10 @@ class Session:
                 if progress:
                     progress("analysing", len(items), len(items))
             else:
-                analyses = run_pool(items, self.spec, config, progress)
+                pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(items)),
+                                  file_timeout=config.file_timeout)
+                analyses = pool.run(items, progress=(
+                    (lambda done: progress("analysing", done, len(items))) if progress else None))
         analyses.sort(key=lambda a: a.file.path)
         with self._phase("focus"):
             focus = self.hooks.load_focus(root, config, history)
@@ -139,94 +133,3 @@ class Session:
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
                           warnings=tuple(warnings), stats=stats, focus=focus)
-
-
-def _batches(items: Sequence[Item], jobs: int) -> list[list[Item]]:
-    size = max(1, min(16, len(items) // (jobs * 8) or 1))
-    return [list(items[i:i + size]) for i in range(0, len(items), size)]
-
-
-def run_pool(items: Sequence[Item], spec: PluginSpec, config: Config,
-             progress: Progress | None = None) -> list[FileAnalysis]:
-    """Analyse ``items`` in worker processes.
-
-    If a worker dies (a native parser crash, the OOM killer), the files it may have been
-    working on are analysed again one at a time in a fresh worker; the file that kills that
-    worker too gets a ``crash`` error and the scan completes.
-    """
-    if not items:
-        return []
-    jobs = min(config.effective_jobs, len(items))
-    ctx = multiprocessing.get_context()
-    results: list[FileAnalysis] = []
-    retry: list[Item] = []
-    total = len(items)
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker,
-                             initargs=(spec, config)) as pool:
-        futures: dict[Future[list[FileAnalysis]], list[Item]] = {}
-        batches = _batches(items, jobs)
-        for i, batch in enumerate(batches):
-            try:
-                futures[pool.submit(analyse_batch, batch)] = batch
-            except BrokenProcessPool:  # a worker already died: the rest is retried below
-                retry.extend(item for rest in batches[i:] for item in rest)
-                break
-        for fut in as_completed(futures):
-            try:
-                results.extend(fut.result())
-            except BrokenProcessPool:
-                retry.extend(futures[fut])
-            except Exception as exc:  # e.g. a plugin returned something that does not pickle
-                results.extend(_failed(futures[fut], ErrorKind.PLUGIN,
-                                       f"per-file analysis failed: {type(exc).__name__}: {exc}"))
-            if progress:
-                progress("analysing", len(results), total)
-    if retry:
-        results.extend(_run_one_by_one(retry, spec, config, healthy=bool(results)))
-        if progress:
-            progress("analysing", total, total)
-    return results
-
-
-#: Consecutive crashes, with no file analysed at all, after which workers are deemed unable
-#: to start (rather than every file crashing a parser).
-_DEAD_ON_ARRIVAL = 3
-
-
-def _run_one_by_one(items: Sequence[Item], spec: PluginSpec, config: Config, *,
-                    healthy: bool) -> list[FileAnalysis]:
-    results: list[FileAnalysis] = []
-    pending = list(items)
-    crashes = 0
-    while pending:
-        if not healthy and crashes >= _DEAD_ON_ARRIVAL:
-            raise FrictionscanError(
-                "worker processes die as soon as they start; try --jobs 1, and set "
-                "FRICTIONSCAN_DEBUG=1 to see why")
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(),
-                                 initializer=init_worker, initargs=(spec, config)) as pool:
-            while pending:
-                item = pending[0]
-                try:
-                    results.extend(pool.submit(analyse_batch, [item]).result())
-                    pending.pop(0)
-                    healthy = True
-                except BrokenProcessPool:
-                    pending.pop(0)
-                    crashes += 1
-                    results.extend(_failed([item], ErrorKind.CRASH,
-                                           "the analysing process died on this file (a parser "
-                                           "crash or out of memory); ranked on history only"))
-                    break
-                except Exception as exc:
-                    pending.pop(0)
-                    results.extend(_failed([item], ErrorKind.PLUGIN,
-                                           f"per-file analysis failed: {type(exc).__name__}: "
-                                           f"{exc}"))
-    return results
-
-
-def _failed(items: Sequence[Item], kind: ErrorKind, message: str) -> list[FileAnalysis]:
-    return [FileAnalysis(file=f, history=h,
-                         errors=(AnalysisError(kind=kind, path=f.path, message=message),))
-            for f, h in items]

@@ -152,3 +152,32 @@ def test_workers_that_cannot_work_at_all_end_the_run(planted_repo: Path, tmp_pat
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(FrictionscanError, match="die as soon as they start"):
         run_scan(planted_repo, modules=["doa_plugin"], in_process=False, overrides={"jobs": 2})
+
+
+SLOW = '''
+import time
+
+import frictionscan
+
+
+@frictionscan.hookimpl
+def frictionscan_check_file(file):
+    if file.path == "src/app/util.py":
+        time.sleep(60)  # what libcst on a 100,000-term expression looks like from outside
+'''
+
+
+def test_a_file_that_takes_too_long_is_stopped(planted_repo: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    (tmp_path / "slow_plugin.py").write_text(textwrap.dedent(SLOW))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    t0 = time.monotonic()
+    result = run_scan(planted_repo, modules=["slow_plugin"], in_process=False,
+                      overrides={"jobs": 2, "file_timeout": 1})
+    assert time.monotonic() - t0 < 20
+    timeouts = [e for e in result.errors if e.kind is ErrorKind.TIMEOUT]
+    assert [e.path for e in timeouts] == ["src/app/util.py"]
+    assert "longer than 1 s" in timeouts[0].message
+    assert len(result.hotspots) == 11 and result.hotspots[0].path == "src/app/engine.py"
