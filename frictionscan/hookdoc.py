@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pluggy
 
@@ -24,6 +25,28 @@ def _signature(func: object) -> str:
     return f"{getattr(func, '__name__', '?')}({params})"
 
 
+def _typed_signature(func: object) -> str:
+    sig = inspect.signature(func)  # type: ignore[arg-type]
+    params = ",\n    ".join(
+        f"{name}: {p.annotation}" if p.annotation is not inspect.Parameter.empty else name
+        for name, p in sig.parameters.items())
+    ret = f" -> {sig.return_annotation}" if sig.return_annotation is not sig.empty else ""
+    body = f"\n    {params},\n" if params else ""
+    return f"def {getattr(func, '__name__', '?')}({body}){ret}: ..."
+
+
+def rst_to_markdown(text: str) -> str:
+    """The reStructuredText bits of a docstring, as Markdown."""
+    text = re.sub(r":(?:class|func|mod|ref|attr|meth):`~(?:[\w.]+\.)?([^`]+)`", r"`\1`", text)
+    text = re.sub(r":(?:class|func|mod|ref|attr|meth):`([^`]+)`", r"`\1`", text)
+    text = re.sub(r"``([^`]+)``", r"`\1`", text)
+    text = re.sub(r"^:param (\w+): ", r"- `\1`: ", text, flags=re.M)
+    text = re.sub(r"^:returns?: ", r"- returns: ", text, flags=re.M)
+    text = re.sub(r"^\.\. versionadded:: (\S+)", r"*New in \1.*", text, flags=re.M)
+    text = re.sub(r"^\.\. versionchanged:: (\S+)", r"*Changed in \1:*", text, flags=re.M)
+    return text
+
+
 def hooks_markdown(pm: pluggy.PluginManager) -> str:
     """Every hook with a specification, in declaration order, as Markdown."""
     specs = []
@@ -36,12 +59,16 @@ def hooks_markdown(pm: pluggy.PluginManager) -> str:
         line = inspect.getsourcelines(func)[1]
         specs.append((spec.namespace.__name__, line, name, func, spec.opts))
     specs.sort(key=lambda s: (s[0] != "frictionscan.hookspecs", s[0], s[1]))
-    out = [HEADER]
+    from frictionscan import hookspecs
+
+    conventions = inspect.cleandoc(hookspecs.__doc__ or "").split("\n\n", 1)[-1]
+    out = [HEADER, rst_to_markdown(conventions).strip() + "\n\n"]
     for module, _, _name, func, opts in specs:
         kinds = [k for k in ("firstresult", "historic") if opts.get(k)]
         kind = ", ".join(kinds) if kinds else "collects all results"
         out.append(f"## `{_signature(func)}`\n\n")
         out.append(f"*{kind}; defined in `{module}`*\n\n")
+        out.append(f"```python\n{_typed_signature(func)}\n```\n\n")
         doc = inspect.cleandoc(func.__doc__ or "").strip()
-        out.append(doc + "\n\n")
+        out.append(rst_to_markdown(doc) + "\n\n")
     return "".join(out).rstrip() + "\n"

@@ -1,7 +1,13 @@
-"""Hook specifications: the contract between the frictionscan core and its plugins.
+"""Hook specifications: the contract between the frictionscan core and its plugins. These
+docstrings are the hook reference: ``frictionscan hooks`` prints them, docs/hooks.md is
+generated from them, and a test fails when the two disagree.
 
-These docstrings are the hook reference (``frictionscan hooks`` prints them and docs/hooks.md
-is generated from them; a test fails when the two disagree).
+A scan calls the hooks in this order: ``frictionscan_addhooks`` and ``frictionscan_addoption``
+as plugins load, ``frictionscan_configure``, ``frictionscan_collect_files``,
+``frictionscan_ignore_file`` per file, ``frictionscan_collect_history``, then per file in
+worker processes ``frictionscan_measure_file`` and ``frictionscan_check_file``, then
+``frictionscan_load_focus``, ``frictionscan_focus_weight`` per file, ``frictionscan_score``,
+``frictionscan_rank``, and the chosen formatter from ``frictionscan_formatters``.
 
 Conventions, as in pluggy and pytest:
 
