@@ -82,8 +82,11 @@ class StreamBuilder:
                files: Mapping[str, str | bytes | None] | None = None, *,
                author: tuple[str, str] = DEFAULT_AUTHOR,
                renames: Mapping[str, str] | None = None, branch: str | None = None,
-               merge: str | None = None) -> int:
-        """Add a commit; returns its mark. ``merge`` names a branch to merge in."""
+               merge: str | None = None, modes: Mapping[str, str] | None = None) -> int:
+        """Add a commit; returns its mark. ``merge`` names a branch to merge in; ``modes``
+        gives a path a file mode other than ``100644``: ``100755`` (executable), ``120000``
+        (a symbolic link; the content is its target) or ``160000`` (a submodule; the content
+        is the commit SHA)."""
         branch = branch or self.branch
         self._mark += 1
         ts = _timestamp(when)
@@ -105,7 +108,12 @@ class StreamBuilder:
                 out.append(b'D "' + _quote(path) + b'"\n')
             else:
                 payload = content.encode() if isinstance(content, str) else content
-                out.append(b'M 100644 inline "' + _quote(path) + b'"\n' + _data(payload))
+                mode = (modes or {}).get(path, "100644").encode()
+                if mode == b"160000":
+                    out.append(b"M 160000 " + payload + b' "' + _quote(path) + b'"\n')
+                else:
+                    out.append(b"M " + mode + b' inline "' + _quote(path) + b'"\n'
+                               + _data(payload))
         self._parts.append(b"".join(out) + b"\n")
         self._heads[branch] = self._mark
         return self._mark

@@ -101,7 +101,8 @@ def frictionscan_focus_weight(file: SourceFile, history: FileHistory, focus: Foc
     dormant_after = duration_days(config.getoption("roadmap.dormant_after", "12 months"))
     idle = history.idle_days
     if factor != 1.0 and (idle is None or idle >= dormant_after):
-        since = "never changed" if idle is None else f"unchanged for {_human_days(idle)}"
+        since = "no change in the history read" if idle is None else \
+            f"unchanged for {_human_days(idle)}"
         return Weight(factor=factor, reason=f"dormant: {since}, outside every focus area: "
                                             f"x{factor:g}")
     return None
