@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 import frictionscan
 from frictionscan.config import CORE_KEYS, Option, find_config_file
-from frictionscan.errors import ExitCode, FrictionscanError, UsageError
+from frictionscan.errors import ConfigError, ExitCode, FrictionscanError, UsageError
 from frictionscan.manager import PluginSpec, describe_plugins
 from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.session import Session, find_root
@@ -60,21 +60,6 @@ def _split_command(argv: list[str]) -> tuple[str, list[str]]:
         if not arg.startswith("-") and (i == 0 or argv[i - 1] not in ("-p", "--config")):
             break
     return "scan", argv
-
-
-def _positional_path(argv: list[str]) -> str:
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg in ("-p", "--config", "-o", "--output", "-f", "--format", "--since",
-                   "--include", "--exclude", "--top", "-j", "--jobs"):
-            skip = True
-            continue
-        if not arg.startswith("-"):
-            return arg
-    return "."
 
 
 def _spec(pre: argparse.Namespace, config_plugins: Sequence[str],
@@ -213,15 +198,26 @@ def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | No
 
 def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     pre, _ = _pre_parser().parse_known_args(argv)
-    root = find_root(Path(_positional_path(argv)))
+    # the repository's own plugin list is only known once the path is: parse leniently with
+    # the plugins loaded so far, find the repository, then parse strictly with all of them
+    session = Session.start(_spec(pre, [], None))
+    first, unknown = build_parser(session.options,
+                                  sorted(session.hooks.formatters())).parse_known_args(argv)
+    # an unknown flag's value ("--team-level 7") may have been taken for the path
+    candidates = [first.path, *(a for a in unknown if not a.startswith("-"))]
+    path = next((c for c in candidates if Path(c).exists()), first.path)
+    root = find_root(Path(path))
     raw = find_config_file(root, pre.config)
-    config_plugins = list(raw.table.get("plugins", []) or [])
+    config_plugins = raw.table.get("plugins", []) or []
     if config_plugins and not pre.allow_local_plugins:
         stderr.write(f"warning: {raw.path} names local plugins "
                      f"({', '.join(map(str, config_plugins))}); not loaded without "
                      f"--allow-local-plugins\n")
-        config_plugins = []
-    session = Session.start(_spec(pre, config_plugins, root))
+    elif config_plugins:
+        if not isinstance(config_plugins, list) or \
+                not all(isinstance(p, str) for p in config_plugins):
+            raise ConfigError(f"{raw.path}: plugins must be a list of module names")
+        session = Session.start(_spec(pre, config_plugins, root))
     formats = sorted(session.hooks.formatters())
     args = build_parser(session.options, formats).parse_args(argv)
     overrides = _overrides(args, session.options)

@@ -283,3 +283,27 @@ def test_repository_without_python_files(tmp_path: Path) -> None:
     assert code == 0, err
     assert ("no files to analyse: 1 tracked files match include (**/*.py), 1 of them excluded"
             in " ".join(out.split()))
+
+
+def test_local_plugin_from_config_with_its_own_flag(planted_copy: Path) -> None:
+    (planted_copy / "team_plugin.py").write_text(textwrap.dedent("""
+        import frictionscan
+        from frictionscan.model import Measurement
+
+        @frictionscan.hookimpl
+        def frictionscan_addoption(parser):
+            parser.addoption("team.level", type=int, default=1, help="a level",
+                             flag="--team-level")
+
+        @frictionscan.hookimpl
+        def frictionscan_measure_file(config):
+            return Measurement(key="team.level", value=config.getoption("team.level"))
+    """))
+    (planted_copy / ".frictionscan.toml").write_text(
+        'plugins = ["team_plugin"]\n[team]\nlevel = 3\n')
+    code, out, err = run("scan", "--team-level", "7", str(planted_copy), "-f", "json",
+                         "--allow-local-plugins", "-j", "1")
+    assert code == 0, err
+    assert json.loads(out)["hotspots"][0]["signals"]["team.level"] == 7
+    code, out, err = run("scan", str(planted_copy), "-f", "json", "--allow-local-plugins")
+    assert json.loads(out)["hotspots"][0]["signals"]["team.level"] == 3
