@@ -112,3 +112,35 @@ def test_fast_walk_and_positions_agree_with_libcst() -> None:
     assert scopes == [e for e in theirs.events if e[0] in "+-"]
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert dict(positions(module)) == dict(expected)
+
+
+def test_third_party_rules_join_the_same_traversal(planted_repo) -> None:  # type: ignore[no-untyped-def]
+    import libcst as cst
+    from frictionscan_libcst.rule import Rule
+
+    import frictionscan
+    from frictionscan.testing import run_scan
+
+    class NoVersion(Rule):
+        CODE = "XX001"
+        NAME = "version-constant"
+        MESSAGE = "module constant {name}"
+        RATIONALE = "test rule"
+        VALID = ("x = 1\n",)
+        INVALID = ("VERSION = 1\n",)
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == "VERSION":
+                self.report(node, name=node.value)
+
+    class RulePlugin:
+        @frictionscan.hookimpl
+        def frictionscan_libcst_rules(self):  # type: ignore[no-untyped-def]
+            return [NoVersion]
+
+    result = run_scan(planted_repo, plugins=[RulePlugin()])
+    engine = next(h for h in result.hotspots if h.path == "src/app/engine.py")
+    assert sorted(f.code for f in engine.analysis.findings) == ["FS101", "XX001"]
+    plain = run_scan(planted_repo)
+    engine = next(h for h in plain.hotspots if h.path == "src/app/engine.py")
+    assert [f.code for f in engine.analysis.findings] == ["FS101"]

@@ -24,18 +24,21 @@ from frictionscan_libcst.walk import positions, visit_batched
 
 __version__ = "0.1.0"
 
-_rules_cache: dict[int, tuple[type[Rule], ...]] = {}
+#: The manager this process runs under, and the rules it offers (collected on first use).
+#: Per-file hooks do not receive the manager, and every process (the main one for
+#: in-process scans, each worker otherwise) builds a fresh one per scan, so the most
+#: recently built manager is the one in use.
+_current: dict[str, object] = {}
 
 
 @hookimpl
 def frictionscan_addhooks(pluginmanager: pluggy.PluginManager) -> None:
     if not hasattr(pluginmanager.hook, "frictionscan_libcst_rules"):
         pluginmanager.add_hookspecs(hookspecs)
-        _rules_cache.pop(id(pluginmanager), None)
-    _current["pm"] = pluginmanager
-
-
-_current: dict[str, pluggy.PluginManager] = {}
+    if _current.get("pm") is not pluginmanager:
+        _current.clear()
+        _current["pm"] = pluginmanager
+    _current.pop("rules", None)  # a plugin registered later may offer more rules
 
 
 @hookimpl
@@ -51,27 +54,27 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 
 def all_rules(pm: pluggy.PluginManager) -> tuple[type[Rule], ...]:
     """Every rule class offered through ``frictionscan_libcst_rules``, sorted by code."""
-    key = id(pm)
-    if key not in _rules_cache:
-        rules: dict[str, type[Rule]] = {}
-        for group in pm.hook.frictionscan_libcst_rules():
-            for rule in group or ():
-                if not (isinstance(rule, type) and issubclass(rule, Rule)):
-                    raise ConfigError(f"frictionscan_libcst_rules returned {rule!r}, "
-                                      f"expected a Rule subclass")
-                other = rules.get(rule.CODE)
-                if other is not None and other is not rule:
-                    raise ConfigError(f"rule code {rule.CODE} is used by both "
-                                      f"{other.__module__}.{other.__name__} and "
-                                      f"{rule.__module__}.{rule.__name__}")
-                rules[rule.CODE] = rule
-        _rules_cache[key] = tuple(rules[c] for c in sorted(rules))
-    return _rules_cache[key]
+    rules: dict[str, type[Rule]] = {}
+    for group in pm.hook.frictionscan_libcst_rules():
+        for rule in group or ():
+            if not (isinstance(rule, type) and issubclass(rule, Rule)):
+                raise ConfigError(f"frictionscan_libcst_rules returned {rule!r}, "
+                                  f"expected a Rule subclass")
+            other = rules.get(rule.CODE)
+            if other is not None and other is not rule:
+                raise ConfigError(f"rule code {rule.CODE} is used by both "
+                                  f"{other.__module__}.{other.__name__} and "
+                                  f"{rule.__module__}.{rule.__name__}")
+            rules[rule.CODE] = rule
+    return tuple(rules[c] for c in sorted(rules))
 
 
 def enabled_rules(config: Config | None) -> tuple[type[Rule], ...]:
     pm = _current.get("pm")
-    rules = all_rules(pm) if pm is not None else BUILTIN_RULES
+    if "rules" not in _current:
+        _current["rules"] = all_rules(pm) if isinstance(pm, pluggy.PluginManager) \
+            else BUILTIN_RULES
+    rules: tuple[type[Rule], ...] = _current["rules"]  # type: ignore[assignment]
     ignored = set(config.getoption("libcst.ignore", []) if config else [])
     return tuple(r for r in rules if r.CODE not in ignored)
 
