@@ -185,12 +185,19 @@ def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | No
     target = Path(output)
     if target.parent and not target.parent.exists():
         raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=".frictionscan-",
-                               suffix=".tmp")
+    if target.is_dir():
+        raise UsageError(f"cannot write {output}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".frictionscan-", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fmt.write(result, config, fh)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config) -> None:
     from frictionscan.manager import build_plugin_manager
     from frictionscan.worker import analyse_file
 
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     hooks = HookCalls(build_plugin_manager(spec))
     conn.send(_READY)
     while True:

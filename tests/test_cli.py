@@ -307,3 +307,11 @@ def test_local_plugin_from_config_with_its_own_flag(planted_copy: Path) -> None:
     assert json.loads(out)["hotspots"][0]["signals"]["team.level"] == 7
     code, out, err = run("scan", str(planted_copy), "-f", "json", "--allow-local-plugins")
     assert json.loads(out)["hotspots"][0]["signals"]["team.level"] == 3
+
+
+def test_output_to_a_directory_or_nowhere(planted_repo: Path, tmp_path: Path) -> None:
+    code, _, err = run("scan", str(planted_repo), "-o", str(tmp_path))
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "it is a directory")
+    code, _, err = run("scan", str(planted_repo), "-o", str(tmp_path / "no" / "x.json"))
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "does not exist")
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
