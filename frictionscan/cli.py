@@ -24,7 +24,7 @@ from frictionscan.manager import PluginSpec, describe_plugins
 from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.session import Session, find_root
 
-COMMANDS = ("scan", "plugins", "hooks")
+COMMANDS = ("scan", "plugins", "hooks", "rules", "fix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,7 +94,7 @@ def build_parser(options: Sequence[Option], formats: Sequence[str]) -> argparse.
         prog="frictionscan",
         description="Rank the friction hotspots of a git repository: where change meets "
                     "complexity, weighted by your roadmap.",
-        epilog="commands: scan (default), plugins, hooks. See docs/cli.md.")
+        epilog="commands: scan (default), fix, rules, plugins, hooks. See docs/cli.md.")
     p.add_argument("--version", action="version",
                    version=f"frictionscan {frictionscan.__version__}")
     p.add_argument("path", nargs="?", default=".",
@@ -246,6 +246,71 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     return int(ExitCode.INCOMPLETE if failed else ExitCode.OK)
 
 
+def _cmd_fix(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from frictionscan.fixer import run_fix
+
+    pre, _ = _pre_parser().parse_known_args(argv)
+    p = _Parser(prog="frictionscan fix",
+                description="Apply the quick fixes of fixable rules (docs/fixes.md). Without "
+                            "--apply, print them as a unified diff.")
+    p.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                   help="files or directories to fix (default: the current directory)")
+    p.add_argument("--rule", action="append", default=[], metavar="CODE",
+                   help="only fix findings of this rule (repeatable)")
+    p.add_argument("--apply", action="store_true", help="write the fixes to the files")
+    p.add_argument("--unsafe", action="store_true",
+                   help="also apply fixes that may change behaviour")
+    p.add_argument("--force", action="store_true",
+                   help="also fix files with uncommitted changes")
+    _plugin_args(p)
+    args = p.parse_args(argv)
+    targets = [Path(t) for t in args.paths]
+    root = find_root(targets[0])
+    for target in targets[1:]:
+        if find_root(target) != root:
+            raise UsageError("all paths must be in the same repository")
+    session = Session.start(_spec(pre, [], None))
+    known = {info.code: info for _, info in session.hooks.rules()}
+    for code in args.rule:
+        if code not in known:
+            raise UsageError(f"unknown rule {code!r} (see frictionscan rules)")
+        if known[code].fix is None:
+            raise UsageError(f"rule {code} ({known[code].name}) has no automatic fix")
+    config = session.configure(root, config_file=args.config)
+    summary = run_fix(session.hooks, root, config, targets, codes=frozenset(args.rule),
+                      apply=args.apply, unsafe=args.unsafe, force=args.force,
+                      stdout=stdout, stderr=stderr)
+    for note in summary.skipped:
+        stderr.write(f"skipped {note}\n")
+    done = "fixed" if args.apply else "would fix"
+    line = (f"{done} {summary.fixes} finding{'s' if summary.fixes != 1 else ''} in "
+            f"{summary.files_changed} file{'s' if summary.files_changed != 1 else ''}")
+    if summary.unsafe_skipped:
+        line += f"; {summary.unsafe_skipped} unsafe fixes left out (--unsafe applies them)"
+    if summary.fixes and not args.apply:
+        line += "; --apply writes them"
+    stderr.write(line + "\n")
+    return 0
+
+
+def _cmd_rules(argv: list[str], stdout: TextIO) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    pre, _ = _pre_parser().parse_known_args(argv)
+    session = Session.start(_spec(pre, [], None))
+    table = Table(title="Friction rules (docs/rules.md)", title_justify="left")
+    for column in ("code", "name", "effort", "fix", "plugin", "what it flags"):
+        table.add_column(column, overflow="fold", justify="right" if column == "effort"
+                         else "left")
+    for plugin, info in session.hooks.rules():
+        table.add_row(info.code, info.name, f"{info.effort_minutes} min", info.fix or "-",
+                      plugin, Text(info.summary))
+    Console(file=stdout, highlight=False).print(table)
+    return 0
+
+
 def _cmd_plugins(argv: list[str], stdout: TextIO) -> int:
     pre, rest = _pre_parser().parse_known_args(argv)
     session = Session.start(_spec(pre, [], None))
@@ -275,6 +340,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return _cmd_plugins(rest, out)
         if command == "hooks":
             return _cmd_hooks(rest, out)
+        if command == "rules":
+            return _cmd_rules(rest, out)
+        if command == "fix":
+            return _cmd_fix(rest, out, err)
         return _cmd_scan(rest, out, err)
     except FrictionscanError as exc:
         err.write(f"error: {exc}\n")

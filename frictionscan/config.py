@@ -80,7 +80,9 @@ class OptionParser:
     ) -> None:
         """Declare option ``key`` (``"<section>.<name>"``, e.g. ``"radon.maintainability"``).
 
-        The key is read from ``[tool.frictionscan.<section>]`` as ``<name>``; ``flag`` (if any)
+        The key is read from ``[tool.frictionscan.<section>]`` as ``<name>``; a key with more
+        parts, such as ``"libcst.FS101.limit"``, from a nested table
+        (``[tool.frictionscan.libcst.FS101]``, key ``limit``). ``flag`` (if any)
         adds a command-line option that overrides the file. ``type`` is one of ``bool``,
         ``int``, ``float``, ``str`` or ``list`` (a list of strings).
         """
@@ -246,8 +248,7 @@ def build_config(
                 continue
             values[key] = _check_type(value, CORE_KEYS[key][0], where(key))
         elif key in sections and isinstance(value, dict):
-            for sub, subval in value.items():
-                full = f"{key}.{sub}"
+            for full, subval in _flatten(key, value):
                 opt = plugin_opts.get(full)
                 if opt is None:
                     known = ", ".join(sorted(k.split(".", 1)[1] for k in plugin_opts
@@ -288,6 +289,17 @@ def build_config(
         **values,
         options=tuple(sorted(options.items())),
     )
+
+
+def _flatten(prefix: str, table: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """``{"FS101": {"limit": 5}}`` under ``libcst`` -> ``[("libcst.FS101.limit", 5)]``."""
+    out: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.extend(_flatten(f"{prefix}.{key}", value))
+        else:
+            out.append((f"{prefix}.{key}", value))
+    return out
 
 
 def _check_choice(value: Any, opt: Option, where: str) -> Any:

@@ -19,14 +19,17 @@ from frictionscan.config import Config, OptionParser
 from frictionscan.errors import FrictionscanError, PluginError
 from frictionscan.model import (
     AnalysisError,
+    AppliedFix,
     ErrorKind,
     FileAnalysis,
     FileHistory,
     Finding,
+    FixResult,
     Focus,
     History,
     Hotspot,
     Measurement,
+    RuleInfo,
     SourceFile,
     Weight,
 )
@@ -190,6 +193,57 @@ class HookCalls:
         result = self._first("frictionscan_rank", (list, tuple), "a list of Hotspot",
                              hotspots=hotspots, config=config)
         return tuple(result)
+
+    def changed_files(self, root: Path, config: Config) -> frozenset[str]:
+        result = self._call("frictionscan_changed_files", root=root, config=config)
+        if result is None:
+            raise PluginError("no plugin answered frictionscan_changed_files: cannot tell "
+                              "which files have uncommitted changes (use --force to fix "
+                              "anyway)", hook="frictionscan_changed_files")
+        return frozenset(result)
+
+    def fix_file(self, file: SourceFile, source: str, config: Config, codes: frozenset[str],
+                 unsafe: bool) -> FixResult:
+        """Run every plugin's fixes in turn, each on the previous one's text."""
+        applied: list[AppliedFix] = []
+        skipped: list[AppliedFix] = []
+        text = source
+        caller = self.hook.frictionscan_fix_file
+        for impl in reversed(caller.get_hookimpls()):
+            args = {"file": file, "source": text, "config": config, "codes": codes,
+                    "unsafe": unsafe}
+            try:
+                result = impl.function(*[args[a] for a in impl.argnames])
+            except FrictionscanError:
+                raise
+            except Exception as exc:
+                return FixResult(source=source, error=f"plugin {impl.plugin_name!r} raised "
+                                                      f"{type(exc).__name__}: {exc}")
+            if result is None:
+                continue
+            if not isinstance(result, FixResult):
+                raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_fix_file "
+                                  f"returned {type(result).__name__}, expected FixResult",
+                                  plugin=impl.plugin_name)
+            if result.error:
+                return FixResult(source=source, error=result.error)
+            text = result.source
+            applied.extend(result.applied)
+            skipped.extend(result.skipped_unsafe)
+        return FixResult(source=text, applied=tuple(applied), skipped_unsafe=tuple(skipped))
+
+    def rules(self) -> list[tuple[str, RuleInfo]]:
+        """Every rule, with the plugin that offers it, sorted by code."""
+        out: list[tuple[str, RuleInfo]] = []
+        caller = self.hook.frictionscan_rules
+        for impl in reversed(caller.get_hookimpls()):
+            for info in _flatten(impl.function()):
+                if not isinstance(info, RuleInfo):
+                    raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_rules "
+                                      f"returned {type(info).__name__}, expected RuleInfo",
+                                      plugin=impl.plugin_name)
+                out.append((impl.plugin_name, info))
+        return sorted(out, key=lambda t: t[1].code)
 
     def formatters(self) -> dict[str, Formatter]:
         found: dict[str, Formatter] = {}

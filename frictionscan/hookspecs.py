@@ -25,7 +25,7 @@ Conventions, as in pluggy and pytest:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,10 +38,12 @@ if TYPE_CHECKING:
         FileAnalysis,
         FileHistory,
         Finding,
+        FixResult,
         Focus,
         History,
         Hotspot,
         Measurement,
+        RuleInfo,
         SourceFile,
         Weight,
     )
@@ -266,8 +268,62 @@ def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> Sequence[H
 
 
 # -------------------------------------------------------------------------
+# Fixing (``frictionscan fix``)
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frictionscan_changed_files(root: Path, config: Config) -> Collection[str] | None:
+    """Return the repository-relative paths with uncommitted changes (modified, staged or
+    untracked).
+
+    ``frictionscan fix`` leaves those files alone unless ``--force`` is given, so a fix never
+    mixes with work in progress. Stops at first non-None result. Built-in: the *git* plugin
+    (``git status``).
+
+    :param root: The repository's top-level directory.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def frictionscan_fix_file(
+    file: SourceFile, source: str, config: Config, codes: Collection[str], unsafe: bool
+) -> FixResult | None:
+    """Fix what can be fixed in one file: return the new text and what was done.
+
+    Called once per plugin, each on the previous plugin's result. Keep formatting and
+    comments; never return text that does not parse (return a ``FixResult`` with ``error``
+    instead); never apply an unsafe fix unless ``unsafe`` is true. Built-in: the *libcst*
+    plugin's codemods.
+
+    :param file: The file.
+    :param source: Its current text.
+    :param config: The run's configuration.
+    :param codes: Only fix findings with these rule codes (empty: all).
+    :param unsafe: Whether fixes that may change behaviour are allowed.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
 # Reporting
 # -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_rules() -> Iterable[RuleInfo] | RuleInfo | None:
+    """Describe the rules behind the findings a plugin reports.
+
+    ``frictionscan rules`` lists them (code, name, effort, fix). Built-in: the *libcst*
+    plugin's rule catalogue.
+
+    .. versionadded:: 0.1
+    """
+
 
 
 @hookspec

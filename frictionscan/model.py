@@ -202,6 +202,41 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RuleInfo:
+    """A rule that can produce findings, for ``frictionscan rules`` and reports."""
+
+    code: str
+    name: str
+    #: The rule's one-line message template, with placeholders shown as ``…``.
+    summary: str
+    effort_minutes: int
+    #: ``"safe"``, ``"unsafe"`` or ``None``: whether ``frictionscan fix`` can fix it.
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppliedFix:
+    """One fix made (or, for unsafe fixes without ``--unsafe``, one that could be)."""
+
+    code: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FixResult:
+    """What a plugin's fixes did to one file."""
+
+    #: The new text (the old one if nothing changed or on error).
+    source: str
+    applied: tuple[AppliedFix, ...] = ()
+    #: Unsafe fixes left out because ``--unsafe`` was not given.
+    skipped_unsafe: tuple[AppliedFix, ...] = ()
+    #: Why nothing was changed, e.g. the fixed code would not parse.
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnalysisError:
     """A per-file problem. Recorded in the report; the rest of the scan completes."""
 

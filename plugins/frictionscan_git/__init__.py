@@ -211,3 +211,27 @@ def frictionscan_measure_file(history: FileHistory) -> list[Measurement]:
     if h.idle_days is not None:
         out.append(Measurement(key="git.idle_days", value=h.idle_days))
     return out
+
+
+@hookimpl(trylast=True)
+def frictionscan_changed_files(root: Path, config: Config) -> set[str]:
+    """Paths that ``git status`` reports: modified, staged, untracked, renamed (both
+    names)."""
+    repo = open_repo(root)
+    raw = repo.git.status("--porcelain", "-z", "--untracked-files=all",
+                          stdout_as_string=False)
+    changed: set[str] = set()
+    entries = raw.split(b"\0")
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        status, path = entry[:2], entry[3:].decode("utf-8", "surrogateescape")
+        changed.add(path)
+        if b"R" in status or b"C" in status:  # the next entry is the original name
+            if i < len(entries):
+                changed.add(entries[i].decode("utf-8", "surrogateescape"))
+            i += 1
+    return changed

@@ -8,7 +8,7 @@ Rules can be switched off with ``ignore = ["FS102"]`` under ``[tool.frictionscan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import libcst as cst
 import pluggy
@@ -16,7 +16,16 @@ import pluggy
 from frictionscan import hookimpl
 from frictionscan.config import Config, OptionParser
 from frictionscan.errors import ConfigError
-from frictionscan.model import AnalysisError, ErrorKind, Finding, SourceFile, Span
+from frictionscan.model import (
+    AnalysisError,
+    AppliedFix,
+    ErrorKind,
+    Finding,
+    FixResult,
+    RuleInfo,
+    SourceFile,
+    Span,
+)
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.rule import Rule, RuleContext
 from frictionscan_libcst.rules import BUILTIN_RULES
@@ -50,6 +59,31 @@ def frictionscan_libcst_rules() -> Sequence[type[Rule]]:
 def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("libcst.ignore", type=list, default=[],
                      help="rule codes not to run, e.g. [\"FS102\"]")
+    for rule in _all_known_rules():
+        for name, (kind, default, text) in rule.OPTIONS.items():
+            parser.addoption(f"libcst.{rule.CODE}.{name}", type=kind, default=default,
+                             help=f"{rule.CODE} {rule.NAME}: {text}")
+
+
+@hookimpl
+def frictionscan_rules() -> list[RuleInfo]:
+    return [rule_info(rule) for rule in _all_known_rules()]
+
+
+def rule_info(rule: type[Rule]) -> RuleInfo:
+    summary = rule.MESSAGE.format_map(_Blank())
+    return RuleInfo(code=rule.CODE, name=rule.NAME, summary=summary,
+                    effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX)
+
+
+class _Blank(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _all_known_rules() -> tuple[type[Rule], ...]:
+    pm = _current.get("pm")
+    return all_rules(pm) if isinstance(pm, pluggy.PluginManager) else BUILTIN_RULES
 
 
 def all_rules(pm: pluggy.PluginManager) -> tuple[type[Rule], ...]:
@@ -79,12 +113,13 @@ def enabled_rules(config: Config | None) -> tuple[type[Rule], ...]:
     return tuple(r for r in rules if r.CODE not in ignored)
 
 
-def check_source(source: str, path: str, rules: Sequence[type[Rule]],
-                 config: Config | None = None) -> list[Finding]:
-    """Run ``rules`` over ``source`` in one traversal; raises libcst.ParserSyntaxError."""
-    module = cst.parse_module(source)
+def _run_rules(module: cst.Module, path: str, rules: Sequence[type[Rule]],
+               config: Config | None) -> tuple[list[Rule], list[AnalysisError]]:
+    """One traversal of ``module`` with every rule; a rule that raises is reported and
+    dropped for this file, the others go on."""
     context = RuleContext(path=path, config=config)
     visitors = [rule(context) for rule in rules]
+    errors: list[AnalysisError] = []
 
     def before(node: cst.CSTNode) -> None:
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
@@ -94,9 +129,24 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]],
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             context.scope.pop()
 
-    visit_batched(module, visitors, before_visit=before, after_leave=after)
-    if not any(v.reports for v in visitors):
-        return []
+    def failed(visitor: cst.BatchableCSTVisitor, exc: Exception) -> None:
+        assert isinstance(visitor, Rule)
+        visitor.reports.clear()
+        errors.append(AnalysisError(kind=ErrorKind.PLUGIN, path=path, plugin="libcst",
+                                    hook="frictionscan_check_file",
+                                    message=f"rule {visitor.CODE} ({visitor.NAME}) raised "
+                                            f"{type(exc).__name__}: {exc}"))
+
+    visit_batched(module, visitors, before_visit=before, after_leave=after, on_error=failed)
+    return [v for v in visitors if v.reports], errors
+
+
+def check_module(module: cst.Module, path: str, rules: Sequence[type[Rule]],
+                 config: Config | None = None) -> tuple[list[Finding], list[AnalysisError]]:
+    """Findings of ``rules`` in a parsed module, and errors of rules that raised."""
+    visitors, errors = _run_rules(module, path, rules, config)
+    if not visitors:
+        return [], errors
     where = positions(module)
     findings = []
     for v in visitors:
@@ -106,18 +156,55 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]],
                 code=v.CODE, name=v.NAME, message=r.message, symbol=r.symbol,
                 span=Span(start_line=pos.start.line, start_col=pos.start.column,
                           end_line=pos.end.line, end_col=pos.end.column),
-                effort_minutes=v.EFFORT_MINUTES, fix_available=v.FIXABLE))
-    return findings
+                effort_minutes=v.EFFORT_MINUTES, fix_available=v.FIX is not None,
+                fix_safe=v.FIX == "safe"))
+    findings.sort(key=lambda f: (f.span.start_line, f.span.start_col, f.code))
+    return findings, errors
+
+
+def check_source(source: str, path: str, rules: Sequence[type[Rule]],
+                 config: Config | None = None) -> list[Finding]:
+    """Run ``rules`` over ``source`` in one traversal; raises libcst.ParserSyntaxError, and
+    the first exception of a rule (use :func:`check_module` to collect those instead)."""
+    module = cst.parse_module(source)
+    visitors, errors = _run_rules(module, path, rules, config)
+    if errors:
+        raise RuntimeError(errors[0].message)
+    return check_module(module, path, rules, config)[0] if visitors else []
 
 
 @hookimpl
 def frictionscan_check_file(file: SourceFile, source: str,
                             config: Config) -> list[Finding | AnalysisError]:
     try:
-        return list(check_source(source, file.path, enabled_rules(config), config))
+        module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         return [AnalysisError(kind=ErrorKind.PARSE, path=file.path,
                               message=f"does not parse: {exc.message} (line {exc.raw_line})")]
     except RecursionError:
         return [AnalysisError(kind=ErrorKind.PARSE, path=file.path,
                               message="too deeply nested for the parser")]
+    findings, errors = check_module(module, file.path, enabled_rules(config), config)
+    return [*findings, *errors]
+
+
+@hookimpl
+def frictionscan_fix_file(file: SourceFile, source: str, config: Config,
+                          codes: Collection[str], unsafe: bool) -> FixResult | None:
+    from frictionscan_libcst.fixes import fix_source
+
+    try:
+        outcome = fix_source(source, file.path, enabled_rules(config), config, codes=codes,
+                             unsafe=unsafe)
+    except cst.ParserSyntaxError as exc:
+        return FixResult(source=source, error=f"does not parse: {exc.message} "
+                                              f"(line {exc.raw_line})")
+    except RecursionError:
+        return FixResult(source=source, error="too deeply nested for the parser")
+    if outcome.error:
+        return FixResult(source=source, error=outcome.error)
+    return FixResult(
+        source=outcome.source,
+        applied=tuple(AppliedFix(code=c, line=ln, message=m) for c, ln, m in outcome.applied),
+        skipped_unsafe=tuple(AppliedFix(code=c, line=ln, message=m)
+                             for c, ln, m in outcome.skipped_unsafe))

@@ -14,10 +14,14 @@ HEADER = """# Friction rules
 
 Generated from the rule classes in `plugins/frictionscan_libcst/rules/` by
 `python -m frictionscan_libcst.catalogue`; do not edit by hand. Switch a rule off with
-`ignore = ["FS102"]` under `[tool.frictionscan.libcst]`.
+`ignore = ["FS102"]` under `[tool.frictionscan.libcst]`, change a threshold under
+`[tool.frictionscan.libcst.<CODE>]` (for example `[tool.frictionscan.libcst.FS101]` with
+`limit = 5`), or suppress one finding with a `# frictionscan: ignore[<CODE>]` comment
+([suppressions.md](suppressions.md)). `frictionscan rules` prints this table; rules with a
+fix can be applied with `frictionscan fix` ([fixes.md](fixes.md)).
 
-| code | name | effort | what it flags |
-|---|---|---|---|
+| code | name | effort | fix | what it flags |
+|---|---|---|---|---|
 """
 
 
@@ -30,16 +34,21 @@ def rules_markdown(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
     for r in rules:
         summary = r.MESSAGE.format(**{k: "…" for k in _fields(r.MESSAGE)})
         out.append(f"| [{r.CODE}](#{r.CODE.lower()}-{r.NAME}) | `{r.NAME}` | "
-                   f"{r.EFFORT_MINUTES} min | {summary} |\n")
+                   f"{r.EFFORT_MINUTES} min | {r.FIX or '-'} | {summary} |\n")
     for r in rules:
         out.append(f"\n## {r.CODE} {r.NAME}\n\n{r.RATIONALE}\n\n")
-        out.append(f"Effort: {r.EFFORT_MINUTES} minutes per occurrence. "
-                   f"Automatic fix: {'yes' if r.FIXABLE else 'not yet'}.\n")
-        limit = getattr(r, "LIMIT", None)
-        if limit is not None:
-            out.append(f"Threshold: {limit}.\n")
+        fix = {"safe": "safe (never changes behaviour)",
+               "unsafe": "unsafe (may change behaviour; needs `--unsafe`)"}.get(r.FIX or "",
+                                                                              "none")
+        out.append(f"Effort: {r.EFFORT_MINUTES} minutes per occurrence. Fix: {fix}.\n")
+        if r.OPTIONS:
+            out.append(f"\nOptions (`[tool.frictionscan.libcst.{r.CODE}]`):\n\n")
+            for name, (kind, default, text) in r.OPTIONS.items():
+                out.append(f"- `{name}` ({kind.__name__}, default `{default!r}`): {text}\n")
         out.append("\nFlagged:\n\n" + "\n".join(_example(s) for s in r.INVALID))
         out.append("\nNot flagged:\n\n" + "\n".join(_example(s) for s in r.VALID))
+        for before, after in r.FIXED:
+            out.append("\nFixed:\n\n" + _example(before) + "\nbecomes\n\n" + _example(after))
     return "".join(out)
 
 

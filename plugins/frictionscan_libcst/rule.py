@@ -7,8 +7,13 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
 ``MESSAGE``        one-line message template, formatted with the keywords given to ``report``
 ``RATIONALE``      why the pattern slows the next developer down
 ``EFFORT_MINUTES`` what fixing one occurrence costs
+``OPTIONS``        ``{name: (type, default, help)}``: thresholds, set by users under
+                   ``[tool.frictionscan.libcst.<CODE>]`` and read with ``self.option(name)``
 ``VALID``          code samples the rule must accept (tests are generated from these)
 ``INVALID``        code samples the rule must flag
+``FIX``            ``"safe"``, ``"unsafe"`` or ``None``: whether :meth:`Rule.fix` exists, and
+                   whether it may change behaviour (unsafe fixes need ``--unsafe``)
+``FIXED``          for fixable rules, ``(before, after)`` samples (tests check the fix)
 
 Rules never import or execute the analysed code; they only look at its syntax tree. Inside
 ``visit_*``/``leave_*`` methods, ``self.context.scope`` is the stack of enclosing class and
@@ -19,12 +24,21 @@ files with findings: libcst's position metadata costs more than the parse itself
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import libcst as cst
 
 from frictionscan.config import Config
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
+
+
+def is_test_path(path: str) -> bool:
+    """Whether ``path`` looks like test code (``tests/``, ``test_*.py``, ``conftest.py``)."""
+    return _TEST_PATH.search(path) is not None
 
 
 @dataclass
@@ -40,12 +54,22 @@ class RuleContext:
     def qualname(self) -> str | None:
         return ".".join(self.scope) if self.scope else None
 
+    @property
+    def is_test(self) -> bool:
+        return is_test_path(self.path)
+
+
+#: What a fix does to the tree: replace a node, or remove it from its parent.
+Edits = Mapping[cst.CSTNode, "cst.CSTNode | cst.RemovalSentinel"]
+
 
 @dataclass
 class Report:
     node: cst.CSTNode
     message: str
     symbol: str | None
+    #: Extra nodes a fix needs (for example all lines of a commented-out block).
+    data: Any = None
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -56,20 +80,35 @@ class Rule(cst.BatchableCSTVisitor):
     MESSAGE: ClassVar[str] = ""
     RATIONALE: ClassVar[str] = ""
     EFFORT_MINUTES: ClassVar[int] = 5
+    OPTIONS: ClassVar[dict[str, tuple[type, Any, str]]] = {}
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
-    #: Whether a safe automatic fix exists (quick fixes arrive with the codemod issue).
-    FIXABLE: ClassVar[bool] = False
+    FIX: ClassVar[str | None] = None
+    FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()
         self.context = context
         self.reports: list[Report] = []
 
-    def report(self, node: cst.CSTNode, **fields: Any) -> None:
-        """Record a finding at ``node``; ``fields`` fill the ``MESSAGE`` template."""
+    def option(self, name: str) -> Any:
+        """The value of option ``name``: configured, or the documented default."""
+        default = self.OPTIONS[name][1]
+        if self.context.config is None:
+            return default
+        return self.context.config.getoption(f"libcst.{self.CODE}.{name}", default)
+
+    def report(self, node: cst.CSTNode, *, data: Any = None, symbol: str | None | object = ...,
+               **fields: Any) -> None:
+        """Record a finding at ``node``; ``fields`` fill the ``MESSAGE`` template. The
+        finding's symbol is the enclosing function or class unless ``symbol`` is given."""
+        where = self.context.qualname if symbol is ... else symbol
         self.reports.append(Report(node=node, message=self.MESSAGE.format(**fields),
-                                   symbol=self.context.qualname))
+                                   symbol=where if isinstance(where, str) else None, data=data))
+
+    def fix(self, report: Report) -> Edits:
+        """The edits that fix ``report`` (only for rules with ``FIX`` set)."""
+        raise NotImplementedError(f"{self.CODE} has no fix")
 
 
 def function_params(node: cst.FunctionDef) -> list[cst.Param]:
@@ -82,3 +121,13 @@ def function_params(node: cst.FunctionDef) -> list[cst.Param]:
     if p.star_kwarg is not None:
         out.append(p.star_kwarg)
     return out
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else ``None``."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = dotted_name(node.value)
+        return f"{inner}.{node.attr.value}" if inner else None
+    return None

@@ -38,41 +38,53 @@ def _fields(t: type) -> tuple[str, ...]:
 
 def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor],
                   before_visit: Callable[[cst.CSTNode], None] | None = None,
-                  after_leave: Callable[[cst.CSTNode], None] | None = None) -> None:
-    """Call every visitor's ``visit_*`` and ``leave_*`` methods in one depth-first walk."""
-    methods: dict[str, list[Callable[[Any], None]]] = {}
-    for v in visitors:
-        for name, fn in v.get_visitors().items():
-            methods.setdefault(name, []).append(fn)
-    visit_fns: dict[type, list[Callable[[Any], None]]] = {}
-    leave_fns: dict[type, list[Callable[[Any], None]]] = {}
+                  after_leave: Callable[[cst.CSTNode], None] | None = None,
+                  on_error: Callable[[cst.BatchableCSTVisitor, Exception], None] | None = None
+                  ) -> None:
+    """Call every visitor's ``visit_*`` and ``leave_*`` methods in one depth-first walk.
 
-    def fns(table: dict[type, list[Callable[[Any], None]]], prefix: str,
-            t: type) -> list[Callable[[Any], None]]:
-        found = table.get(t)
-        if found is None:
-            found = table[t] = methods.get(prefix + t.__name__, [])
-        return found
+    A visitor that raises is reported to ``on_error`` (or the exception propagates when there
+    is none) and is not called again; the others carry on.
+    """
+    methods: dict[str, list[tuple[int, Callable[[Any], None]]]] = {}
+    for i, v in enumerate(visitors):
+        for name, fn in v.get_visitors().items():
+            methods.setdefault(name, []).append((i, fn))
+    failed: set[int] = set()
+    table: dict[tuple[str, type], list[tuple[int, Callable[[Any], None]]]] = {}
+
+    def call(prefix: str, node: cst.CSTNode) -> None:
+        key = (prefix, type(node))
+        fns = table.get(key)
+        if fns is None:
+            fns = table[key] = methods.get(prefix + type(node).__name__, [])
+        for i, fn in fns:
+            if i in failed:
+                continue
+            try:
+                fn(node)
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                failed.add(i)
+                on_error(visitors[i], exc)
 
     stack: list[Any] = [module]
     while stack:
         node = stack.pop()
         if node is _LEAVE:
             done = stack.pop()
-            for fn in fns(leave_fns, "leave_", type(done)):
-                fn(done)
+            call("leave_", done)
             if after_leave is not None:
                 after_leave(done)
             continue
         if before_visit is not None:
             before_visit(node)
-        t = type(node)
-        for fn in fns(visit_fns, "visit_", t):
-            fn(node)
+        call("visit_", node)
         stack.append(node)
         stack.append(_LEAVE)
         children: list[cst.CSTNode] = []
-        for name in _fields(t):
+        for name in _fields(type(node)):
             value = getattr(node, name)
             if isinstance(value, cst.CSTNode):
                 children.append(value)

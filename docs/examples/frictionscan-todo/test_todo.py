@@ -13,6 +13,7 @@ def test_todo_markers_are_found(tmp_path):
 
     (hotspot,) = result.hotspots
     assert hotspot.analysis.value("todo.count") == 1
-    (finding,) = hotspot.analysis.findings
-    assert (finding.code, finding.span.start_line) == ("TD001", 2)
+    # the built-in rule FS116 reports the marker too; ours is TD001
+    (finding,) = [f for f in hotspot.analysis.findings if f.code == "TD001"]
+    assert finding.span.start_line == 2
     assert finding.effort_minutes == 30

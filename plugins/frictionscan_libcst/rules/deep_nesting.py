@@ -15,7 +15,8 @@ class DeepNesting(Rule):
                  "deeply nested code is where edge cases hide and where changes go wrong. "
                  "Early returns, guard clauses or an extracted helper flatten it.")
     EFFORT_MINUTES = 30
-    LIMIT = 4
+    OPTIONS = {"limit": (int, 4, "deepest nesting of if/for/while/with/try/match allowed "
+                                 "in a function")}
     VALID = (
         "def f(xs):\n    for x in xs:\n        if x:\n            with open(x) as fh:\n"
         "                if fh:\n                    return 1\n",
@@ -40,8 +41,9 @@ class DeepNesting(Rule):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         node, _, deepest = self._functions.pop()
-        if deepest > self.LIMIT:
-            self.report(node, name=f"`{node.name.value}`", depth=deepest, limit=self.LIMIT)
+        if deepest > self.option("limit"):
+            self.report(node, name=f"`{node.name.value}`", depth=deepest,
+                        limit=self.option("limit"))
 
     def _enter(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):

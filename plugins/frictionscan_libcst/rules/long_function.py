@@ -13,7 +13,7 @@ class LongFunction(Rule):
                  "all of them, and its tests cannot target one step. Split it along the steps "
                  "its comments already name.")
     EFFORT_MINUTES = 60
-    LIMIT = 50
+    OPTIONS = {"limit": (int, 50, "statements allowed in one function (nested ones included)")}
     VALID = ("def f():\n" + "    x = 1\n" * 50,)
     INVALID = ("def f():\n" + "    x = 1\n" * 51,
                "class C:\n    def m(self):\n" + "        if x:\n            y()\n" * 26)
@@ -27,9 +27,9 @@ class LongFunction(Rule):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         count = self._counts.pop()
-        if count > self.LIMIT:
+        if count > self.option("limit"):
             self.report(original_node, name=f"`{original_node.name.value}`", count=count,
-                        limit=self.LIMIT)
+                        limit=self.option("limit"))
         if self._counts:
             self._counts[-1] += count  # a nested function's statements are the outer's too
 

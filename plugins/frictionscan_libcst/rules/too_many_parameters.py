@@ -13,7 +13,7 @@ class TooManyParameters(Rule):
                  "widens it further. Group parameters that travel together into a dataclass, "
                  "or split the function by what the flags select.")
     EFFORT_MINUTES = 30
-    LIMIT = 6
+    OPTIONS = {"limit": (int, 6, "parameters allowed, not counting self/cls, *args and **kwargs")}
     VALID = ("def f(a, b, c, d, e, f):\n    pass\n",
              "class C:\n    def m(self, a, b, c, d, e, f):\n        pass\n",
              "def f(a, b, c, d, e, f, *args, **kwargs):\n    pass\n")
@@ -25,5 +25,6 @@ class TooManyParameters(Rule):
                  if p is not node.params.star_arg and p is not node.params.star_kwarg]
         if names and names[0] in ("self", "cls"):
             names = names[1:]
-        if len(names) > self.LIMIT:
-            self.report(node, name=f"`{node.name.value}`", count=len(names), limit=self.LIMIT)
+        if len(names) > self.option("limit"):
+            self.report(node, name=f"`{node.name.value}`", count=len(names),
+                        limit=self.option("limit"))

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule, RuleContext, function_params
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            found.add(n.value)
+        stack.extend(n.children)
+    return found
+
+
+class AssertValidation(Rule):
+    CODE = "FS115"
+    NAME = "assert-for-validation"
+    MESSAGE = "assert checks argument {names} of {name}; asserts vanish under python -O"
+    RATIONALE = ("`assert` is for invariants, not for checking what callers pass in: "
+                 "`python -O` removes it, and the AssertionError says nothing useful to the "
+                 "caller. Raise ValueError or TypeError with a message. Tests are left alone.")
+    EFFORT_MINUTES = 10
+    VALID = ("def f(items):\n    if not items:\n        raise ValueError('items is empty')\n",
+             "def f(items):\n    total = sum(items)\n    assert total >= 0\n")
+    INVALID = ("def f(items, limit):\n    assert limit > 0\n    return items[:limit]\n",)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._params: list[set[str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._params.append({p.name.value for p in function_params(node)} - {"self", "cls"})
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._params.pop()
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        if self.context.is_test or not self._params:
+            return
+        checked = sorted(_names(node.test) & self._params[-1])
+        if checked:
+            self.report(node, names=", ".join(f"`{n}`" for n in checked),
+                        name=f"`{self.context.scope[-1]}`")

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule
+
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(?!\s*\[)")
+_NOQA = re.compile(r"#\s*noqa(?!\s*:)\b", re.IGNORECASE)
+
+
+class BlanketIgnore(Rule):
+    CODE = "FS117"
+    NAME = "blanket-ignore"
+    MESSAGE = "blanket `{what}` silences every present and future error on this line"
+    RATIONALE = ("An ignore comment without a code hides the error it was written for and "
+                 "every other error that appears on the line later. Name the code: "
+                 "`# type: ignore[arg-type]`, `# noqa: E501`.")
+    EFFORT_MINUTES = 5
+    VALID = ("x = f()  # type: ignore[no-any-return]\n", "import os  # noqa: F401\n")
+    INVALID = ("x = f()  # type: ignore\n", "import os  # noqa\n")
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        if _TYPE_IGNORE.search(node.value):
+            self.report(node, what="# type: ignore")
+        elif _NOQA.search(node.value):
+            self.report(node, what="# noqa")

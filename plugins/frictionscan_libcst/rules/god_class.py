@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule, RuleContext
+
+
+class GodClass(Rule):
+    CODE = "FS111"
+    NAME = "god-class"
+    MESSAGE = "class {name} has {methods} methods and {statements} statements (limits {lm}, {ls})"
+    RATIONALE = ("A class that does everything is where every change lands and every merge "
+                 "conflicts; its methods share state nobody can hold in their head. Split it "
+                 "along the groups of attributes its methods actually use.")
+    EFFORT_MINUTES = 480
+    OPTIONS = {"max_methods": (int, 30, "methods allowed in one class"),
+               "max_statements": (int, 400, "statements allowed in one class body")}
+    VALID = ("class Small:\n" + "".join(f"    def m{i}(self):\n        return {i}\n"
+                                         for i in range(30)),)
+    INVALID = ("class Big:\n" + "".join(f"    def m{i}(self):\n        return {i}\n"
+                                         for i in range(31)),)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._frames: list[list[int]] = []  # [methods, statements]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        self._frames.append([sum(isinstance(s, cst.FunctionDef) for s in body), 0])
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if self._frames:
+            self._frames[-1][1] += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        methods, statements = self._frames.pop()
+        if self._frames:
+            self._frames[-1][1] += statements
+        if methods > self.option("max_methods") or statements > self.option("max_statements"):
+            self.report(original_node, name=f"`{original_node.name.value}`", methods=methods,
+                        statements=statements, lm=self.option("max_methods"),
+                        ls=self.option("max_statements"))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import libcst as cst
+
+from frictionscan_libcst.rule import Rule, RuleContext
+
+
+def _subject(test: cst.BaseExpression) -> str | None:
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(
+            test.comparisons[0].operator, (cst.Equal, cst.In, cst.Is)):
+        return cst.Module([]).code_for_node(test.left)
+    return None
+
+
+class LongElifChain(Rule):
+    CODE = "FS107"
+    NAME = "long-elif-chain"
+    MESSAGE = "if/elif chain of {count} branches on `{subject}` (limit {limit})"
+    RATIONALE = ("A long chain that compares one value against constants is a lookup table "
+                 "written as control flow: every new case touches the function and its tests. "
+                 "A dict of handlers, a match statement or polymorphism keeps cases apart.")
+    EFFORT_MINUTES = 30
+    OPTIONS = {"limit": (int, 6, "branches on the same subject allowed in one chain")}
+    VALID = ("if x == 1:\n    a()\nelif x == 2:\n    b()\nelif y == 3:\n    c()\n",)
+    INVALID = ("".join(f"{'if' if i == 0 else 'elif'} kind == {i!r}:\n    h{i}()\n"
+                       for i in range(7)),)
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self._elifs: set[int] = set()
+
+    def visit_If(self, node: cst.If) -> None:
+        if isinstance(node.orelse, cst.If):
+            self._elifs.add(id(node.orelse))
+        if id(node) in self._elifs:
+            return
+        subject = _subject(node.test)
+        count, current = 0, node
+        while subject is not None and isinstance(current, cst.If) \
+                and _subject(current.test) == subject:
+            count += 1
+            current = current.orelse  # type: ignore[assignment]
+        if count > self.option("limit"):
+            self.report(node, count=count, subject=subject, limit=self.option("limit"))

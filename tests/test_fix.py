@@ -1,0 +1,106 @@
+"""`frictionscan fix`: diff by default, atomic writes with --apply, safety rules."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+from frictionscan.cli import main
+from frictionscan.testing import StreamBuilder, build_repo
+
+SOURCE = (
+    "def load(path, cache={}):\n"
+    "    if path in cache:\n"
+    "        return cache[path]\n"
+    "    else:\n"
+    "        # read it\n"
+    "        return open(path).read()\n"
+)
+LATIN = ("# -*- coding: latin-1 -*-\r\ndef f(x):\r\n    if x == None:\r\n"
+         "        return 'caf\xe9'\r\n    else:\r\n        return x\r\n").encode("latin-1")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    s = StreamBuilder()
+    s.commit("2026-01-01T10:00:00", "add", {"app/load.py": SOURCE, "app/latin.py": LATIN,
+                                             "app/clean.py": "x = 1\n"})
+    return build_repo(s.text(), tmp_path / "repo")
+
+
+def fix(repo: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(repo)
+    try:
+        code = main(["fix", *args], stdout=out, stderr=err)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_without_apply_prints_a_diff_and_writes_nothing(repo: Path) -> None:
+    code, out, err = fix(repo)
+    assert code == 0, err
+    assert out.startswith("--- a/app/latin.py\n+++ b/app/latin.py\n")
+    assert "--- a/app/load.py\n+++ b/app/load.py\n" in out
+    assert "-    else:\n" in out
+    assert "app/load.py:2: FS121" in err
+    assert "would fix 2 findings in 2 files; 2 unsafe fixes left out" in err
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_apply_writes_safe_fixes_keeping_encoding_and_line_endings(repo: Path) -> None:
+    code, _, err = fix(repo, "--apply")
+    assert code == 0, err
+    assert (repo / "app/load.py").read_text() == (
+        "def load(path, cache={}):\n    if path in cache:\n        return cache[path]\n"
+        "    # read it\n    return open(path).read()\n")
+    latin = (repo / "app/latin.py").read_bytes()
+    assert b"caf\xe9" in latin and b"\r\n" in latin and b"else" not in latin
+    assert b"== None" in latin  # unsafe: not without --unsafe
+    assert sorted(p.name for p in (repo / "app").iterdir()) == ["clean.py", "latin.py",
+                                                                  "load.py"]
+
+
+def test_unsafe_fixes_and_rule_selection(repo: Path) -> None:
+    code, _, err = fix(repo, "--apply", "--unsafe", "--rule", "FS105", "app/load.py")
+    assert code == 0, err
+    text = (repo / "app/load.py").read_text()
+    assert "cache=None" in text and "if cache is None:\n        cache = {}" in text
+    assert "    else:\n" in text  # FS121 was not selected
+    assert (repo / "app/latin.py").read_bytes() == LATIN  # not under the given path
+
+
+def test_files_with_uncommitted_changes_are_left_alone(repo: Path) -> None:
+    (repo / "app/load.py").write_text(SOURCE + "# work in progress\n")
+    code, out, err = fix(repo, "--apply")
+    assert "skipped app/load.py: uncommitted changes" in err
+    assert (repo / "app/load.py").read_text().endswith("# work in progress\n")
+    assert "else" not in (repo / "app/latin.py").read_text(encoding="latin-1")
+    code, out, err = fix(repo, "--apply", "--force", "app/load.py")
+    assert "else" not in (repo / "app/load.py").read_text()
+
+
+def test_bad_arguments(repo: Path, tmp_path: Path) -> None:
+    code, _, err = fix(repo, "--rule", "FS999")
+    assert code == 2 and err.startswith("error: unknown rule 'FS999'")
+    code, _, err = fix(repo, "--rule", "FS101")
+    assert code == 2 and "has no automatic fix" in err
+    code, _, err = fix(repo, "no/such/dir")
+    assert code == 2 and "does not exist" in err
+    code, _, err = fix(repo, str(tmp_path))
+    assert code == 2 and "is not inside a git repository" in err
+
+
+def test_a_file_that_does_not_parse_is_reported_not_fixed(repo: Path) -> None:
+    (repo / "app/broken.py").write_text("def broken(:\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "broken")
+    code, _, err = fix(repo, "--apply")
+    assert code == 0
+    assert "skipped app/broken.py: does not parse" in err
