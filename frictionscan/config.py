@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,8 @@ class Config:
     top: int = 0
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
+    #: HEAD's commit time, set once history is read (``None`` before): the run's "now".
+    now: datetime | None = None
 
     def getoption(self, key: str, default: Any = None) -> Any:
         """The value of plugin option ``key`` (``"radon.maintainability"``)."""

@@ -232,18 +232,29 @@ class HookCalls:
             skipped.extend(result.skipped_unsafe)
         return FixResult(source=text, applied=tuple(applied), skipped_unsafe=tuple(skipped))
 
-    def rules(self) -> list[tuple[str, RuleInfo]]:
-        """Every rule, with the plugin that offers it, sorted by code."""
-        out: list[tuple[str, RuleInfo]] = []
+    def rules(self, config: Config | None = None) -> list[tuple[str, RuleInfo]]:
+        """Every rule, with the plugin that offers it (``core`` for suppressions), by code."""
+        from frictionscan.suppressions import RULES
+
+        out: list[tuple[str, RuleInfo]] = [("core", r) for r in RULES]
         caller = self.hook.frictionscan_rules
         for impl in reversed(caller.get_hookimpls()):
-            for info in _flatten(impl.function()):
+            args = {"config": config}
+            for info in _flatten(impl.function(*[args[a] for a in impl.argnames])):
                 if not isinstance(info, RuleInfo):
                     raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_rules "
                                       f"returned {type(info).__name__}, expected RuleInfo",
                                       plugin=impl.plugin_name)
                 out.append((impl.plugin_name, info))
         return sorted(out, key=lambda t: t[1].code)
+
+    def active_codes(self, config: Config) -> frozenset[str]:
+        """Codes of the rules that run with ``config`` (computed once per process)."""
+        cached = getattr(self, "_active_codes", None)
+        if cached is None or cached[0] is not config:
+            codes = frozenset(info.code for _, info in self.rules(config) if info.enabled)
+            cached = self._active_codes = (config, codes)
+        return cached[1]
 
     def formatters(self) -> dict[str, Formatter]:
         found: dict[str, Formatter] = {}

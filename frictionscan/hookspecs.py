@@ -315,11 +315,14 @@ def frictionscan_fix_file(
 
 
 @hookspec
-def frictionscan_rules() -> Iterable[RuleInfo] | RuleInfo | None:
+def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo | None:
     """Describe the rules behind the findings a plugin reports.
 
-    ``frictionscan rules`` lists them (code, name, effort, fix). Built-in: the *libcst*
-    plugin's rule catalogue.
+    ``frictionscan rules`` lists them (code, name, effort, fix); the core also uses them to
+    tell an unused suppression from one whose rule did not run (``enabled``). Built-in: the
+    *libcst* plugin's rule catalogue; the core adds its own suppression rules (FS9xx).
+
+    :param config: The run's configuration, or ``None`` when listing rules outside a scan.
 
     .. versionadded:: 0.1
     """

@@ -199,6 +199,9 @@ class Finding:
     #: Whether an automatic fix exists and whether it is safe to apply without review.
     fix_available: bool = False
     fix_safe: bool = False
+    #: Set on findings silenced by a ``# frictionscan: ignore[...]`` comment, with its reason.
+    suppressed: bool = False
+    suppression_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,6 +215,8 @@ class RuleInfo:
     effort_minutes: int
     #: ``"safe"``, ``"unsafe"`` or ``None``: whether ``frictionscan fix`` can fix it.
     fix: str | None = None
+    #: Whether the rule runs with the current configuration.
+    enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -294,9 +299,12 @@ class FileAnalysis:
     file: SourceFile
     history: FileHistory
     measurements: tuple[Measurement, ...] = ()
+    #: Findings that count (suppression problems included).
     findings: tuple[Finding, ...] = ()
     errors: tuple[AnalysisError, ...] = ()
     weights: tuple[Weight, ...] = ()
+    #: Findings silenced by suppression comments (not scored; listed on request).
+    suppressed: tuple[Finding, ...] = ()
 
     def value(self, key: str, default: float | None = None) -> float | None:
         """The file-level measurement ``key`` (first one without a symbol), or ``default``."""

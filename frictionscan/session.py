@@ -99,6 +99,7 @@ class Session:
             warnings.append("this is a shallow clone: history is truncated, so churn and ages "
                             "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
                             "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
+        config = replace(config, now=history.head_time)
         items = [(f, history.for_file(f.path)) for f in files]
         with self._phase("analyse"):
             if in_process:

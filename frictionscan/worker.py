@@ -10,6 +10,7 @@ import io
 import tokenize
 from pathlib import Path
 
+from frictionscan import suppressions
 from frictionscan.config import Config
 from frictionscan.hooks import HookCalls
 from frictionscan.model import AnalysisError, ErrorKind, FileAnalysis, FileHistory, SourceFile
@@ -67,6 +68,8 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
                             errors=(problem,) if problem else ())
     measurements, m_errors = hooks.measure_file(file, source, history, config)
     findings, f_errors = hooks.check_file(file, source, config)
-    findings.sort(key=lambda f: (f.span.start_line, f.span.start_col, f.code))
+    kept, suppressed = suppressions.apply(findings, source, file.path, config.now,
+                                          hooks.active_codes(config))
     return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
-                        findings=tuple(findings), errors=tuple(m_errors + f_errors))
+                        findings=tuple(kept), suppressed=tuple(suppressed),
+                        errors=tuple(m_errors + f_errors))

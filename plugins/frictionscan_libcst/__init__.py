@@ -66,14 +66,15 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 
 
 @hookimpl
-def frictionscan_rules() -> list[RuleInfo]:
-    return [rule_info(rule) for rule in _all_known_rules()]
+def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
+    ignored = set(config.getoption("libcst.ignore", []) if config else [])
+    return [rule_info(rule, enabled=rule.CODE not in ignored) for rule in _all_known_rules()]
 
 
-def rule_info(rule: type[Rule]) -> RuleInfo:
+def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:
     summary = rule.MESSAGE.format_map(_Blank())
     return RuleInfo(code=rule.CODE, name=rule.NAME, summary=summary,
-                    effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX)
+                    effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX, enabled=enabled)
 
 
 class _Blank(dict):  # type: ignore[type-arg]

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from frictionscan import hookimpl
+from frictionscan.config import OptionParser
 from frictionscan.report import Formatter
 from frictionscan_report.json_format import write_json
 from frictionscan_report.table import write_table
 
 __version__ = "0.1.0"
+
+
+@hookimpl
+def frictionscan_addoption(parser: OptionParser) -> None:
+    parser.addoption("report.show_suppressed", type=bool, default=False,
+                     flag="--show-suppressed",
+                     help="list the findings silenced by suppression comments")
 
 
 @hookimpl

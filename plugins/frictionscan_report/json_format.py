@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 import frictionscan
 from frictionscan.config import Config
-from frictionscan.model import AnalysisError, Hotspot, ScanResult
+from frictionscan.model import AnalysisError, Finding, Hotspot, ScanResult
 from frictionscan.report import printable
 
 #: How many of a file's most complex functions are listed.
@@ -19,7 +19,7 @@ def _time(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t else None
 
 
-def hotspot_dict(h: Hotspot) -> dict[str, Any]:
+def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
     a = h.analysis
     hist = a.history
     functions = sorted(a.symbol_values("radon.cc"), key=lambda m: (-m.value,
@@ -49,14 +49,22 @@ def hotspot_dict(h: Hotspot) -> dict[str, Any]:
              "complexity": m.value}
             for m in functions[:TOP_FUNCTIONS] if m.symbol is not None
         ],
-        "findings": [
-            {"code": f.code, "name": f.name, "line": f.span.start_line,
-             "column": f.span.start_col, "message": printable(f.message),
-             "symbol": printable(f.symbol) if f.symbol else None,
-             "effort_minutes": f.effort_minutes, "fix_available": f.fix_available}
-            for f in a.findings
-        ],
+        "findings": [finding_dict(f) for f in a.findings],
+        "suppressed_count": len(a.suppressed),
+        **({"suppressed": [finding_dict(f) for f in a.suppressed]} if show_suppressed else {}),
     }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": f.code, "name": f.name, "line": f.span.start_line, "column": f.span.start_col,
+        "message": printable(f.message), "symbol": printable(f.symbol) if f.symbol else None,
+        "effort_minutes": f.effort_minutes, "fix_available": f.fix_available,
+        "fix_safe": f.fix_safe}
+    if f.suppressed:
+        out["suppression_reason"] = printable(f.suppression_reason) \
+            if f.suppression_reason else None
+    return out
 
 
 def error_dict(e: AnalysisError) -> dict[str, Any]:
@@ -74,7 +82,8 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
-        "hotspots": [hotspot_dict(h) for h in hotspots],
+        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)))
+                     for h in hotspots],
         "errors": [error_dict(e) for e in result.errors],
         "warnings": [printable(w) for w in result.warnings],
         "stats": dict(result.stats),

@@ -74,6 +74,16 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     if len(result.hotspots) > len(shown):
         console.print(Text(f"... {len(result.hotspots) - len(shown)} more files; "
                            f"--top N shows more, --format json shows all.", style="dim"))
+    suppressed = [(h.path, f) for h in result.hotspots for f in h.analysis.suppressed]
+    if suppressed and config.getoption("report.show_suppressed", False):
+        console.print(Text(f"{len(suppressed)} suppressed findings:", style="dim"))
+        for path, f in suppressed:
+            because = f" (reason: {f.suppression_reason})" if f.suppression_reason else ""
+            console.print(Text(printable(f"  {path}:{f.span.start_line}: {f.code} "
+                                         f"{f.message}{because}"), style="dim"))
+    elif suppressed:
+        console.print(Text(f"{len(suppressed)} findings suppressed by comments "
+                           f"(--show-suppressed lists them)", style="dim"))
     for w in result.warnings:
         console.print(Text("warning: " + printable(w), style="yellow"))
     problems = [e for e in result.errors if e.kind is not ErrorKind.NOTE]
