@@ -83,7 +83,7 @@ def test_findings_in_the_planted_repository(planted_repo) -> None:  # type: igno
 def test_fast_walk_and_positions_agree_with_libcst() -> None:
     import libcst as cst
     from conftest import ROOT
-    from frictionscan_libcst.walk import positions, visit_batched
+    from frictionscan_libcst.walk import positions, positions_of, visit_batched
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     source = (ROOT / "plugins" / "frictionscan_libcst" / "rules" / "deep_nesting.py").read_text()
@@ -113,6 +113,10 @@ def test_fast_walk_and_positions_agree_with_libcst() -> None:
     assert scopes == [e for e in theirs.events if e[0] in "+-"]
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert dict(positions(module)) == dict(expected)
+    every_node = [n for n in expected if n is not module]  # (the module's end differs)
+    assert dict(positions_of(module, every_node)) == {n: expected[n] for n in every_node}
+    some = every_node[::7]
+    assert dict(positions_of(module, some)) == {n: expected[n] for n in some}
 
 
 def test_third_party_rules_join_the_same_traversal(planted_repo) -> None:  # type: ignore[no-untyped-def]

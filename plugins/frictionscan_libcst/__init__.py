@@ -29,7 +29,7 @@ from frictionscan.model import (
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.rule import Rule, RuleContext
 from frictionscan_libcst.rules import BUILTIN_RULES
-from frictionscan_libcst.walk import positions, visit_batched
+from frictionscan_libcst.walk import positions_of, visit_batched
 
 __version__ = "0.1.0"
 
@@ -122,12 +122,14 @@ def _run_rules(module: cst.Module, path: str, rules: Sequence[type[Rule]],
     visitors = [rule(context) for rule in rules]
     errors: list[AnalysisError] = []
 
+    scopes = (cst.FunctionDef, cst.ClassDef)
+
     def before(node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            context.scope.append(node.name.value)
+        if type(node) in scopes:
+            context.scope.append(node.name.value)  # type: ignore[attr-defined]
 
     def after(node: cst.CSTNode) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        if type(node) in scopes:
             context.scope.pop()
 
     def failed(visitor: cst.BatchableCSTVisitor, exc: Exception) -> None:
@@ -148,7 +150,7 @@ def check_module(module: cst.Module, path: str, rules: Sequence[type[Rule]],
     visitors, errors = _run_rules(module, path, rules, config)
     if not visitors:
         return [], errors
-    where = positions(module)
+    where = positions_of(module, [r.node for v in visitors for r in v.reports])
     findings = []
     for v in visitors:
         for r in v.reports:

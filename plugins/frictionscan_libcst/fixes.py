@@ -65,7 +65,7 @@ def fix_source(source: str, path: str, rules: Sequence[type[Rule]], config: Conf
         visitors, _errors = _run_rules(module, path, fixable, config)
         if not visitors:
             break
-        where = positions(module)
+        where = positions(module)  # fixes are not the hot path: every node
         edits: dict[cst.CSTNode, object] = {}
         taken: list[tuple[int, int]] = []
         for v in visitors:
