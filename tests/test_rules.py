@@ -186,8 +186,10 @@ def test_unsafe_fixes_need_permission() -> None:
 def test_nested_fixes_are_applied_over_several_rounds() -> None:
     from frictionscan_libcst.fixes import fix_source
 
-    source = ("def f(x):\n    if x:\n        return 1\n    else:\n        if x == None:\n"
-              "            return 2\n        else:\n            return 3\n")
+    source = ("def f(x):\n    if x:\n        return 1\n    else:\n        a = 1\n        b = 2\n"
+              "        if x == None:\n            return 2\n        else:\n            log(x)\n"
+              "            log(a)\n            return b\n")
     outcome = fix_source(source, "x.py", BUILTIN_RULES, None, unsafe=True)
-    assert outcome.source == ("def f(x):\n    if x:\n        return 1\n    if x is None:\n"
-                              "        return 2\n    return 3\n")
+    assert outcome.source == ("def f(x):\n    if x:\n        return 1\n    a = 1\n    b = 2\n"
+                              "    if x is None:\n        return 2\n    log(x)\n    log(a)\n"
+                              "    return b\n")

@@ -16,6 +16,23 @@ def _names(node: cst.CSTNode) -> set[str]:
     return found
 
 
+_TYPE_CHECKS = {"isinstance", "issubclass", "callable", "hasattr"}
+
+
+def _narrows_type(test: cst.BaseExpression) -> bool:
+    """`assert isinstance(x, T)` and `assert x is not None` narrow types for a type checker:
+    they document an invariant, not a check of what callers pass."""
+    if isinstance(test, cst.BooleanOperation):
+        return _narrows_type(test.left) and _narrows_type(test.right)
+    if isinstance(test, cst.Call) and isinstance(test.func, cst.Name):
+        return test.func.value in _TYPE_CHECKS
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        return isinstance(target.operator, (cst.Is, cst.IsNot)) and \
+            isinstance(target.comparator, cst.Name) and target.comparator.value == "None"
+    return False
+
+
 class AssertValidation(Rule):
     CODE = "FS115"
     NAME = "assert-for-validation"
@@ -25,6 +42,7 @@ class AssertValidation(Rule):
                  "caller. Raise ValueError or TypeError with a message. Tests are left alone.")
     EFFORT_MINUTES = 10
     VALID = ("def f(items):\n    if not items:\n        raise ValueError('items is empty')\n",
+             "def f(node, parent):\n    assert isinstance(node, Leaf) and parent is not None\n",
              "def f(items):\n    total = sum(items)\n    assert total >= 0\n")
     INVALID = ("def f(items, limit):\n    assert limit > 0\n    return items[:limit]\n",)
 
@@ -39,7 +57,7 @@ class AssertValidation(Rule):
         self._params.pop()
 
     def visit_Assert(self, node: cst.Assert) -> None:
-        if self.context.is_test or not self._params:
+        if self.context.is_test or not self._params or _narrows_type(node.test):
             return
         checked = sorted(_names(node.test) & self._params[-1])
         if checked:

@@ -29,16 +29,18 @@ class ElseAfterReturn(Rule):
                  "is simply the rest of the function, one level deeper than it needs to be. "
                  "Flattening it shortens every line inside and removes a branch to read.")
     EFFORT_MINUTES = 2
+    OPTIONS = {"min_statements": (int, 3, "statements the else block must hold to be worth "
+                                          "flattening")}
     FIX = "safe"
     VALID = ("def f(x):\n    if x:\n        y = 1\n    else:\n        y = 2\n    return y\n",
              "def f(x):\n    if x:\n        return 1\n    elif x is None:\n        return 2\n"
              "    else:\n        return 3\n")
     INVALID = ("def f(x):\n    if x:\n        return 1\n    else:\n        log(x)\n"
-               "        return 2\n",)
-    FIXED = (("def f(x):\n    if x:\n        return 1\n    else:\n        # fallback\n"
-              "        log(x)\n        return 2\n",
+               "        y = g(x)\n        return y\n",)
+    FIXED = (("def f(x):\n    if x:\n        return 1\n    else:  # fallback\n        log(x)\n"
+              "        y = g(x)\n        return y\n",
               "def f(x):\n    if x:\n        return 1\n    # fallback\n    log(x)\n"
-              "    return 2\n"),)
+              "    y = g(x)\n    return y\n"),)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -50,7 +52,8 @@ class ElseAfterReturn(Rule):
             return
         if id(node) in self._elifs or not isinstance(node.orelse, cst.Else):
             return
-        if not isinstance(node.orelse.body, cst.IndentedBlock):
+        if not isinstance(node.orelse.body, cst.IndentedBlock) or \
+                len(node.orelse.body.body) < self.option("min_statements"):
             return
         exit_kind = _ends_with_exit(node.body)
         if exit_kind:

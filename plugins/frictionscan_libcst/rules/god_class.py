@@ -11,14 +11,15 @@ class GodClass(Rule):
     MESSAGE = "class {name} has {methods} methods and {statements} statements (limits {lm}, {ls})"
     RATIONALE = ("A class that does everything is where every change lands and every merge "
                  "conflicts; its methods share state nobody can hold in their head. Split it "
-                 "along the groups of attributes its methods actually use.")
+                 "along the groups of attributes its methods actually use. Test classes are "
+                 "left alone.")
     EFFORT_MINUTES = 480
-    OPTIONS = {"max_methods": (int, 30, "methods allowed in one class"),
-               "max_statements": (int, 400, "statements allowed in one class body")}
+    OPTIONS = {"max_methods": (int, 35, "methods allowed in one class"),
+               "max_statements": (int, 500, "statements allowed in one class body")}
     VALID = ("class Small:\n" + "".join(f"    def m{i}(self):\n        return {i}\n"
-                                         for i in range(30)),)
+                                         for i in range(35)),)
     INVALID = ("class Big:\n" + "".join(f"    def m{i}(self):\n        return {i}\n"
-                                         for i in range(31)),)
+                                         for i in range(36)),)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -36,6 +37,8 @@ class GodClass(Rule):
         methods, statements = self._frames.pop()
         if self._frames:
             self._frames[-1][1] += statements
+        if self.context.is_test:
+            return  # a test class with many tests is a list, not a god class
         if methods > self.option("max_methods") or statements > self.option("max_statements"):
             self.report(original_node, name=f"`{original_node.name.value}`", methods=methods,
                         statements=statements, lm=self.option("max_methods"),

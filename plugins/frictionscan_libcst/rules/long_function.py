@@ -13,10 +13,10 @@ class LongFunction(Rule):
                  "all of them, and its tests cannot target one step. Split it along the steps "
                  "its comments already name.")
     EFFORT_MINUTES = 60
-    OPTIONS = {"limit": (int, 50, "statements allowed in one function (nested ones included)")}
-    VALID = ("def f():\n" + "    x = 1\n" * 50,)
-    INVALID = ("def f():\n" + "    x = 1\n" * 51,
-               "class C:\n    def m(self):\n" + "        if x:\n            y()\n" * 26)
+    OPTIONS = {"limit": (int, 60, "statements allowed in one function (nested ones included)")}
+    VALID = ("def f():\n" + "    x = 1\n" * 60,)
+    INVALID = ("def f():\n" + "    x = 1\n" * 61,
+               "class C:\n    def m(self):\n" + "        if x:\n            y()\n" * 31)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -6,7 +6,8 @@ import libcst as cst
 
 from frictionscan_libcst.rule import Rule, RuleContext, dotted_name
 
-_SCRIPT_PATH = re.compile(r"(^|/)(scripts?|examples?|docs?|benchmarks?|tools?|bin)/"
+_SCRIPT_PATH = re.compile(r"(^|/)(scripts?|examples?|docs?|benchmarks?|tools?|bin|cmd|"
+                          r"commands?|management)/"
                           r"|(^|/)(__main__|setup|manage|noxfile|fabfile|conftest)\.py$"
                           r"|(^|/)[^/]*cli[^/]*\.py$")
 _CLI_MODULES = {"argparse", "click", "typer", "fire", "docopt", "optparse"}

@@ -13,12 +13,12 @@ class TooManyParameters(Rule):
                  "widens it further. Group parameters that travel together into a dataclass, "
                  "or split the function by what the flags select.")
     EFFORT_MINUTES = 30
-    OPTIONS = {"limit": (int, 6, "parameters allowed, not counting self/cls, *args and **kwargs")}
-    VALID = ("def f(a, b, c, d, e, f):\n    pass\n",
-             "class C:\n    def m(self, a, b, c, d, e, f):\n        pass\n",
-             "def f(a, b, c, d, e, f, *args, **kwargs):\n    pass\n")
-    INVALID = ("def f(a, b, c, d, e, f, g):\n    pass\n",
-               "def f(a, b, *, c, d, e, f, g=1):\n    pass\n")
+    OPTIONS = {"limit": (int, 7, "parameters allowed, not counting self/cls, *args and **kwargs")}
+    VALID = ("def f(a, b, c, d, e, f, g):\n    pass\n",
+             "class C:\n    def m(self, a, b, c, d, e, f, g):\n        pass\n",
+             "def f(a, b, c, d, e, f, g, *args, **kwargs):\n    pass\n")
+    INVALID = ("def f(a, b, c, d, e, f, g, h):\n    pass\n",
+               "def f(a, b, *, c, d, e, f, g, h=1):\n    pass\n")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         names = [p.name.value for p in function_params(node)
