@@ -18,10 +18,13 @@ SOURCE = (
     "        return cache[path]\n"
     "    else:\n"
     "        # read it\n"
-    "        return open(path).read()\n"
+    "        data = open(path).read()\n"
+    "        cache[path] = data\n"
+    "        return data\n"
 )
 LATIN = ("# -*- coding: latin-1 -*-\r\ndef f(x):\r\n    if x == None:\r\n"
-         "        return 'caf\xe9'\r\n    else:\r\n        return x\r\n").encode("latin-1")
+         "        return 'caf\xe9'\r\n    else:\r\n        y = x\r\n        z = y\r\n"
+         "        return z\r\n").encode("latin-1")
 
 
 @pytest.fixture
@@ -59,7 +62,8 @@ def test_apply_writes_safe_fixes_keeping_encoding_and_line_endings(repo: Path) -
     assert code == 0, err
     assert (repo / "app/load.py").read_text() == (
         "def load(path, cache={}):\n    if path in cache:\n        return cache[path]\n"
-        "    # read it\n    return open(path).read()\n")
+        "    # read it\n    data = open(path).read()\n    cache[path] = data\n"
+        "    return data\n")
     latin = (repo / "app/latin.py").read_bytes()
     assert b"caf\xe9" in latin and b"\r\n" in latin and b"else" not in latin
     assert b"== None" in latin  # unsafe: not without --unsafe
