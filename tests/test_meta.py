@@ -120,3 +120,15 @@ def test_rule_catalogue_is_up_to_date() -> None:
 
     assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(), (
         "docs/rules.md is stale: run `python -m frictionscan_libcst.catalogue > docs/rules.md`")
+
+
+def test_writing_rules_example_runs() -> None:
+    example = ROOT / "docs" / "examples" / "frictionscan-http-rules"
+    doc = (ROOT / "docs" / "writing-rules.md").read_text()
+    for name in ("frictionscan_http_rules/__init__.py", "pyproject.toml", "test_http_rules.py"):
+        assert (example / name).read_text().strip() in doc, f"{name} differs from the doc"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "--rootdir", str(example), str(example)],
+                          capture_output=True, text=True, cwd=example)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "6 passed" in proc.stdout
