@@ -72,4 +72,14 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
                                           hooks.active_codes(config))
     return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
                         findings=tuple(kept), suppressed=tuple(suppressed),
-                        errors=tuple(m_errors + f_errors))
+                        errors=_one_parse_error(m_errors + f_errors))
+
+
+def _one_parse_error(errors: list[AnalysisError]) -> tuple[AnalysisError, ...]:
+    """Several plugins failing to parse the same file is one problem: keep the first."""
+    out: list[AnalysisError] = []
+    for e in errors:
+        if e.kind is ErrorKind.PARSE and any(o.kind is ErrorKind.PARSE for o in out):
+            continue
+        out.append(e)
+    return tuple(out)

@@ -193,3 +193,53 @@ def test_nested_fixes_are_applied_over_several_rounds() -> None:
     assert outcome.source == ("def f(x):\n    if x:\n        return 1\n    a = 1\n    b = 2\n"
                               "    if x is None:\n        return 2\n    log(x)\n    log(a)\n"
                               "    return b\n")
+
+
+def test_a_rule_that_raises_costs_only_its_own_findings(planted_repo) -> None:  # type: ignore[no-untyped-def]
+    import libcst as cst
+    from frictionscan_libcst.rule import Rule
+
+    import frictionscan
+    from frictionscan.model import ErrorKind
+    from frictionscan.testing import run_scan
+
+    class Broken(Rule):
+        CODE = "XX002"
+        NAME = "broken-rule"
+        MESSAGE = "never"
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            raise ZeroDivisionError("bad rule")
+
+    class RulePlugin:
+        @frictionscan.hookimpl
+        def frictionscan_libcst_rules(self):  # type: ignore[no-untyped-def]
+            return [Broken]
+
+    result = run_scan(planted_repo, plugins=[RulePlugin()])
+    engine = next(h for h in result.hotspots if h.path == "src/app/engine.py")
+    assert "FS101" in {f.code for f in engine.analysis.findings}  # the other rules still ran
+    errors = [e for e in engine.analysis.errors if e.kind is ErrorKind.PLUGIN]
+    assert [e.message for e in errors] == [
+        "rule XX002 (broken-rule) raised ZeroDivisionError: bad rule"]
+    assert errors[0].path == "src/app/engine.py" and errors[0].plugin == "libcst"
+
+
+def test_a_file_that_does_not_parse_has_one_error(planted_repo) -> None:  # type: ignore[no-untyped-def]
+    from frictionscan.model import ErrorKind
+    from frictionscan.testing import run_scan
+
+    result = run_scan(planted_repo)
+    broken = [e for e in result.errors if e.path == "src/app/broken.py"]
+    assert [e.kind for e in broken] == [ErrorKind.PARSE]
+
+
+def test_rules_command_lists_every_rule() -> None:
+    from test_cli import run
+
+    code, out, _ = run("rules")
+    assert code == 0
+    for rule in BUILTIN_RULES:
+        assert rule.CODE in out
+    assert "FS901" in out and "core" in out
+    assert "unsafe" in out and "safe" in out

@@ -37,7 +37,9 @@ def why(h: Hotspot) -> str:
     elif a.value("radon.cc_total") is None:
         parts.append("complexity not measured")
     if a.findings:
-        parts.append(_n(len(a.findings), "finding"))
+        fixable = sum(f.fix_available for f in a.findings)
+        parts.append(_n(len(a.findings), "finding")
+                     + (f" ({fixable} with a fix)" if fixable else ""))
     parts.extend(w.reason for w in a.weights)
     return printable(" · ".join(parts))
 
