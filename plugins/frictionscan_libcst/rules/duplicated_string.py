@@ -31,7 +31,8 @@ class DuplicatedString(Rule):
                 self._docstrings.add(id(stmt.value))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if id(node) in self._docstrings or "b" in node.prefix.lower():
+        if id(node) in self._docstrings or "b" in node.prefix.lower() \
+                or len(node.value) < self.option("min_length"):  # too short even with quotes
             return
         try:
             text = node.evaluated_value

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from frictionscan_libcst.rule import Rule, RuleContext
+from frictionscan_libcst.rule import Rule, RuleContext, dotted_name
 
 
 def _subject(test: cst.BaseExpression) -> str | None:
     if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(
             test.comparisons[0].operator, (cst.Equal, cst.In, cst.Is)):
-        return cst.Module([]).code_for_node(test.left)
+        return dotted_name(test.left) or cst.Module([]).code_for_node(test.left)
     return None
 
 
@@ -34,6 +34,8 @@ class LongElifChain(Rule):
             self._elifs.add(id(node.orelse))
         if id(node) in self._elifs:
             return
+        if not isinstance(node.orelse, cst.If):
+            return  # not a chain
         subject = _subject(node.test)
         count, current = 0, node
         while subject is not None and isinstance(current, cst.If) \
