@@ -125,8 +125,11 @@ def _run_rules(module: cst.Module, path: str, rules: Sequence[type[Rule]],
     scopes = (cst.FunctionDef, cst.ClassDef)
 
     def before(node: cst.CSTNode) -> None:
-        if type(node) in scopes:
+        kind = type(node)
+        if kind in scopes:
             context.scope.append(node.name.value)  # type: ignore[attr-defined]
+        elif kind is cst.If and type(node.orelse) is cst.If:  # type: ignore[attr-defined]
+            context.elifs.add(id(node.orelse))  # type: ignore[attr-defined]
 
     def after(node: cst.CSTNode) -> None:
         if type(node) in scopes:

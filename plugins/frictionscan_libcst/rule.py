@@ -49,6 +49,12 @@ class RuleContext:
     config: Config | None = None
     #: Enclosing class and function names, outermost first.
     scope: list[str] = field(default_factory=list)
+    #: ids of ``If`` nodes that are ``elif`` branches of another ``If`` (kept by the engine).
+    elifs: set[int] = field(default_factory=set)
+
+    def is_elif(self, node: cst.If) -> bool:
+        """Whether ``node`` is the ``elif`` of another ``if`` (libcst nests them)."""
+        return id(node) in self.elifs
 
     @property
     def qualname(self) -> str | None:

@@ -34,7 +34,6 @@ class DeepNesting(Rule):
         super().__init__(context)
         # per enclosing function: [node, depth, max depth]
         self._functions: list[list] = []
-        self._elifs: set[int] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append([node, 0, 0])
@@ -46,16 +45,14 @@ class DeepNesting(Rule):
                         limit=self.option("limit"))
 
     def _enter(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
-            self._elifs.add(id(node.orelse))
-        if not self._functions or id(node) in self._elifs:
+        if not self._functions or (isinstance(node, cst.If) and self.context.is_elif(node)):
             return
         frame = self._functions[-1]
         frame[1] += 1
         frame[2] = max(frame[2], frame[1])
 
     def _leave(self, node: cst.CSTNode) -> None:
-        if not self._functions or id(node) in self._elifs:
+        if not self._functions or (isinstance(node, cst.If) and self.context.is_elif(node)):
             return
         self._functions[-1][1] -= 1
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from frictionscan_libcst.rule import Edits, Report, Rule, RuleContext
+from frictionscan_libcst.rule import Edits, Report, Rule
 
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)
 
@@ -42,15 +42,8 @@ class ElseAfterReturn(Rule):
               "def f(x):\n    if x:\n        return 1\n    # fallback\n    log(x)\n"
               "    y = g(x)\n    return y\n"),)
 
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._elifs: set[int] = set()
-
     def visit_If(self, node: cst.If) -> None:
-        if isinstance(node.orelse, cst.If):
-            self._elifs.add(id(node.orelse))
-            return
-        if id(node) in self._elifs or not isinstance(node.orelse, cst.Else):
+        if self.context.is_elif(node) or not isinstance(node.orelse, cst.Else):
             return
         if not isinstance(node.orelse.body, cst.IndentedBlock) or \
                 len(node.orelse.body.body) < self.option("min_statements"):

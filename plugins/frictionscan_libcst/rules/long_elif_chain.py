@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from frictionscan_libcst.rule import Rule, RuleContext, dotted_name
+from frictionscan_libcst.rule import Rule, dotted_name
 
 
 def _subject(test: cst.BaseExpression) -> str | None:
@@ -25,17 +25,9 @@ class LongElifChain(Rule):
     INVALID = ("".join(f"{'if' if i == 0 else 'elif'} kind == {i!r}:\n    h{i}()\n"
                        for i in range(7)),)
 
-    def __init__(self, context: RuleContext) -> None:
-        super().__init__(context)
-        self._elifs: set[int] = set()
-
     def visit_If(self, node: cst.If) -> None:
-        if isinstance(node.orelse, cst.If):
-            self._elifs.add(id(node.orelse))
-        if id(node) in self._elifs:
-            return
-        if not isinstance(node.orelse, cst.If):
-            return  # not a chain
+        if self.context.is_elif(node) or not isinstance(node.orelse, cst.If):
+            return  # counted from the chain's first `if`; a lone `if` is no chain
         subject = _subject(node.test)
         count, current = 0, node
         while subject is not None and isinstance(current, cst.If) \
