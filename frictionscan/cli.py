@@ -22,9 +22,10 @@ from frictionscan.config import CORE_KEYS, Option, find_config_file
 from frictionscan.errors import ConfigError, ExitCode, FrictionscanError, UsageError
 from frictionscan.manager import PluginSpec, describe_plugins
 from frictionscan.model import ErrorKind, ScanResult
+from frictionscan.report import Formatter
 from frictionscan.session import Session, find_root
 
-COMMANDS = ("scan", "plugins", "hooks", "rules", "fix")
+COMMANDS = ("scan", "plan", "explain", "plugins", "hooks", "rules", "fix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,19 +90,40 @@ def _add_option_flag(group: argparse._ArgumentGroup, opt: Option) -> None:
                            choices=opt.choices, help=help_text)
 
 
-def build_parser(options: Sequence[Option], formats: Sequence[str]) -> argparse.ArgumentParser:
+DESCRIPTIONS = {
+    "scan": "Rank the friction hotspots of a git repository: where change meets complexity, "
+            "weighted by your roadmap.",
+    "plan": "The sprint-planning report: refactor targets per focus area with effort, quick "
+            "wins, and what is left alone (docs/planning.md).",
+    "explain": "Everything about one file: rank, score components, change timeline, complex "
+               "functions, findings, focus areas.",
+}
+
+
+def build_parser(options: Sequence[Option], formats: Sequence[str],
+                 command: str = "scan") -> argparse.ArgumentParser:
     p = _Parser(
-        prog="frictionscan",
-        description="Rank the friction hotspots of a git repository: where change meets "
-                    "complexity, weighted by your roadmap.",
-        epilog="commands: scan (default), fix, rules, plugins, hooks. See docs/cli.md.")
+        prog="frictionscan" if command == "scan" else f"frictionscan {command}",
+        description=DESCRIPTIONS[command],
+        epilog="commands: scan (default), plan, explain, fix, rules, plugins, hooks. "
+               "See docs/cli.md.")
     p.add_argument("--version", action="version",
                    version=f"frictionscan {frictionscan.__version__}")
-    p.add_argument("path", nargs="?", default=".",
-                   help="a path inside the git repository to scan (default: .)")
+    if command == "explain":
+        p.add_argument("path", metavar="FILE",
+                       help="the file to explain, relative to the current directory")
+    else:
+        p.add_argument("path", nargs="?", default=".",
+                       help="a path inside the git repository (default: .)")
     out = p.add_argument_group("output")
+    default = {"scan": "table on a terminal, json otherwise", "plan": "markdown",
+               "explain": "text"}[command]
     out.add_argument("-f", "--format", choices=sorted(formats),
-                     help="output format (default: table on a terminal, json otherwise)")
+                     help=f"output format (default: {default})")
+    if command == "plan":
+        out.add_argument("--save", action="store_true",
+                         help="save this plan as the snapshot the next plan compares with "
+                              "(.frictionscan/snapshots/)")
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     out.add_argument("--top", type=int, help=CORE_KEYS["top"][2])
     out.add_argument("-q", "--quiet", action="store_true", help="no progress display")
@@ -167,9 +189,8 @@ class _Progress:
         self.progress.update(self.tasks[phase], completed=done, total=total or None)
 
 
-def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | None,
+def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: str | None,
            output: str | None, stdout: TextIO) -> None:
-    formats = session.hooks.formatters()
     interactive = output is None and stdout.isatty()
     if fmt_name is None:
         wanted = [f for f in formats.values()
@@ -192,6 +213,9 @@ def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | No
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is not
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fmt.write(result, config, fh)
         os.replace(tmp, target)
@@ -203,13 +227,19 @@ def _write(result: ScanResult, session: Session, config: Any, fmt_name: str | No
         raise
 
 
-def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+def _run(argv: list[str], stderr: TextIO, command: str, view: str
+         ) -> tuple[Session, Any, ScanResult, argparse.Namespace, Path]:
+    """Parse the command line of a scanning command and run the scan."""
     pre, _ = _pre_parser().parse_known_args(argv)
     # the repository's own plugin list is only known once the path is: parse leniently with
     # the plugins loaded so far, find the repository, then parse strictly with all of them
     session = Session.start(_spec(pre, [], None))
-    first, unknown = build_parser(session.options,
-                                  sorted(session.hooks.formatters())).parse_known_args(argv)
+
+    def formats() -> list[str]:
+        return ["json", "text"] if command == "explain" else \
+            sorted(session.hooks.formatters(view))
+
+    first, unknown = build_parser(session.options, formats(), command).parse_known_args(argv)
     # an unknown flag's value ("--team-level 7") may have been taken for the path
     candidates = [first.path, *(a for a in unknown if not a.startswith("-"))]
     path = next((c for c in candidates if Path(c).exists()), first.path)
@@ -225,8 +255,7 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
                 not all(isinstance(p, str) for p in config_plugins):
             raise ConfigError(f"{raw.path}: plugins must be a list of module names")
         session = Session.start(_spec(pre, config_plugins, root))
-    formats = sorted(session.hooks.formatters())
-    args = build_parser(session.options, formats).parse_args(argv)
+    args = build_parser(session.options, formats(), command).parse_args(argv)
     overrides = _overrides(args, session.options)
     extra_excludes = overrides.pop("exclude_extra", ())
     config = session.configure(root, config_file=args.config, overrides=overrides)
@@ -237,13 +266,61 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     show_progress = not args.quiet and stderr.isatty()
     with _Progress(show_progress) as progress:
         result = session.scan(config, progress=progress)
-    _write(result, session, config, args.format, args.output, stdout)
     if args.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
         stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s\n")
+    return session, config, result, args, root
+
+
+def _exit_code(result: ScanResult) -> int:
     failed = [e for e in result.errors
               if e.kind in (ErrorKind.PLUGIN, ErrorKind.CRASH, ErrorKind.TIMEOUT)]
     return int(ExitCode.INCOMPLETE if failed else ExitCode.OK)
+
+
+def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    session, config, result, args, _ = _run(argv, stderr, "scan", "scan")
+    _write(result, session.hooks.formatters("scan"), config, args.format, args.output, stdout)
+    return _exit_code(result)
+
+
+def _cmd_plan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from frictionscan.plan import (
+        SNAPSHOT_DIR,
+        SNAPSHOT_FILE,
+        build_plan,
+        load_snapshot,
+        save_snapshot,
+    )
+
+    session, config, result, args, root = _run(argv, stderr, "plan", "plan")
+    snapshot = load_snapshot(root)
+    if snapshot is None and (root / SNAPSHOT_DIR / SNAPSHOT_FILE).exists():
+        stderr.write("warning: the saved snapshot is unreadable; planning without "
+                     "comparison (--save writes a new one)\n")
+    plan = build_plan(result, snapshot)
+    _write(plan, session.hooks.formatters("plan"), config, args.format, args.output, stdout)
+    if args.save:
+        where = save_snapshot(root, result)
+        stderr.write(f"snapshot saved to {where.relative_to(root)}\n")
+    return _exit_code(result)
+
+
+def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from frictionscan.explain import explain, find_hotspot
+
+    target = Path(_explain_target(argv))
+    if not target.is_file():
+        raise UsageError(f"{target} is not a file")
+    session, config, result, args, root = _run(argv, stderr, "explain", "scan")
+    hotspot = find_hotspot(result, root, target.resolve())
+    explain(result, hotspot, args.format or "text", stdout)
+    return _exit_code(result)
+
+
+def _explain_target(argv: list[str]) -> str:
+    parsed, _ = build_parser([], ["json", "text"], "explain").parse_known_args(argv)
+    return str(parsed.path)
 
 
 def _cmd_fix(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -342,6 +419,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return _cmd_hooks(rest, out)
         if command == "rules":
             return _cmd_rules(rest, out)
+        if command == "plan":
+            return _cmd_plan(rest, out, err)
+        if command == "explain":
+            return _cmd_explain(rest, out, err)
         if command == "fix":
             return _cmd_fix(rest, out, err)
         return _cmd_scan(rest, out, err)

@@ -118,7 +118,9 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
 }
 
-FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str}
+FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
+              "goal": str}
+GOALS = ("refactor", "supervise", "leave", "retire")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -335,6 +337,9 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
                 check_point(fields["horizon"])
             except ValueError as exc:
                 raise ConfigError(f"{here}.horizon: {exc}") from None
+        if "goal" in fields and fields["goal"] not in GOALS:
+            raise ConfigError(f"{here}.goal must be one of {', '.join(GOALS)}, "
+                              f"got {fields['goal']!r}")
         fields["paths"] = tuple(fields["paths"])
         areas.append(FocusArea(**fields))
     return tuple(areas)

@@ -256,7 +256,8 @@ class HookCalls:
             cached = self._active_codes = (config, codes)
         return cached[1]
 
-    def formatters(self) -> dict[str, Formatter]:
+    def formatters(self, view: str = "scan") -> dict[str, Formatter]:
+        """The formatters of one view (``scan`` or ``plan``), by name."""
         found: dict[str, Formatter] = {}
         owners: dict[str, str] = {}
         caller = self.hook.frictionscan_formatters
@@ -266,6 +267,8 @@ class HookCalls:
                     raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_formatters "
                                       f"returned {type(fmt).__name__}, expected Formatter",
                                       plugin=impl.plugin_name)
+                if fmt.view != view:
+                    continue
                 if fmt.name in found:
                     raise PluginError(f"format {fmt.name!r} is offered by both plugin "
                                       f"{owners[fmt.name]!r} and plugin {impl.plugin_name!r}",

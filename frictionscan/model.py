@@ -269,6 +269,8 @@ class FocusArea:
     #: When the team works there, e.g. ``"3 months"`` or ``"2027-03-31"``.
     horizon: str | None = None
     owner: str | None = None
+    #: What the team means to do there: ``refactor``, ``supervise``, ``leave`` or ``retire``.
+    goal: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -50,7 +50,7 @@ def test_overlapping_areas_take_the_strongest_and_name_all() -> None:
     assert w.reason == "focus area 'Billing': x5 (also in Payments)"
     w = weigh("src/payments/api.py", FOCUS)
     assert (w.factor, w.area) == (3.0, "Payments")
-    assert w.reason == "focus area 'Payments', 3 months: x3"
+    assert w.reason == "focus area 'Payments' (3 months): x3"
 
 
 def test_dormancy_discount_only_outside_focus() -> None:

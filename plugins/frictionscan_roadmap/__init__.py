@@ -3,7 +3,8 @@
 Focus areas come from ``[[tool.frictionscan.focus]]`` tables (``name``, ``paths``, ``weight``,
 ``horizon``, ``owner``). A file's weight:
 
-* inside one or more areas: the largest area weight (overlapping areas do not multiply, so
+* inside one or more areas: the largest area weight (times the goal's factor: ``leave``
+  0.3, ``retire`` 0.05, ``refactor``/``supervise`` 1) (overlapping areas do not multiply, so
   nesting an area inside another cannot inflate a file); the reason names every matching area;
 * outside every area and unchanged for ``dormant_after`` (default 12 months): ``dormant_factor``
   (default 0.5): "refactoring a dormant service may not be worth the work";
@@ -61,8 +62,17 @@ def frictionscan_configure(config: Config) -> None:
         raise ConfigError(f"{config.config_file}: roadmap.dormant_after: {exc}") from None
 
 
+#: Factor for an area's goal: friction where the team will leave or delete code matters little.
+GOAL_FACTORS = {"refactor": 1.0, "supervise": 1.0, "leave": 0.3, "retire": 0.05}
+
+
 def area_weight(area: FocusArea, now: datetime) -> float:
-    """The weight of ``area``: explicit, else from its horizon (a date counts from ``now``)."""
+    """The weight of ``area``: explicit, else from its horizon (a date counts from ``now``),
+    times its goal's factor."""
+    return round(_base_weight(area, now) * GOAL_FACTORS.get(area.goal or "refactor", 1.0), 4)
+
+
+def _base_weight(area: FocusArea, now: datetime) -> float:
     if area.weight is not None:
         return area.weight
     if area.horizon is None:
@@ -82,7 +92,10 @@ def frictionscan_load_focus(config: Config, history: History) -> Focus:
 
 
 def _horizon_text(area: FocusArea) -> str:
-    return f", {area.horizon}" if area.horizon else ""
+    parts = [area.horizon] if area.horizon else []
+    if area.goal:
+        parts.append(f"goal {area.goal}")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 @hookimpl

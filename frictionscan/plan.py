@@ -1,0 +1,279 @@
+"""The sprint-planning view of a scan: refactor targets per focus area, quick wins, and what
+is deliberately left alone (``frictionscan plan``; docs/planning.md).
+
+Pure functions over a :class:`~frictionscan.model.ScanResult`; formatters render the
+:class:`Plan`.
+
+* **Effort band** of a refactor, from the file's complex functions and size: one hour per
+  five points of cyclomatic complexity above 10 in each function, plus one hour per 250
+  source lines, at least one hour. ``S`` up to 4 hours, ``M`` up to 2 days (16 h), ``L`` up to
+  a week (40 h), ``XL`` beyond.
+* **Quick wins** are findings whose fix takes 15 minutes or less, in files that are
+  hotspots (score above 0) and not deliberately left alone. Expected return = the friction
+  the fix removes (its share of the file's findings component) x the file's weighted score,
+  divided by its minutes. Ties go to the finding with an automatic fix.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frictionscan.model import Finding, Hotspot, ScanResult
+
+QUICK_WIN_MINUTES = 15
+TARGETS_PER_AREA = 5
+QUICK_WINS = 20
+#: (upper bound in hours, band)
+EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
+#: Weight factors at or below this mark a file the roadmap says to leave alone.
+LEFT_ALONE_FACTOR = 0.5
+#: Only files at least this complex are worth listing as "left alone on purpose".
+LEFT_ALONE_MIN_CC = 10
+
+
+def refactor_hours(h: Hotspot) -> float:
+    """Hours a real refactor of the file takes (see the module docstring)."""
+    a = h.analysis
+    excess = sum(max(0.0, m.value - 10) for m in a.symbol_values("radon.cc"))
+    sloc = a.value("radon.sloc") or a.file.size / 40.0
+    return round(max(1.0, excess / 5.0 + sloc / 250.0), 1)
+
+
+def effort_band(hours: float) -> str:
+    return next(band for limit, band in EFFORT_BANDS if hours <= limit)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """A refactor target: a hotspot with its effort."""
+
+    hotspot: Hotspot
+    hours: float
+    band: str
+
+    @property
+    def path(self) -> str:
+        return self.hotspot.path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuickWin:
+    path: str
+    finding: Finding
+    #: Expected return per minute (see the module docstring).
+    value: float
+    area: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AreaPlan:
+    """One focus area (or "Everywhere else") with its targets."""
+
+    name: str
+    weight: float | None
+    horizon: str | None
+    owner: str | None
+    goal: str | None
+    targets: tuple[Target, ...]
+    files: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """How a file moved since the saved snapshot."""
+
+    path: str
+    kind: str  # "new hotspot", "up", "down", "gone"
+    before: float | None
+    after: float | None
+    findings_fixed: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    result: ScanResult
+    areas: tuple[AreaPlan, ...]
+    quick_wins: tuple[QuickWin, ...]
+    #: Complex files the roadmap says to leave alone (dormant, or goal leave/retire).
+    left_alone: tuple[Target, ...]
+    changes: tuple[Change, ...] = ()
+    snapshot_time: str | None = None
+    summary: tuple[str, ...] = field(default=())
+
+
+def _area_of(h: Hotspot) -> str | None:
+    return next((w.area for w in h.analysis.weights if w.area), None)
+
+
+def _factor(h: Hotspot) -> float:
+    return h.component("focus") or 1.0
+
+
+def _target(h: Hotspot) -> Target:
+    hours = refactor_hours(h)
+    return Target(hotspot=h, hours=hours, band=effort_band(hours))
+
+
+def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[QuickWin]:
+    wins = []
+    for h in hotspots:
+        if h.score <= 0 or _factor(h) <= LEFT_ALONE_FACTOR:
+            continue
+        total = sum(f.effort_minutes for f in h.analysis.findings) or 1
+        for f in h.analysis.findings:
+            if f.effort_minutes > QUICK_WIN_MINUTES:
+                continue
+            removed = f.effort_minutes / total * (h.component("findings") or 0.0) + 0.01
+            value = removed * h.score / max(1, f.effort_minutes)
+            wins.append(QuickWin(path=h.path, finding=f, value=round(value, 4),
+                                 area=_area_of(h)))
+    wins.sort(key=lambda w: (-w.value, not w.finding.fix_available, w.path,
+                             w.finding.span.start_line))
+    return wins[:limit]
+
+
+def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
+               top: int = TARGETS_PER_AREA) -> Plan:
+    """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`."""
+    focus = result.focus
+    hot = [h for h in result.hotspots if h.score > 0]
+    areas: list[AreaPlan] = []
+    placed: set[str] = set()
+    if focus is not None:
+        order = sorted(zip(focus.areas, focus.weights), key=lambda t: -t[1])
+        for area, weight in order:
+            members = [h for h in hot if _area_of(h) == area.name]
+            targets = [_target(h) for h in members if _factor(h) > LEFT_ALONE_FACTOR][:top]
+            placed.update(t.path for t in targets)
+            areas.append(AreaPlan(name=area.name, weight=weight, horizon=area.horizon,
+                                  owner=area.owner, goal=area.goal, targets=tuple(targets),
+                                  files=sum(1 for h in result.hotspots
+                                            if _area_of(h) == area.name)))
+    rest = [h for h in hot if _area_of(h) is None and _factor(h) > LEFT_ALONE_FACTOR]
+    areas.append(AreaPlan(name="Everywhere else" if areas else "All code", weight=None,
+                          horizon=None, owner=None, goal=None,
+                          targets=tuple(_target(h) for h in rest[:top]),
+                          files=sum(1 for h in result.hotspots if _area_of(h) is None)))
+    by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
+                    and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
+                   key=lambda h: -(h.analysis.value("radon.cc_total") or 0))
+    left_alone = tuple(_target(h) for h in by_cc[:top])
+    wins = tuple(quick_wins(result.hotspots))
+    changes = tuple(compare(snapshot, result)) if snapshot else ()
+    plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
+                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None)
+    return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
+                left_alone=plan.left_alone, changes=plan.changes,
+                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)))
+
+
+def summarise(plan: Plan) -> list[str]:
+    """A few sentences a product manager can read."""
+    result = plan.result
+    hot = [h for h in result.hotspots if h.score > 0]
+    lines = [f"{len(result.hotspots)} files analysed; {len(hot)} changed in the window "
+             f"({result.stat('commits_in_window', 0)} commits since "
+             f"{result.since.date() if result.since else 'the start'})."]
+    for area in plan.areas:
+        if area.weight is None or not area.targets:
+            continue
+        hours = sum(t.hours for t in area.targets)
+        when = f" (next {area.horizon})" if area.horizon else ""
+        count = len(area.targets)
+        lines.append(f"{area.name}{when}: {count} refactor target{'s' if count > 1 else ''}, "
+                     f"about {hours:.0f} hour{'s' if round(hours) != 1 else ''}; the worst is "
+                     f"{area.targets[0].path}.")
+    if plan.quick_wins:
+        minutes = sum(w.finding.effort_minutes for w in plan.quick_wins)
+        lines.append(f"{len(plan.quick_wins)} quick wins take about {minutes} minutes in all"
+                     f" ({sum(w.finding.fix_available for w in plan.quick_wins)} can be "
+                     f"fixed automatically).")
+    if plan.left_alone:
+        lines.append(f"{len(plan.left_alone)} complex files are deliberately left alone "
+                     f"(dormant or out of scope).")
+    if plan.changes:
+        new = sum(c.kind == "new hotspot" for c in plan.changes)
+        fixed = sum(c.findings_fixed for c in plan.changes)
+        lines.append(f"Since the last snapshot: {new} new hotspots, {fixed} findings fixed.")
+    return lines
+
+
+# -- snapshots ----------------------------------------------------------------
+
+SNAPSHOT_DIR = Path(".frictionscan") / "snapshots"
+SNAPSHOT_FILE = "plan-latest.json"
+
+
+def snapshot_dict(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "head": result.head,
+        "head_time": result.head_time.isoformat(),
+        "files": {h.path: {"score": h.score, "rank": h.rank,
+                           "findings": len(h.analysis.findings)}
+                  for h in result.hotspots},
+    }
+
+
+def compare(snapshot: Mapping[str, Any], result: ScanResult,
+            threshold: float = 0.1) -> list[Change]:
+    """Files whose standing changed by more than ``threshold`` (relative)."""
+    before = snapshot.get("files", {})
+    changes = []
+    top_before = {p for p, v in before.items() if (v.get("rank") or 10**9) <= 10
+                  and v.get("score", 0) > 0}
+    for h in result.hotspots:
+        old = before.get(h.path)
+        fixed = max(0, (old or {}).get("findings", 0) - len(h.analysis.findings))
+        if old is None or (h.rank is not None and h.rank <= 10 and h.score > 0
+                           and h.path not in top_before):
+            if h.rank is not None and h.rank <= 10 and h.score > 0:
+                changes.append(Change(path=h.path, kind="new hotspot",
+                                      before=old.get("score") if old else None,
+                                      after=h.score, findings_fixed=fixed))
+            continue
+        was = float(old.get("score", 0))
+        if abs(h.score - was) > threshold * max(was, 1.0):
+            changes.append(Change(path=h.path, kind="up" if h.score > was else "down",
+                                  before=was, after=h.score, findings_fixed=fixed))
+        elif fixed:
+            changes.append(Change(path=h.path, kind="findings fixed", before=was,
+                                  after=h.score, findings_fixed=fixed))
+    current = {h.path for h in result.hotspots}
+    changes.extend(Change(path=p, kind="gone", before=float(v.get("score", 0)), after=None)
+                   for p, v in sorted(before.items()) if p not in current)
+    order = {"new hotspot": 0, "up": 1, "findings fixed": 2, "down": 3, "gone": 4}
+    changes.sort(key=lambda c: (order[c.kind], -(c.after or 0), c.path))
+    return changes
+
+
+def save_snapshot(root: Path, result: ScanResult) -> Path:
+    """Write the snapshot under ``.frictionscan/`` (which ignores itself in git)."""
+    base = root / ".frictionscan"
+    base.mkdir(exist_ok=True)
+    ignore = base / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by frictionscan\n*\n")
+    folder = root / SNAPSHOT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SNAPSHOT_FILE
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(snapshot_dict(result), indent=1, sort_keys=True))
+    tmp.replace(target)
+    return target
+
+
+def load_snapshot(root: Path) -> dict[str, Any] | None:
+    path = root / SNAPSHOT_DIR / SNAPSHOT_FILE
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return None  # unreadable: planned as if there were none (the next --save rewrites it)
+    return data if isinstance(data, dict) and data.get("schema_version") == 1 else None
