@@ -26,6 +26,13 @@ def _area_header(area: Any) -> str:
     return f"## {md(area.name)}" + (f" ({', '.join(bits)})" if bits else "")
 
 
+def _no_targets(area: Any) -> str:
+    if area.goal in ("leave", "retire"):
+        return (f"Goal {area.goal}: no refactor targets here, whatever the friction "
+                f"(complex files are listed under \"Left alone on purpose\").")
+    return "No refactor targets: nothing here changed in the window."
+
+
 def _win_line(w: QuickWin) -> str:
     f = w.finding
     fix = (f" (automatic fix: `frictionscan fix --rule {f.code}`"
@@ -42,7 +49,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     for area in plan.areas:
         out += [_area_header(area), ""]
         if not area.targets:
-            out += ["No refactor targets: nothing here changed in the window.", ""]
+            out += [_no_targets(area), ""]
             continue
         out += ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
         for t in area.targets:
