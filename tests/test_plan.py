@@ -183,3 +183,10 @@ def test_html_plan_in_a_real_browser(planted_repo: Path, tmp_path: Path) -> None
     finally:
         driver.quit()
     assert (tmp_path / "plan.png").stat().st_size > 10_000
+
+
+def test_plan_repeats_the_scan_warnings(planted_copy: Path) -> None:
+    (planted_copy / ".frictionscan.toml").write_text(
+        '[[focus]]\nname = "Ghost"\npaths = ["src/ghost/**"]\n')
+    code, out, err = run("plan", str(planted_copy))
+    assert "**Warning:** focus area 'Ghost': paths src/ghost/\\*\\* match no analysed file" in out

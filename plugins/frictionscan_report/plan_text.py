@@ -46,6 +46,8 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     out = [f"# Friction plan: {md(r.root.rsplit('/', 1)[-1])} at {r.head[:10]} "
            f"({r.head_time.date()})", ""]
     out += [f"> {md(line)}" for line in plan.summary] + [""]
+    if r.warnings:
+        out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
     for area in plan.areas:
         out += [_area_header(area), ""]
         if not area.targets:
@@ -129,6 +131,7 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "repository": {"root": printable(r.root), "head": r.head,
                        "head_time": r.head_time.isoformat()},
         "summary": [printable(s) for s in plan.summary],
+        "warnings": [printable(w) for w in r.warnings],
         "areas": [{"name": printable(a.name), "weight": a.weight, "horizon": a.horizon,
                    "owner": a.owner, "goal": a.goal, "files": a.files,
                    "targets": [target(t) for t in a.targets]} for a in plan.areas],
