@@ -25,7 +25,7 @@ from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.report import Formatter
 from frictionscan.session import Session, find_root
 
-COMMANDS = ("scan", "plan", "explain", "plugins", "hooks", "rules", "fix")
+COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "plugins", "hooks", "rules", "fix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +97,10 @@ DESCRIPTIONS = {
             "wins, and what is left alone (docs/planning.md).",
     "explain": "Everything about one file: rank, score components, change timeline, complex "
                "functions, findings, focus areas.",
+    "ci": "Pull-request mode: what the change does to the friction of the files it touches, "
+          "as a sticky comment, SARIF or text, with a policy exit code (docs/ci.md).",
+    "baseline": "Record today's friction in .frictionscan/baseline.json, so that `ci` fails "
+                "only on regressions, never on existing debt.",
 }
 
 
@@ -105,7 +109,8 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
     p = _Parser(
         prog="frictionscan" if command == "scan" else f"frictionscan {command}",
         description=DESCRIPTIONS[command],
-        epilog="commands: scan (default), plan, explain, fix, rules, plugins, hooks. "
+        epilog="commands: scan (default), plan, explain, ci, baseline, fix, rules, plugins, "
+               "hooks. "
                "See docs/cli.md.")
     p.add_argument("--version", action="version",
                    version=f"frictionscan {frictionscan.__version__}")
@@ -117,9 +122,25 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
                        help="a path inside the git repository (default: .)")
     out = p.add_argument_group("output")
     default = {"scan": "table on a terminal, json otherwise", "plan": "markdown",
-               "explain": "text"}[command]
+               "explain": "text", "ci": "markdown in CI, text on a terminal",
+               "baseline": "-"}[command]
     out.add_argument("-f", "--format", choices=sorted(formats),
                      help=f"output format (default: {default})")
+    if command == "ci":
+        ci = p.add_argument_group("pull request")
+        ci.add_argument("--base", metavar="REF",
+                        help="the branch the change goes into (default: from the CI "
+                             "environment, e.g. GITHUB_BASE_REF, or the upstream branch)")
+        ci.add_argument("--head", metavar="REF", default="HEAD",
+                        help="the change's commit (default: HEAD; WORKTREE for uncommitted "
+                             "changes)")
+        ci.add_argument("--fail-on", action="append", default=[], metavar="POLICY",
+                        help="complexity-increase, new-findings, enters-top (repeatable or "
+                             "comma-separated)")
+        ci.add_argument("--deepen", action="store_true",
+                        help="fetch more history when a shallow clone lacks the merge base")
+        ci.add_argument("--no-baseline", action="store_true",
+                        help="ignore .frictionscan/baseline.json")
     if command == "plan":
         out.add_argument("--save", action="store_true",
                          help="save this plan as the snapshot the next plan compares with "
@@ -227,17 +248,19 @@ def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: st
         raise
 
 
-def _run(argv: list[str], stderr: TextIO, command: str, view: str
-         ) -> tuple[Session, Any, ScanResult, argparse.Namespace, Path]:
-    """Parse the command line of a scanning command and run the scan."""
+def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = True
+         ) -> tuple[Session, Any, Any, argparse.Namespace, Path]:
+    """Parse the command line of a scanning command and run the scan (unless ``scan`` is
+    false: then the progress display is returned in place of the result)."""
     pre, _ = _pre_parser().parse_known_args(argv)
     # the repository's own plugin list is only known once the path is: parse leniently with
     # the plugins loaded so far, find the repository, then parse strictly with all of them
     session = Session.start(_spec(pre, [], None))
 
     def formats() -> list[str]:
-        return ["json", "text"] if command == "explain" else \
-            sorted(session.hooks.formatters(view))
+        if command == "explain":
+            return ["json", "text"]
+        return [] if command == "baseline" else sorted(session.hooks.formatters(view))
 
     first, unknown = build_parser(session.options, formats(), command).parse_known_args(argv)
     # an unknown flag's value ("--team-level 7") may have been taken for the path
@@ -264,6 +287,8 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str
 
         config = replace(config, exclude=(*config.exclude, *extra_excludes))
     show_progress = not args.quiet and stderr.isatty()
+    if not scan:
+        return session, config, _Progress(show_progress), args, root
     with _Progress(show_progress) as progress:
         result = session.scan(config, progress=progress)
     if args.verbose:
@@ -315,6 +340,65 @@ def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     session, config, result, args, root = _run(argv, stderr, "explain", "scan")
     hotspot = find_hotspot(result, root, target.resolve())
     explain(result, hotspot, args.format or "text", stdout)
+    return _exit_code(result)
+
+
+def _cmd_ci(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from frictionscan.ci import DEFAULT_TOP, POLICIES, base_from_environment, run_ci
+
+    session, config, progress, args, root = _run(argv, stderr, "ci", "ci", scan=False)
+    policies = [p.strip() for value in args.fail_on for p in value.split(",") if p.strip()]
+    for policy in policies:
+        if policy not in POLICIES:
+            raise UsageError(f"unknown --fail-on policy {policy!r} (choose from "
+                             f"{', '.join(POLICIES)})")
+    base = args.base or base_from_environment(os.environ) or _upstream(root)
+    with progress:
+        report = run_ci(session, root, config, base=base, head=args.head, deepen=args.deepen,
+                        top=config.top or DEFAULT_TOP, fail_on=policies,
+                        use_baseline=not args.no_baseline, progress=progress)
+    in_ci = bool(os.environ.get("CI"))
+    formats = session.hooks.formatters("ci")
+    fmt = args.format or ("markdown" if in_ci or not stdout.isatty() else "text")
+    _write(report, formats, config, fmt, args.output, stdout)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                formats["markdown"].write(report, config, fh)
+        except OSError as exc:
+            stderr.write(f"warning: cannot append to GITHUB_STEP_SUMMARY: {exc}\n")
+    for warning in report.result.warnings:
+        stderr.write(f"warning: {warning}\n")
+    if report.violations:
+        return int(ExitCode.POLICY_FAILED)
+    return _exit_code(report.result)
+
+
+def _upstream(root: Path) -> str:
+    """The branch HEAD tracks, as the base outside CI."""
+    import subprocess
+
+    proc = subprocess.run(["git", "rev-parse", "--abbrev-ref", "--symbolic-full-name",
+                           "@{upstream}"], cwd=root, capture_output=True, text=True)
+    if proc.returncode == 0 and proc.stdout.strip():
+        return proc.stdout.strip()
+    head = subprocess.run(["git", "symbolic-ref", "--quiet", "HEAD"], cwd=root,
+                          capture_output=True, text=True)
+    if head.returncode != 0:
+        raise UsageError("HEAD is detached and no base was given: pass --base REF (the branch "
+                         "the change goes into)")
+    raise UsageError("no base to compare with: pass --base REF (the branch the change goes "
+                     "into), or set an upstream branch")
+
+
+def _cmd_baseline(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from frictionscan.ci import write_baseline
+
+    session, config, result, args, root = _run(argv, stderr, "baseline", "scan")
+    where = write_baseline(root, result)
+    stderr.write(f"baseline written to {where.relative_to(root)} ({len(result.hotspots)} "
+                 f"files); commit it so that `frictionscan ci` fails only on regressions\n")
     return _exit_code(result)
 
 
@@ -423,6 +507,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return _cmd_plan(rest, out, err)
         if command == "explain":
             return _cmd_explain(rest, out, err)
+        if command == "ci":
+            return _cmd_ci(rest, out, err)
+        if command == "baseline":
+            return _cmd_baseline(rest, out, err)
         if command == "fix":
             return _cmd_fix(rest, out, err)
         return _cmd_scan(rest, out, err)

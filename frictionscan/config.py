@@ -143,6 +143,8 @@ class Config:
     options: tuple[tuple[str, Any], ...] = ()
     #: HEAD's commit time, set once history is read (``None`` before): the run's "now".
     now: datetime | None = None
+    #: The commit whose history is read (``frictionscan ci`` reads the merge base too).
+    revision: str = "HEAD"
 
     def getoption(self, key: str, default: Any = None) -> Any:
         """The value of plugin option ``key`` (``"radon.maintainability"``)."""

@@ -24,6 +24,8 @@ class ExitCode(enum.IntEnum):
     PLUGIN_ERROR = 3
     #: A bug in frictionscan itself.
     INTERNAL_ERROR = 4
+    #: ``frictionscan ci``: the change breaks a ``--fail-on`` policy.
+    POLICY_FAILED = 5
 
 
 class FrictionscanError(Exception):

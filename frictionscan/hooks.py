@@ -29,6 +29,7 @@ from frictionscan.model import (
     History,
     Hotspot,
     Measurement,
+    RevisionDiff,
     RuleInfo,
     SourceFile,
     Weight,
@@ -193,6 +194,20 @@ class HookCalls:
         result = self._first("frictionscan_rank", (list, tuple), "a list of Hotspot",
                              hotspots=hotspots, config=config)
         return tuple(result)
+
+    def compare_revisions(self, root: Path, base: str, head: str, deepen: bool,
+                          config: Config) -> RevisionDiff:
+        result: RevisionDiff = self._first("frictionscan_compare_revisions", RevisionDiff,
+                                           "a RevisionDiff", root=root, base=base, head=head,
+                                           deepen=deepen, config=config)
+        return result
+
+    def read_versions(self, root: Path, revision: str, paths: Sequence[str],
+                      config: Config) -> dict[str, bytes]:
+        result: dict[str, bytes] = self._first("frictionscan_read_versions", dict,
+                                               "a dict of path to bytes", root=root,
+                                               revision=revision, paths=paths, config=config)
+        return result
 
     def changed_files(self, root: Path, config: Config) -> frozenset[str]:
         result = self._call("frictionscan_changed_files", root=root, config=config)

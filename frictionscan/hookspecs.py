@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         History,
         Hotspot,
         Measurement,
+        RevisionDiff,
         RuleInfo,
         SourceFile,
         Weight,
@@ -261,6 +262,50 @@ def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> Sequence[H
     ties by path.
 
     :param hotspots: The scored files, in no particular order.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Pull requests (``frictionscan ci``)
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def frictionscan_compare_revisions(
+    root: Path, base: str, head: str, deepen: bool, config: Config
+) -> RevisionDiff | None:
+    """Return what changed between the merge base of ``base`` and ``head``, and ``head``.
+
+    ``head`` may be ``"WORKTREE"`` for uncommitted changes (pre-commit). Raise
+    :class:`frictionscan.errors.RepositoryError` with one clear line for a base that does not
+    exist, unrelated histories, or a shallow clone that lacks the merge base (after fetching
+    more history if ``deepen``). Stops at first non-None result. Built-in: the *git* plugin.
+
+    :param root: The repository's top-level directory.
+    :param base: The branch or commit the pull request goes into.
+    :param head: The pull request's commit, or ``"WORKTREE"``.
+    :param deepen: Whether fetching more history of a shallow clone is allowed.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_read_versions(
+    root: Path, revision: str, paths: Sequence[str], config: Config
+) -> dict[str, bytes] | None:
+    """Return the contents of ``paths`` at ``revision``, read from the repository's objects
+    (never by checking anything out). Paths missing at that revision are left out.
+
+    Stops at first non-None result. Built-in: the *git* plugin.
+
+    :param root: The repository's top-level directory.
+    :param revision: A commit.
+    :param paths: Repository-relative paths.
     :param config: The run's configuration.
 
     .. versionadded:: 0.1

@@ -114,6 +114,23 @@ class Commit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RevisionDiff:
+    """What a pull request changes: the files between the merge base and the head."""
+
+    base: str
+    head: str
+    #: SHA of the merge base (the PR's "before"), and of the head commit.
+    merge_base: str
+    head_sha: str
+    #: Changed files (``old_path`` set for renames; deleted files are left out).
+    changes: tuple[FileChange, ...] = ()
+    #: Paths deleted by the change.
+    deleted: tuple[str, ...] = ()
+    #: Whether the head is the working tree (uncommitted changes) rather than a commit.
+    worktree: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FileHistory:
     """What git knows about one current file; names it had before renames count for it."""
 

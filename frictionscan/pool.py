@@ -31,7 +31,8 @@ from frictionscan.errors import FrictionscanError
 from frictionscan.manager import PluginSpec
 from frictionscan.model import AnalysisError, ErrorKind, FileAnalysis, FileHistory, SourceFile
 
-Item = tuple[SourceFile, FileHistory]
+#: A file, its history, and optionally its content (else it is read from the working tree).
+Item = tuple[SourceFile, FileHistory] | tuple[SourceFile, FileHistory, bytes | None]
 
 #: Workers that die while starting up (before loading their plugins), in a row, after which
 #: the run stops.
@@ -56,9 +57,9 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config) -> None:
             return
         if task is None:
             return
-        index, file, history = task
+        index, file, history, data = task
         try:
-            result: FileAnalysis = analyse_file(hooks, config, file, history)
+            result: FileAnalysis = analyse_file(hooks, config, file, history, data)
         except Exception as exc:  # a bug outside any plugin: keep the worker alive
             result = failed(file, history, ErrorKind.PLUGIN,
                             f"per-file analysis failed: {type(exc).__name__}: {exc}")
@@ -150,9 +151,11 @@ class WorkerPool:
                 for worker in self.workers:
                     if worker.index is None and queue:
                         index = queue.pop()
-                        file, history = items[index]
+                        item = items[index]
+                        file, history = item[0], item[1]
+                        data = item[2] if len(item) > 2 else None  # type: ignore[misc]
                         try:
-                            worker.conn.send((index, file, history))
+                            worker.conn.send((index, file, history, data))
                         except OSError:  # died between tasks; noticed below
                             queue.append(index)
                             continue
@@ -191,7 +194,7 @@ class WorkerPool:
                 if worker.index is not None and not worker.ready:
                     queue.append(worker.index)  # died starting up: not this file's fault
                 elif worker.index is not None:
-                    file, history = items[worker.index]
+                    file, history = items[worker.index][:2]
                     results[worker.index] = failed(
                         file, history, ErrorKind.CRASH,
                         "the analysing process died on this file (a parser crash or out of "
@@ -200,7 +203,7 @@ class WorkerPool:
                 self._retire(worker, kill=False)
             elif worker.index is not None and worker.ready and \
                     time.monotonic() - worker.started > self.file_timeout:
-                file, history = items[worker.index]
+                file, history = items[worker.index][:2]
                 results[worker.index] = failed(
                     file, history, ErrorKind.TIMEOUT,
                     f"analysis took longer than {self.file_timeout:g} s (file_timeout); "

@@ -27,21 +27,23 @@ def decode_source(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def read_source(root: Path, file: SourceFile,
-                config: Config) -> tuple[str | None, AnalysisError | None]:
-    """The decoded text of ``file``, or why it is not analysed."""
+def read_source(root: Path, file: SourceFile, config: Config,
+                data: bytes | None = None) -> tuple[str | None, AnalysisError | None]:
+    """The decoded text of ``file`` (from ``data`` when given, else the working tree), or
+    why it is not analysed."""
     def skipped(kind: ErrorKind, message: str) -> tuple[None, AnalysisError]:
         return None, AnalysisError(kind=kind, path=file.path, message=message)
 
     path = root / file.path
     try:
-        if path.is_symlink():
+        if data is None and path.is_symlink():
             return skipped(ErrorKind.SKIPPED, "symbolic link; not followed")
-        size = path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size
         if config.max_file_size and size > config.max_file_size:
             return skipped(ErrorKind.SKIPPED, f"{size:,} bytes is over max_file_size "
                                               f"({config.max_file_size:,}); ranked on history only")
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except FileNotFoundError:
         return skipped(ErrorKind.IO, "tracked but missing from the working tree")
     except OSError as exc:
@@ -60,9 +62,9 @@ def read_source(root: Path, file: SourceFile,
 
 
 def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
-                 history: FileHistory) -> FileAnalysis:
-    """Read ``file`` once and run the per-file hooks on it."""
-    source, problem = read_source(Path(config.root), file, config)
+                 history: FileHistory, data: bytes | None = None) -> FileAnalysis:
+    """Read ``file`` once (or take its ``data``) and run the per-file hooks on it."""
+    source, problem = read_source(Path(config.root), file, config, data)
     if source is None:
         return FileAnalysis(file=file, history=history,
                             errors=(problem,) if problem else ())

@@ -24,9 +24,9 @@ from frictionscan.config import DEFAULT_EXCLUDES, Config, OptionParser
 from frictionscan.durations import resolve_point
 from frictionscan.errors import RepositoryError
 from frictionscan.globs import match_any
-from frictionscan.model import FileHistory, History, Measurement, SourceFile
+from frictionscan.model import FileHistory, History, Measurement, RevisionDiff, SourceFile
 from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder
-from frictionscan_git.log import LOG_FORMAT, parse_log
+from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 
 __version__ = "0.1.0"
 
@@ -163,8 +163,14 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
                                  config: Config) -> History:
     repo = open_repo(root)
-    head = repo.head.commit
-    now = datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
+    revision = config.revision or "HEAD"
+    try:
+        head = repo.commit(revision)
+    except (git.exc.BadName, ValueError):
+        raise RepositoryError(f"revision {revision!r} does not exist") from None
+    # "now" is the revision's commit time, unless the caller fixed it (ci compares the merge
+    # base with the head as of the same moment, so that time alone moves no score)
+    now = config.now or datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
     since = resolve_point(config.since, now)
     builder = HistoryBuilder((f.path for f in files), now=now,
                              half_life_days=float(config.getoption("git.half_life_days", 90.0)),
@@ -177,11 +183,11 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
         # runs alongside the window pass; folded afterwards (renames are followed newest
         # first), spooled to a temporary file so memory stays bounded
         until = (since - timedelta(seconds=1)).isoformat()
-        older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}", "HEAD",
-                               "--", *specs))
+        older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}",
+                               head.hexsha, "--", *specs))
     try:
-        window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}", "HEAD",
-                         "--", *specs)
+        window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}",
+                         head.hexsha, "--", *specs)
         for commit in parse_log(window, numstat=True):
             builder.add(commit, in_window=commit.when >= since)
         if older is not None:
@@ -235,3 +241,76 @@ def frictionscan_changed_files(root: Path, config: Config) -> set[str]:
                 changed.add(entries[i].decode("utf-8", "surrogateescape"))
             i += 1
     return changed
+
+
+SHALLOW_HELP = ("fetch all of it with `git fetch --unshallow` (GitHub Actions: fetch-depth: 0; "
+                "GitLab CI: GIT_DEPTH: 0), or pass --deepen")
+
+
+def _resolve(repo: git.Repo, ref: str, what: str) -> str:
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")).strip()
+    except git.exc.GitCommandError:
+        hint = ""
+        if what == "base" and "/" not in ref:
+            hint = f" (in CI, fetch it first: git fetch origin {ref}, and pass --base origin/{ref})"
+        raise RepositoryError(f"{what} {ref!r} is not a commit in this repository{hint}") from None
+
+
+def _merge_base(repo: git.Repo, base: str, head: str) -> str | None:
+    try:
+        return str(repo.git.merge_base(base, head)).strip() or None
+    except git.exc.GitCommandError:
+        return None
+
+
+@hookimpl(trylast=True)
+def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: bool,
+                                   config: Config) -> RevisionDiff:
+    repo = open_repo(root)
+    worktree = head == "WORKTREE"
+    base_sha = _resolve(repo, base, "base")
+    head_sha = repo.head.commit.hexsha if worktree else _resolve(repo, head, "head")
+    merge_base = _merge_base(repo, base_sha, head_sha)
+    shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+    if merge_base is None and shallow and deepen:
+        for _ in range(8):  # deepen step by step (cheap for short-lived branches) ...
+            try:
+                repo.git.fetch("--deepen=100", "--quiet")
+            except git.exc.GitCommandError as exc:
+                raise RepositoryError(f"could not deepen the clone: "
+                                      f"{(exc.stderr or str(exc)).strip().splitlines()[-1]}") \
+                    from None
+            merge_base = _merge_base(repo, base_sha, head_sha)
+            if merge_base is not None:
+                break
+        else:  # ... and then fetch everything
+            repo.git.fetch("--unshallow", "--quiet")
+            merge_base = _merge_base(repo, base_sha, head_sha)
+    if merge_base is None:
+        if shallow:
+            raise RepositoryError(f"this is a shallow clone and the merge base of {base} and "
+                                  f"{head} is not in it: history is truncated; {SHALLOW_HELP}")
+        raise RepositoryError(f"{base} and {head} have no common history (unrelated "
+                              f"histories); pass the branch the change is going into as --base")
+    args = ["-M", "--name-status", "-z", merge_base] + ([] if worktree else [head_sha])
+    changes, deleted = parse_name_status(repo.git.diff(*args, stdout_as_string=False))
+    return RevisionDiff(base=base, head=head, merge_base=merge_base, head_sha=head_sha,
+                        changes=tuple(changes), deleted=tuple(deleted), worktree=worktree)
+
+
+@hookimpl(trylast=True)
+def frictionscan_read_versions(root: Path, revision: str, paths: Sequence[str],
+                               config: Config) -> dict[str, bytes]:
+    """Blobs from the object database (GitPython keeps one `git cat-file --batch`)."""
+    repo = open_repo(root)
+    tree = repo.commit(revision).tree
+    out: dict[str, bytes] = {}
+    for path in paths:
+        try:
+            blob = tree / path
+        except KeyError:
+            continue
+        if blob.type == "blob":
+            out[path] = blob.data_stream.read()
+    return out

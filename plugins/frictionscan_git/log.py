@@ -118,3 +118,30 @@ def _record(parts: list[bytes], numstat: bool) -> FileChange:
     if status == b"R":
         return FileChange(path=_text(parts[2]), old_path=_text(parts[1]))
     return FileChange(path=_text(parts[-1]))
+
+
+
+def parse_name_status(data: bytes) -> tuple[list[FileChange], list[str]]:
+    """(changed files, deleted paths) from ``git diff --name-status -z``."""
+    tokens = [t for t in data.split(b"\0")]
+    changes: list[FileChange] = []
+    deleted: list[str] = []
+    i = 0
+    while i < len(tokens):
+        status = tokens[i].strip(b"\n")
+        i += 1
+        if not status:
+            continue
+        kind = status[:1]
+        if kind in (b"R", b"C"):
+            old, new = _text(tokens[i]), _text(tokens[i + 1])
+            i += 2
+            changes.append(FileChange(path=new, old_path=old if kind == b"R" else None))
+        else:
+            path = _text(tokens[i])
+            i += 1
+            if kind == b"D":
+                deleted.append(path)
+            else:
+                changes.append(FileChange(path=path))
+    return changes, deleted

@@ -5,6 +5,7 @@ from __future__ import annotations
 from frictionscan import hookimpl
 from frictionscan.config import OptionParser
 from frictionscan.report import Formatter
+from frictionscan_report import ci_formats
 from frictionscan_report.json_format import write_json
 from frictionscan_report.plan_html import write_html
 from frictionscan_report.plan_text import write_csv, write_markdown, write_plan_json
@@ -18,6 +19,10 @@ def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("report.show_suppressed", type=bool, default=False,
                      flag="--show-suppressed",
                      help="list the findings silenced by suppression comments")
+    parser.addoption("report.mermaid", type=bool, default=False, flag="--mermaid",
+                     help="ci: add a Mermaid quadrant chart of the touched files")
+    parser.addoption("report.artifact", type=str, default="", flag="--artifact",
+                     help="ci: where the full report is kept, named when a comment is cut")
 
 
 @hookimpl
@@ -36,4 +41,12 @@ def frictionscan_formatters() -> list[Formatter]:
                   write=write_csv, view="plan"),
         Formatter(name="json", description="the plan as JSON", write=write_plan_json,
                   view="plan"),
+        Formatter(name="markdown", description="sticky pull-request comment", view="ci",
+                  write=ci_formats.write_markdown, default_elsewhere=True),
+        Formatter(name="text", description="plain text for terminals and hooks", view="ci",
+                  write=ci_formats.write_text, default_on_terminal=True),
+        Formatter(name="sarif", description="SARIF 2.1.0 for code scanning", view="ci",
+                  write=ci_formats.write_sarif),
+        Formatter(name="json", description="the comparison as JSON", view="ci",
+                  write=ci_formats.write_json),
     ]
