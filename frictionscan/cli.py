@@ -25,7 +25,8 @@ from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.report import Formatter
 from frictionscan.session import Session, find_root
 
-COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "plugins", "hooks", "rules", "fix")
+COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "cache", "plugins", "hooks", "rules",
+            "fix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -156,6 +157,8 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
     sel.add_argument("--include", action="append", metavar="GLOB", help=CORE_KEYS["include"][2])
     sel.add_argument("--exclude", action="append", metavar="GLOB", help=CORE_KEYS["exclude"][2])
     sel.add_argument("-j", "--jobs", type=int, help=CORE_KEYS["jobs"][2])
+    sel.add_argument("--no-cache", action="store_true",
+                     help="neither read nor write the result cache (docs/performance.md)")
     _plugin_args(p)
     flagged = [o for o in options if o.flag]
     if flagged:
@@ -168,6 +171,7 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
 def _overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "since": args.since, "top": args.top, "jobs": args.jobs,
+        "cache": False if args.no_cache else None,
         "include": tuple(args.include) if args.include else None,
     }
     if args.exclude:
@@ -293,7 +297,8 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
         result = session.scan(config, progress=progress)
     if args.verbose:
         timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
-        stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s\n")
+        stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s; "
+                     f"{session.cache_hits} files from the cache\n")
     return session, config, result, args, root
 
 
@@ -472,6 +477,31 @@ def _cmd_rules(argv: list[str], stdout: TextIO) -> int:
     return 0
 
 
+def _cmd_cache(argv: list[str], stdout: TextIO) -> int:
+    from frictionscan.cache import Cache, default_dir
+
+    p = _Parser(prog="frictionscan cache", description="Inspect or clear the result cache.")
+    p.add_argument("action", choices=["info", "clear"])
+    p.add_argument("path", nargs="?", default=".")
+    p.add_argument("--config", metavar="FILE")
+    args = p.parse_args(argv)
+    root = find_root(Path(args.path))
+    raw = find_config_file(root, args.config)
+    setting = raw.table.get("cache_dir") if isinstance(raw.table.get("cache_dir"), str) else ""
+    cache = Cache(default_dir(root, setting))
+    if args.action == "clear":
+        cache.clear()
+        stdout.write(f"cleared {cache.path}\n")
+        return 0
+    info = cache.info()
+    stdout.write(f"cache: {info['path']}\n  {info['files']} file results, {info['histories']} "
+                 f"histories, {info['bytes'] / 1e6:.1f} MB\n")
+    for warning in cache.warnings:
+        stdout.write(f"warning: {warning}\n")
+    cache.close()
+    return 0
+
+
 def _cmd_plugins(argv: list[str], stdout: TextIO) -> int:
     pre, rest = _pre_parser().parse_known_args(argv)
     session = Session.start(_spec(pre, [], None))
@@ -511,6 +541,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return _cmd_ci(rest, out, err)
         if command == "baseline":
             return _cmd_baseline(rest, out, err)
+        if command == "cache":
+            return _cmd_cache(rest, out)
         if command == "fix":
             return _cmd_fix(rest, out, err)
         return _cmd_scan(rest, out, err)

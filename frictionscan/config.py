@@ -115,6 +115,9 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "jobs": (int, 0, "worker processes for per-file analysis (0 = one per CPU)"),
     "max_file_size": (int, 1_000_000, "files larger than this many bytes are not parsed"),
     "file_timeout": (int, 60, "seconds one file may take before its worker is stopped"),
+    "cache": (bool, True, "keep per-file results and history between runs"),
+    "cache_dir": (str, "", "where the cache lives: .frictionscan/cache (default), 'xdg', or a "
+                           "path"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
 }
 
@@ -138,6 +141,8 @@ class Config:
     jobs: int = 0
     max_file_size: int = 1_000_000
     file_timeout: int = 60
+    cache: bool = True
+    cache_dir: str = ""
     top: int = 0
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()

@@ -93,12 +93,13 @@ class HookCalls:
         return result
 
     def _per_file(self, name: str, allowed: tuple[type, ...], path: str,
+                  impls: Sequence[pluggy.HookImpl] | None = None,
                   **kwargs: Any) -> tuple[list[Any], list[AnalysisError]]:
         """Call each implementation on its own so a failing plugin costs only its results."""
         caller = getattr(self.hook, name)
         items: list[Any] = []
         errors: list[AnalysisError] = []
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in reversed(caller.get_hookimpls()) if impls is None else impls:
             try:
                 out = impl.function(*[kwargs[a] for a in impl.argnames])
                 for item in _flatten(out):
@@ -157,10 +158,32 @@ class HookCalls:
 
     # -- per file (worker processes) ----------------------------------------
 
+    def _measure_impls(self, history_only: bool) -> list[pluggy.HookImpl]:
+        """``frictionscan_measure_file`` implementations that read only the history (run
+        after the cache, in the main process) or the others (run on the file's content)."""
+        impls = reversed(self.hook.frictionscan_measure_file.get_hookimpls())
+        return [i for i in impls
+                if ("history" in i.argnames and "source" not in i.argnames) == history_only]
+
+    @property
+    def content_needs_history(self) -> bool:
+        """Whether a content measurement also reads the history (then the cache key must
+        include it)."""
+        return any("history" in i.argnames for i in self._measure_impls(False))
+
     def measure_file(self, file: SourceFile, source: str, history: FileHistory,
                      config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
+        """The measurements that depend on the file's content."""
         return self._per_file("frictionscan_measure_file", (Measurement,), file.path,
+                              impls=self._measure_impls(False),
                               file=file, source=source, history=history, config=config)
+
+    def measure_history(self, file: SourceFile, history: FileHistory,
+                        config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
+        """The measurements that depend only on the file's history (not cached)."""
+        return self._per_file("frictionscan_measure_file", (Measurement,), file.path,
+                              impls=self._measure_impls(True),
+                              file=file, source=None, history=history, config=config)
 
     def check_file(self, file: SourceFile, source: str,
                    config: Config) -> tuple[list[Finding], list[AnalysisError]]:

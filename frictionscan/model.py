@@ -324,6 +324,8 @@ class FileAnalysis:
     weights: tuple[Weight, ...] = ()
     #: Findings silenced by suppression comments (not scored; listed on request).
     suppressed: tuple[Finding, ...] = ()
+    #: Whether the results depend on the scan's date (suppressions with ``until=``).
+    dated: bool = False
 
     def value(self, key: str, default: float | None = None) -> float | None:
         """The file-level measurement ``key`` (first one without a symbol), or ``default``."""

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
-from frictionscan.errors import RepositoryError, UsageError
+from frictionscan.cache import Cache, blob_sha, default_dir, digest, encode_parts
+from frictionscan.errors import FrictionscanError, RepositoryError, UsageError
 from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
-from frictionscan.model import FileHistory, ScanResult, SourceFile
+from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, ScanResult, SourceFile
 from frictionscan.pool import WorkerPool
 from frictionscan.worker import analyse_file
 
@@ -52,6 +53,8 @@ class Session:
     options: tuple[Option, ...]
     #: Seconds spent per phase, in order.
     timings: dict[str, float] = field(default_factory=dict)
+    #: Files whose per-file results came from the cache in the last scan.
+    cache_hits: int = 0
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -61,6 +64,90 @@ class Session:
         parser = OptionParser()
         hooks.addoption(parser)
         return cls(spec=spec, pm=pm, hooks=hooks, options=parser.options)
+
+    def _plugins_digest(self) -> str:
+        import sys
+
+        return digest(sorted(
+            (name, getattr(sys.modules.get(getattr(plugin, "__name__", ""), None),
+                           "__version__", None) or getattr(plugin, "__version__", None)
+             or type(plugin).__qualname__)
+            for name, plugin in self.pm.list_name_plugin() if plugin is not None))
+
+    def _analyse(self, root: Path, config: Config, items: list[Item],
+                 progress: Progress | None, in_process: bool,
+                 warnings: list[str]) -> list[FileAnalysis]:
+        """The per-file phase: cached results where the content is unchanged, workers for
+        the rest, then the history-only measurements (never cached)."""
+        cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
+        keys: dict[str, str] = {}
+        hits: dict[str, dict[str, Any]] = {}
+        if cache is not None and items:
+            keys = self._cache_keys(root, config, items)
+            hits = cache.get_files(set(keys.values()))
+            today = config.now.date().isoformat() if config.now else None
+            hits = {k: v for k, v in hits.items() if v["dated"] in (None, today)}
+        todo = [(f, h) for f, h in items if keys.get(f.path) not in hits]
+        if in_process:
+            fresh = [analyse_file(self.hooks, config, f, h) for f, h in todo]
+        elif todo:
+            pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
+                              file_timeout=config.file_timeout)
+            fresh = pool.run(todo, progress=(
+                (lambda done: progress("analysing", done, len(todo))) if progress else None))
+        else:
+            fresh = []
+        if progress:
+            progress("analysing", len(todo), len(todo))
+        if cache is not None:
+            today = config.now.date().isoformat() if config.now else None
+            cache.put_files({keys[a.file.path]: encode_parts(
+                a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None)
+                for a in fresh if a.file.path in keys and not any(
+                    e.kind in (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+                    for e in a.errors)})
+            warnings.extend(cache.warnings)
+            cache.close()
+        analyses = list(fresh)
+        for f, h in items:
+            entry = hits.get(keys.get(f.path, ""))
+            if entry is not None:
+                analyses.append(FileAnalysis(
+                    file=f, history=h, measurements=entry["measurements"],
+                    findings=entry["findings"], suppressed=entry["suppressed"],
+                    errors=entry["errors"], dated=entry["dated"] is not None))
+        self.cache_hits = len(items) - len(todo)
+        out = []
+        for a in analyses:
+            extra, errors = self.hooks.measure_history(a.file, a.history, config)
+            out.append(replace(a, measurements=(*a.measurements, *extra),
+                               errors=(*a.errors, *errors)) if extra or errors else a)
+        return out
+
+    def _cache_keys(self, root: Path, config: Config,
+                    items: list[Item]) -> dict[str, str]:
+        """Content-addressed keys: blob SHA (hashed anew for files with uncommitted
+        changes), plugins and versions, result-relevant options, and the history when a
+        content measurement reads it."""
+        try:
+            changed = self.hooks.changed_files(root, config)
+        except FrictionscanError:
+            return {}
+        plugins = self._plugins_digest()
+        options = digest(config.options, config.max_file_size)
+        needs_history = self.hooks.content_needs_history
+        keys = {}
+        for f, h in items:
+            blob = f.blob
+            if f.path in changed or blob is None:
+                try:
+                    blob = blob_sha((root / f.path).read_bytes())
+                except OSError:
+                    continue
+            hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
+                          h.change_times) if needs_history else ""
+            keys[f.path] = digest(blob, plugins, options, hist)
+        return keys
 
     @contextmanager
     def _phase(self, name: str) -> Iterator[None]:
@@ -102,15 +189,7 @@ class Session:
         config = replace(config, now=history.head_time)
         items = [(f, history.for_file(f.path)) for f in files]
         with self._phase("analyse"):
-            if in_process:
-                analyses = [analyse_file(self.hooks, config, f, h) for f, h in items]
-                if progress:
-                    progress("analysing", len(items), len(items))
-            else:
-                pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(items)),
-                                  file_timeout=config.file_timeout)
-                analyses = pool.run(items, progress=(
-                    (lambda done: progress("analysing", done, len(items))) if progress else None))
+            analyses = self._analyse(root, config, items, progress, in_process, warnings)
         analyses.sort(key=lambda a: a.file.path)
         with self._phase("focus"):
             focus = self.hooks.load_focus(root, config, history)
@@ -129,6 +208,7 @@ class Session:
             ("files_collected", len(collected)),
             ("commits_in_window", history.commits_in_window),
             ("findings", sum(len(a.findings) for a in analyses)),
+            ("cached_files", self.cache_hits),
             *((f"seconds_{k}", round(v, 3)) for k, v in self.timings.items()),
         )
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,

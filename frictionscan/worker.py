@@ -74,7 +74,8 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
                                           hooks.active_codes(config))
     return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
                         findings=tuple(kept), suppressed=tuple(suppressed),
-                        errors=_one_parse_error(m_errors + f_errors))
+                        errors=_one_parse_error(m_errors + f_errors),
+                        dated="frictionscan" in source and "until" in source)
 
 
 def _one_parse_error(errors: list[AnalysisError]) -> tuple[AnalysisError, ...]:

@@ -156,7 +156,7 @@ def build_repo(stream: str | bytes | Path, dest: Path, *, branch: str = "main",
 def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable[str] = (),
              modules: Iterable[str] = (), overrides: Mapping[str, Any] | None = None,
              config_file: str | None = None, in_process: bool = True,
-             autoload: bool = False) -> ScanResult:
+             autoload: bool = False, cache: bool = False) -> ScanResult:
     """Run a scan of the repository containing ``path`` and return the result.
 
     :param plugins: plugin objects (modules or instances) registered after the built-ins.
@@ -166,6 +166,7 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     :param in_process: analyse files in this process (fast, no crash isolation); ``False``
         uses the worker pool exactly like the command line (plugin objects must pickle).
     :param autoload: also load installed plugins from entry points.
+    :param cache: use the result cache (off by default, so tests see fresh results).
     """
     from frictionscan.session import find_root
 
@@ -174,5 +175,6 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     spec = PluginSpec(blocked=tuple(blocked), extra=tuple(modules), objects=objects,
                       autoload=autoload)
     session = Session.start(spec)
-    config = session.configure(root, config_file=config_file, overrides=overrides)
+    config = session.configure(root, config_file=config_file,
+                               overrides={"cache": cache, **(overrides or {})})
     return session.scan(config, in_process=in_process)

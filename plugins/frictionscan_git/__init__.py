@@ -20,6 +20,7 @@ from pathlib import Path
 import git
 
 from frictionscan import hookimpl
+from frictionscan.cache import Cache, default_dir, digest
 from frictionscan.config import DEFAULT_EXCLUDES, Config, OptionParser
 from frictionscan.durations import resolve_point
 from frictionscan.errors import RepositoryError
@@ -172,6 +173,25 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
     # base with the head as of the same moment, so that time alone moves no score)
     now = config.now or datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
     since = resolve_point(config.since, now)
+    cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
+    key = digest("history", __version__, head.hexsha, now.isoformat(), since.isoformat(),
+                 config.include, sorted(f.path for f in files),
+                 config.getoption("git.half_life_days"), config.getoption("git.fix_pattern"),
+                 config.getoption("git.older_history"))
+    if cache is not None:
+        cached = cache.get_history(key)
+        if cached is not None:
+            cache.close()
+            return cached
+    history = _read_history(repo, head, now, since, files, config)
+    if cache is not None:
+        cache.put_history(key, history)
+        cache.close()
+    return history
+
+
+def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
+                  files: Sequence[SourceFile], config: Config) -> History:
     builder = HistoryBuilder((f.path for f in files), now=now,
                              half_life_days=float(config.getoption("git.half_life_days", 90.0)),
                              fix_pattern=str(config.getoption("git.fix_pattern",

@@ -1,0 +1,260 @@
+"""The per-file result cache and the history cache (SQLite, JSON values).
+
+* Per-file results are keyed by the file's content (its git blob SHA, computed for files with
+  uncommitted changes), the loaded plugins and their versions, and the options that can
+  change a result. A hit skips reading, parsing and checking the file.
+* The history of the scanned files is stored for the HEAD it was read at; a re-run at the same
+  HEAD with the same options skips ``git log`` entirely.
+
+Values are JSON, never pickle: a cache inside a repository could be committed by anyone, and
+loading it must not be a way to run code. The database runs in WAL mode; every write is one
+transaction. A cache that cannot be opened or read (corrupt, another version, unwritable)
+is set aside with one warning and rebuilt; it never stops a scan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from frictionscan.model import (
+    AnalysisError,
+    ErrorKind,
+    FileHistory,
+    Finding,
+    History,
+    Measurement,
+    Span,
+    Symbol,
+    SymbolKind,
+)
+
+#: Bumped when the stored format changes; an older cache is rebuilt.
+CACHE_VERSION = 1
+CACHE_FILE = "frictionscan.sqlite3"
+
+
+def default_dir(root: Path, setting: str | None) -> Path:
+    """``.frictionscan/cache`` in the repository, ``"xdg"`` for the user's cache directory
+    (``$XDG_CACHE_HOME/frictionscan/<repository>``), or a path (relative to the root)."""
+    if not setting:
+        return root / ".frictionscan" / "cache"
+    if setting == "xdg":
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha1(str(root).encode()).hexdigest()[:12]
+        return base / "frictionscan" / f"{root.name}-{digest}"
+    path = Path(setting).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def blob_sha(data: bytes) -> str:
+    """The git blob SHA of ``data`` (what ``git hash-object`` prints)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+# -- JSON round trips of the data model ----------------------------------------------
+
+
+def _span(d: Mapping[str, Any]) -> Span:
+    return Span(**d)
+
+
+def _measurement(d: Mapping[str, Any]) -> Measurement:
+    symbol = d.get("symbol")
+    return Measurement(key=d["key"], value=d["value"], symbol=Symbol(
+        name=symbol["name"], kind=SymbolKind(symbol["kind"]), span=_span(symbol["span"]))
+        if symbol else None)
+
+
+def _finding(d: Mapping[str, Any]) -> Finding:
+    return Finding(**{**d, "span": _span(d["span"])})
+
+
+def _error(d: Mapping[str, Any]) -> AnalysisError:
+    return AnalysisError(**{**d, "kind": ErrorKind(d["kind"])})
+
+
+def _plain(obj: Any) -> Any:
+    return json.loads(json.dumps(dataclasses.asdict(obj), default=str))
+
+
+def encode_parts(measurements: Iterable[Measurement], findings: Iterable[Finding],
+                 suppressed: Iterable[Finding], errors: Iterable[AnalysisError],
+                 dated: str | None) -> str:
+    return json.dumps({"m": [_plain(m) for m in measurements],
+                       "f": [_plain(f) for f in findings],
+                       "s": [_plain(f) for f in suppressed],
+                       "e": [_plain(e) for e in errors], "dated": dated})
+
+
+def decode_parts(text: str) -> dict[str, Any]:
+    d = json.loads(text)
+    return {"measurements": tuple(_measurement(m) for m in d["m"]),
+            "findings": tuple(_finding(f) for f in d["f"]),
+            "suppressed": tuple(_finding(f) for f in d["s"]),
+            "errors": tuple(_error(e) for e in d["e"]), "dated": d.get("dated")}
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def encode_history(history: History) -> str:
+    return json.dumps({
+        "head": history.head, "head_time": history.head_time.isoformat(),
+        "since": history.since.isoformat() if history.since else None,
+        "commits_in_window": history.commits_in_window, "shallow": history.shallow,
+        "files": [_plain(f) for f in history.files]})
+
+
+def decode_history(text: str) -> History:
+    d = json.loads(text)
+    files = []
+    for f in d["files"]:
+        f = dict(f)
+        for key in ("first_change", "last_change"):
+            f[key] = _time(f[key])
+        for key in ("authors", "former_paths", "change_times"):
+            f[key] = tuple(f[key])
+        files.append(FileHistory(**f))
+    head_time = _time(d["head_time"])
+    assert head_time is not None
+    return History(head=d["head"], head_time=head_time, since=_time(d["since"]),
+                   files=tuple(files), commits_in_window=d["commits_in_window"],
+                   shallow=d["shallow"])
+
+
+class Cache:
+    """An SQLite cache in ``directory``; every method fails soft (see the module docs)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / CACHE_FILE
+        self.warnings: list[str] = []
+        self._db: sqlite3.Connection | None = None
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by frictionscan\n*\n")
+            self._db = self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            self._warn(f"cache at {self.path} is unusable ({exc}); scanning without it")
+            self._db = None
+        return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        for attempt in (1, 2):
+            db = sqlite3.connect(self.path, timeout=10)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+                if row is not None and row[0] != str(CACHE_VERSION):
+                    raise sqlite3.DatabaseError(f"cache version {row[0]}")
+                with db:
+                    db.execute("CREATE TABLE IF NOT EXISTS files "
+                               "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    db.execute("CREATE TABLE IF NOT EXISTS history "
+                               "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
+                               (str(CACHE_VERSION),))
+                return db
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                if attempt == 2:
+                    raise
+                self._warn(f"cache at {self.path} was corrupt or from another version "
+                           f"({exc}); rebuilt")
+                self._remove()
+        raise AssertionError("unreachable")
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        db = self._open()
+        if db is None:
+            return []
+        try:
+            return db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            self._warn(f"cache read failed ({exc}); scanning without it")
+            return []
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        db = self._open()
+        if db is None:
+            return
+        try:
+            with db:
+                db.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            self._warn(f"cache write failed ({exc}); results not kept")
+
+    def get_files(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        keys = list(keys)
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            rows = self._query(f"SELECT key, value FROM files WHERE key IN "
+                               f"({','.join('?' * len(chunk))})", chunk)
+            for key, value in rows:
+                try:
+                    out[key] = decode_parts(value)
+                except (ValueError, KeyError, TypeError):
+                    continue  # an entry we cannot read is a miss
+        return out
+
+    def put_files(self, items: Mapping[str, str]) -> None:
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?)", items.items())
+
+    def get_history(self, key: str) -> History | None:
+        rows = self._query("SELECT value FROM history WHERE key = ?", (key,))
+        if not rows:
+            return None
+        try:
+            return decode_history(rows[0][0])
+        except (ValueError, KeyError, TypeError, AssertionError):
+            return None
+
+    def put_history(self, key: str, history: History) -> None:
+        self._write("INSERT OR REPLACE INTO history VALUES (?, ?)",
+                    [(key, encode_history(history))])
+
+    def info(self) -> dict[str, Any]:
+        files = self._query("SELECT COUNT(*) FROM files")
+        histories = self._query("SELECT COUNT(*) FROM history")
+        size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal")
+                   if Path(str(self.path) + s).exists())
+        return {"path": str(self.path), "files": files[0][0] if files else 0,
+                "histories": histories[0][0] if histories else 0, "bytes": size}
+
+    def clear(self) -> None:
+        self.close()
+        self._remove()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
