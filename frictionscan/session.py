@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
 from frictionscan.cache import Cache, blob_sha, default_dir, digest, encode_parts
+from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
 from frictionscan.errors import FrictionscanError, RepositoryError, UsageError
 from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
