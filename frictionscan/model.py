@@ -176,6 +176,8 @@ class History:
     #: Commits read inside the window, and whether older history was read for ages.
     commits_in_window: int = 0
     shallow: bool = False
+    #: One-line warnings for the report (for example about the cache).
+    warnings: tuple[str, ...] = ()
     _index: dict[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -182,6 +182,7 @@ class Session:
             history = self.hooks.collect_history(root, files, config)
         if progress:
             progress("reading history of", len(files), len(files))
+        warnings.extend(history.warnings)
         if history.shallow:
             warnings.append("this is a shallow clone: history is truncated, so churn and ages "
                             "are incomplete; run `git fetch --unshallow` (GitHub Actions: "

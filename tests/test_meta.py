@@ -66,6 +66,8 @@ def test_wheel_contains_every_builtin_plugin(tmp_path: Path) -> None:
     for module in (*BUILTIN_PLUGINS.values(), "frictionscan"):
         assert f"{module}/__init__.py" in names, module
     assert "frictionscan_libcst/rules/deep_nesting.py" in names
+    assert "frictionscan_libcst/rules_index.json" in names
+    assert "frictionscan_report/templates/plan.html.j2" in names
     assert not any(n.startswith("plugins/") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "frictionscan = frictionscan.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
@@ -132,3 +134,21 @@ def test_writing_rules_example_runs() -> None:
                           capture_output=True, text=True, cwd=example)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "6 passed" in proc.stdout
+
+
+def test_rules_index_is_up_to_date() -> None:
+    from frictionscan_libcst.catalogue import rules_index
+
+    index = ROOT / "plugins" / "frictionscan_libcst" / "rules_index.json"
+    assert index.read_text() == rules_index(), (
+        "rules_index.json is stale: run `python -m frictionscan_libcst.catalogue --index`")
+
+
+def test_a_cached_scan_does_not_import_libcst(planted_repo: Path) -> None:
+    code = ("import sys, json; from frictionscan.cli import main; "
+            f"main(['scan', {str(planted_repo)!r}, '-f', 'json', '-q']); "
+            "print('LIBCST', 'libcst' in sys.modules, file=sys.stderr)")
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert "LIBCST False" in warm.stderr, warm.stderr

@@ -14,6 +14,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -182,11 +183,12 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
         cached = cache.get_history(key)
         if cached is not None:
             cache.close()
-            return cached
+            return replace(cached, warnings=tuple(cache.warnings))
     history = _read_history(repo, head, now, since, files, config)
     if cache is not None:
         cache.put_history(key, history)
         cache.close()
+        history = replace(history, warnings=tuple(cache.warnings))
     return history
 
 

@@ -1,80 +1,91 @@
 """Built-in plugin *libcst*: friction rules over libcst's concrete syntax tree.
 
 Each file is parsed once; all enabled rules share one batched traversal (as in Fixit), and
-positions are computed only for files with findings (see ``walk.py`` for why both are custom).
+positions are computed only for reported nodes (see ``walk.py`` for why both are custom).
 Other plugins add rules through the ``frictionscan_libcst_rules`` hook this plugin defines.
 Rules can be switched off with ``ignore = ["FS102"]`` under ``[tool.frictionscan.libcst]``.
+
+libcst itself is imported only where files are analysed (``engine.py``): the options and
+descriptions of the built-in rules come from ``rules_index.json``, generated from the rule
+classes (a test keeps it current), so a warm scan that finds every result in the cache does
+not pay 0.2 s to import libcst.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-import libcst as cst
 import pluggy
 
 from frictionscan import hookimpl
 from frictionscan.config import Config, OptionParser
-from frictionscan.errors import ConfigError
-from frictionscan.model import (
-    AnalysisError,
-    AppliedFix,
-    ErrorKind,
-    Finding,
-    FixResult,
-    RuleInfo,
-    SourceFile,
-    Span,
-)
+from frictionscan.model import Finding, FixResult, RuleInfo, SourceFile
 from frictionscan_libcst import hookspecs
-from frictionscan_libcst.rule import Rule, RuleContext
-from frictionscan_libcst.rules import BUILTIN_RULES
-from frictionscan_libcst.walk import positions_of, visit_batched
+from frictionscan_libcst.state import current
 
 __version__ = "0.1.0"
 
-#: The manager this process runs under, and the rules it offers (collected on first use).
-#: Per-file hooks do not receive the manager, and every process (the main one for
-#: in-process scans, each worker otherwise) builds a fresh one per scan, so the most
-#: recently built manager is the one in use.
-_current: dict[str, object] = {}
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
+
+
+@lru_cache(maxsize=1)
+def builtin_index() -> list[dict[str, Any]]:
+    """The built-in rules' metadata, without importing libcst."""
+    return list(json.loads((Path(__file__).parent / "rules_index.json").read_text()))
 
 
 @hookimpl
 def frictionscan_addhooks(pluginmanager: pluggy.PluginManager) -> None:
     if not hasattr(pluginmanager.hook, "frictionscan_libcst_rules"):
         pluginmanager.add_hookspecs(hookspecs)
-    if _current.get("pm") is not pluginmanager:
-        _current.clear()
-        _current["pm"] = pluginmanager
-    _current.pop("rules", None)  # a plugin registered later may offer more rules
+    if current.get("pm") is not pluginmanager:
+        current.clear()
+        current["pm"] = pluginmanager
+    current.pop("rules", None)  # a plugin registered later may offer more rules
 
 
 @hookimpl
-def frictionscan_libcst_rules() -> Sequence[type[Rule]]:
+def frictionscan_libcst_rules() -> Sequence[type]:
+    from frictionscan_libcst.rules import BUILTIN_RULES
+
     return BUILTIN_RULES
+
+
+def _other_rules() -> list[type]:
+    """Rule classes offered by other plugins (they import libcst themselves)."""
+    pm = current.get("pm")
+    if not isinstance(pm, pluggy.PluginManager):
+        return []
+    out: list[type] = []
+    for impl in pm.hook.frictionscan_libcst_rules.get_hookimpls():
+        if impl.function is not frictionscan_libcst_rules:
+            out.extend(impl.function() or ())
+    return out
+
+
+def _described() -> list[dict[str, Any]]:
+    """Metadata of every rule: the index for built-ins, the classes for the others."""
+    entries = list(builtin_index())
+    for rule in _other_rules():
+        entries.append({"code": rule.CODE, "name": rule.NAME, "message": rule.MESSAGE,
+                        "effort": rule.EFFORT_MINUTES, "fix": rule.FIX,
+                        "options": {n: [t.__name__, d, h] for n, (t, d, h) in
+                                    rule.OPTIONS.items()}})
+    return entries
 
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("libcst.ignore", type=list, default=[],
                      help="rule codes not to run, e.g. [\"FS102\"]")
-    for rule in _all_known_rules():
-        for name, (kind, default, text) in rule.OPTIONS.items():
-            parser.addoption(f"libcst.{rule.CODE}.{name}", type=kind, default=default,
-                             help=f"{rule.CODE} {rule.NAME}: {text}")
-
-
-@hookimpl
-def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
-    ignored = set(config.getoption("libcst.ignore", []) if config else [])
-    return [rule_info(rule, enabled=rule.CODE not in ignored) for rule in _all_known_rules()]
-
-
-def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:
-    summary = rule.MESSAGE.format_map(_Blank())
-    return RuleInfo(code=rule.CODE, name=rule.NAME, summary=summary,
-                    effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX, enabled=enabled)
+    for rule in _described():
+        for name, (kind, default, text) in rule["options"].items():
+            parser.addoption(f"libcst.{rule['code']}.{name}", type=_TYPES[kind],
+                             default=default, help=f"{rule['code']} {rule['name']}: {text}")
 
 
 class _Blank(dict):  # type: ignore[type-arg]
@@ -82,135 +93,37 @@ class _Blank(dict):  # type: ignore[type-arg]
         return "…"
 
 
-def _all_known_rules() -> tuple[type[Rule], ...]:
-    pm = _current.get("pm")
-    return all_rules(pm) if isinstance(pm, pluggy.PluginManager) else BUILTIN_RULES
-
-
-def all_rules(pm: pluggy.PluginManager) -> tuple[type[Rule], ...]:
-    """Every rule class offered through ``frictionscan_libcst_rules``, sorted by code."""
-    rules: dict[str, type[Rule]] = {}
-    for group in pm.hook.frictionscan_libcst_rules():
-        for rule in group or ():
-            if not (isinstance(rule, type) and issubclass(rule, Rule)):
-                raise ConfigError(f"frictionscan_libcst_rules returned {rule!r}, "
-                                  f"expected a Rule subclass")
-            other = rules.get(rule.CODE)
-            if other is not None and other is not rule:
-                raise ConfigError(f"rule code {rule.CODE} is used by both "
-                                  f"{other.__module__}.{other.__name__} and "
-                                  f"{rule.__module__}.{rule.__name__}")
-            rules[rule.CODE] = rule
-    return tuple(rules[c] for c in sorted(rules))
-
-
-def enabled_rules(config: Config | None) -> tuple[type[Rule], ...]:
-    pm = _current.get("pm")
-    if "rules" not in _current:
-        _current["rules"] = all_rules(pm) if isinstance(pm, pluggy.PluginManager) \
-            else BUILTIN_RULES
-    rules: tuple[type[Rule], ...] = _current["rules"]  # type: ignore[assignment]
+@hookimpl
+def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
     ignored = set(config.getoption("libcst.ignore", []) if config else [])
-    return tuple(r for r in rules if r.CODE not in ignored)
-
-
-def _run_rules(module: cst.Module, path: str, rules: Sequence[type[Rule]],
-               config: Config | None) -> tuple[list[Rule], list[AnalysisError]]:
-    """One traversal of ``module`` with every rule; a rule that raises is reported and
-    dropped for this file, the others go on."""
-    context = RuleContext(path=path, config=config)
-    visitors = [rule(context) for rule in rules]
-    errors: list[AnalysisError] = []
-
-    scopes = (cst.FunctionDef, cst.ClassDef)
-
-    def before(node: cst.CSTNode) -> None:
-        kind = type(node)
-        if kind in scopes:
-            context.scope.append(node.name.value)  # type: ignore[attr-defined]
-        elif kind is cst.If and type(node.orelse) is cst.If:  # type: ignore[attr-defined]
-            context.elifs.add(id(node.orelse))  # type: ignore[attr-defined]
-
-    def after(node: cst.CSTNode) -> None:
-        if type(node) in scopes:
-            context.scope.pop()
-
-    def failed(visitor: cst.BatchableCSTVisitor, exc: Exception) -> None:
-        assert isinstance(visitor, Rule)
-        visitor.reports.clear()
-        errors.append(AnalysisError(kind=ErrorKind.PLUGIN, path=path, plugin="libcst",
-                                    hook="frictionscan_check_file",
-                                    message=f"rule {visitor.CODE} ({visitor.NAME}) raised "
-                                            f"{type(exc).__name__}: {exc}"))
-
-    visit_batched(module, visitors, before_visit=before, after_leave=after, on_error=failed)
-    return [v for v in visitors if v.reports], errors
-
-
-def check_module(module: cst.Module, path: str, rules: Sequence[type[Rule]],
-                 config: Config | None = None) -> tuple[list[Finding], list[AnalysisError]]:
-    """Findings of ``rules`` in a parsed module, and errors of rules that raised."""
-    visitors, errors = _run_rules(module, path, rules, config)
-    if not visitors:
-        return [], errors
-    where = positions_of(module, [r.node for v in visitors for r in v.reports])
-    findings = []
-    for v in visitors:
-        for r in v.reports:
-            pos = where[r.node]
-            findings.append(Finding(
-                code=v.CODE, name=v.NAME, message=r.message, symbol=r.symbol,
-                span=Span(start_line=pos.start.line, start_col=pos.start.column,
-                          end_line=pos.end.line, end_col=pos.end.column),
-                effort_minutes=v.EFFORT_MINUTES, fix_available=v.FIX is not None,
-                fix_safe=v.FIX == "safe"))
-    findings.sort(key=lambda f: (f.span.start_line, f.span.start_col, f.code))
-    return findings, errors
-
-
-def check_source(source: str, path: str, rules: Sequence[type[Rule]],
-                 config: Config | None = None) -> list[Finding]:
-    """Run ``rules`` over ``source`` in one traversal; raises libcst.ParserSyntaxError, and
-    the first exception of a rule (use :func:`check_module` to collect those instead)."""
-    module = cst.parse_module(source)
-    visitors, errors = _run_rules(module, path, rules, config)
-    if errors:
-        raise RuntimeError(errors[0].message)
-    return check_module(module, path, rules, config)[0] if visitors else []
+    return [RuleInfo(code=r["code"], name=r["name"], summary=r["message"].format_map(_Blank()),
+                     effort_minutes=r["effort"], fix=r["fix"], enabled=r["code"] not in ignored)
+            for r in _described()]
 
 
 @hookimpl
-def frictionscan_check_file(file: SourceFile, source: str,
-                            config: Config) -> list[Finding | AnalysisError]:
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        return [AnalysisError(kind=ErrorKind.PARSE, path=file.path,
-                              message=f"does not parse: {exc.message} (line {exc.raw_line})")]
-    except RecursionError:
-        return [AnalysisError(kind=ErrorKind.PARSE, path=file.path,
-                              message="too deeply nested for the parser")]
-    findings, errors = check_module(module, file.path, enabled_rules(config), config)
-    return [*findings, *errors]
+def frictionscan_check_file(file: SourceFile, source: str, config: Config) -> list[Any]:
+    from frictionscan_libcst.engine import check_file
+
+    return check_file(file, source, config)
 
 
 @hookimpl
 def frictionscan_fix_file(file: SourceFile, source: str, config: Config,
                           codes: Collection[str], unsafe: bool) -> FixResult | None:
-    from frictionscan_libcst.fixes import fix_source
+    from frictionscan_libcst.engine import fix_file
 
-    try:
-        outcome = fix_source(source, file.path, enabled_rules(config), config, codes=codes,
-                             unsafe=unsafe)
-    except cst.ParserSyntaxError as exc:
-        return FixResult(source=source, error=f"does not parse: {exc.message} "
-                                              f"(line {exc.raw_line})")
-    except RecursionError:
-        return FixResult(source=source, error="too deeply nested for the parser")
-    if outcome.error:
-        return FixResult(source=source, error=outcome.error)
-    return FixResult(
-        source=outcome.source,
-        applied=tuple(AppliedFix(code=c, line=ln, message=m) for c, ln, m in outcome.applied),
-        skipped_unsafe=tuple(AppliedFix(code=c, line=ln, message=m)
-                             for c, ln, m in outcome.skipped_unsafe))
+    return fix_file(file, source, config, codes, unsafe)
+
+
+def __getattr__(name: str) -> Any:
+    """``check_source``, ``check_module`` and friends live in ``engine`` (lazy import)."""
+    if name in ("check_source", "check_module", "_run_rules", "all_rules", "enabled_rules",
+                "rule_info"):
+        from frictionscan_libcst import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)
+
+
+__all__ = ["Finding", "builtin_index"]

@@ -1,6 +1,7 @@
-"""docs/rules.md, generated from the rule classes: ``python -m frictionscan_libcst.catalogue``.
+"""Generated from the rule classes: docs/rules.md (``python -m frictionscan_libcst.catalogue``)
+and the plugin's ``rules_index.json`` (``python -m frictionscan_libcst.catalogue --index``).
 
-A test fails when docs/rules.md differs from what this module writes.
+Tests fail when either differs from what this module writes.
 """
 
 from __future__ import annotations
@@ -58,5 +59,22 @@ def _fields(template: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(template) if f]
 
 
+def rules_index(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
+    """``rules_index.json``: what the plugin needs about the built-in rules without
+    importing libcst (options for the configuration, descriptions for ``rules``)."""
+    import json
+
+    return json.dumps([{"code": r.CODE, "name": r.NAME, "message": r.MESSAGE,
+                        "effort": r.EFFORT_MINUTES, "fix": r.FIX,
+                        "options": {n: [t.__name__, d, h] for n, (t, d, h) in r.OPTIONS.items()}}
+                       for r in rules], indent=1) + "\n"
+
+
 if __name__ == "__main__":
-    print(rules_markdown(), end="")
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] == ["--index"]:
+        (Path(__file__).parent / "rules_index.json").write_text(rules_index())
+    else:
+        print(rules_markdown(), end="")

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import Any, TextIO
+
 from frictionscan import hookimpl
-from frictionscan.config import OptionParser
+from frictionscan.config import Config, OptionParser
 from frictionscan.report import Formatter
-from frictionscan_report import ci_formats
-from frictionscan_report.json_format import write_json
-from frictionscan_report.plan_html import write_html
-from frictionscan_report.plan_text import write_csv, write_markdown, write_plan_json
-from frictionscan_report.table import write_table
+
+
+def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:
+    """A formatter that imports its module when it is used (rich, jinja2 and matplotlib
+    cost time that a run writing JSON should not pay)."""
+    def write(result: Any, config: Config, stream: TextIO) -> None:
+        getattr(importlib.import_module(f"frictionscan_report.{module}"), function)(
+            result, config, stream)
+
+    write.__name__ = function
+    return write
+
+
+write_table = _lazy("table", "write_table")
+write_json = _lazy("json_format", "write_json")
+write_markdown = _lazy("plan_text", "write_markdown")
+write_csv = _lazy("plan_text", "write_csv")
+write_plan_json = _lazy("plan_text", "write_plan_json")
+write_html = _lazy("plan_html", "write_html")
 
 __version__ = "0.1.0"
 
@@ -42,11 +60,11 @@ def frictionscan_formatters() -> list[Formatter]:
         Formatter(name="json", description="the plan as JSON", write=write_plan_json,
                   view="plan"),
         Formatter(name="markdown", description="sticky pull-request comment", view="ci",
-                  write=ci_formats.write_markdown, default_elsewhere=True),
+                  write=_lazy("ci_formats", "write_markdown"), default_elsewhere=True),
         Formatter(name="text", description="plain text for terminals and hooks", view="ci",
-                  write=ci_formats.write_text, default_on_terminal=True),
+                  write=_lazy("ci_formats", "write_text"), default_on_terminal=True),
         Formatter(name="sarif", description="SARIF 2.1.0 for code scanning", view="ci",
-                  write=ci_formats.write_sarif),
+                  write=_lazy("ci_formats", "write_sarif")),
         Formatter(name="json", description="the comparison as JSON", view="ci",
-                  write=ci_formats.write_json),
+                  write=_lazy("ci_formats", "write_json")),
     ]

@@ -91,5 +91,9 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
 
 
 def write_json(result: ScanResult, config: Config, stream: TextIO) -> None:
-    json.dump(result_dict(result, config), stream, indent=2, ensure_ascii=False)
+    """Indented for a person at a terminal; compact (and several times faster to write,
+    with the C encoder) when another program reads it."""
+    doc = result_dict(result, config)
+    interactive = getattr(stream, "isatty", lambda: False)()
+    stream.write(json.dumps(doc, indent=2 if interactive else None, ensure_ascii=False))
     stream.write("\n")

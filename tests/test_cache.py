@@ -1,0 +1,100 @@
+"""The result and history caches."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from conftest import git
+from test_cli import run
+
+from frictionscan.cache import Cache, blob_sha
+
+
+def scan_json(repo: Path, *args: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    code, out, err = run("scan", str(repo), "-f", "json", *args)
+    assert code == 0, err
+    return json.loads(out), err
+
+
+def without_stats(doc: dict) -> dict:  # type: ignore[type-arg]
+    return {k: v for k, v in doc.items() if k != "stats"}
+
+
+def test_warm_scan_gives_the_same_result_from_the_cache(planted_copy: Path) -> None:
+    cold, _ = scan_json(planted_copy)
+    assert cold["stats"]["cached_files"] == 0
+    warm, _ = scan_json(planted_copy)
+    assert warm["stats"]["cached_files"] == 11
+    assert without_stats(warm) == without_stats(cold)
+    assert git(planted_copy, "status", "--porcelain") == ""  # the cache ignores itself
+    assert (planted_copy / ".frictionscan/cache/.gitignore").read_text().endswith("*\n")
+
+
+def test_changed_files_are_analysed_again(planted_copy: Path) -> None:
+    scan_json(planted_copy)
+    engine = planted_copy / "src/app/engine.py"
+    engine.write_text(engine.read_text() + "\n\ndef extra(x):\n    if x:\n        return 1\n")
+    doc, _ = scan_json(planted_copy)
+    assert doc["stats"]["cached_files"] == 10
+    hotspot = next(h for h in doc["hotspots"] if h["path"] == "src/app/engine.py")
+    assert any(f["name"] == "extra" for f in hotspot["functions"])
+
+
+def test_options_and_plugins_are_part_of_the_key(planted_copy: Path) -> None:
+    scan_json(planted_copy)
+    doc, _ = scan_json(planted_copy, "--maintainability")
+    assert doc["stats"]["cached_files"] == 0
+    assert "radon.mi" in doc["hotspots"][0]["signals"]
+    doc, _ = scan_json(planted_copy, "-p", "no:libcst")
+    assert doc["stats"]["cached_files"] == 0
+
+
+def test_no_cache_and_cache_commands(planted_copy: Path) -> None:
+    doc, _ = scan_json(planted_copy, "--no-cache")
+    assert doc["stats"]["cached_files"] == 0
+    assert not (planted_copy / ".frictionscan").exists()
+    scan_json(planted_copy)
+    code, out, _ = run("cache", "info", str(planted_copy))
+    assert code == 0 and "file results, 1 histories" in out
+    code, out, _ = run("cache", "clear", str(planted_copy))
+    assert code == 0 and "cleared" in out
+    doc, _ = scan_json(planted_copy)
+    assert doc["stats"]["cached_files"] == 0
+
+
+def test_a_corrupt_cache_is_rebuilt_with_one_warning(planted_copy: Path) -> None:
+    scan_json(planted_copy)
+    db = planted_copy / ".frictionscan/cache/frictionscan.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.write_bytes(b"this is not a database" * 100)
+    doc, err = scan_json(planted_copy)
+    assert any("was corrupt or from another version" in w for w in doc["warnings"])
+    assert doc["stats"]["cached_files"] == 0
+    doc, _ = scan_json(planted_copy)
+    assert doc["stats"]["cached_files"] == 11 and doc["warnings"] == []
+
+
+def test_an_entry_that_cannot_be_read_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    cache.put_files({"k": "not json"})
+    assert cache.get_files(["k"]) == {}
+    db = sqlite3.connect(cache.path)
+    db.execute("UPDATE meta SET value = '999' WHERE key = 'version'")
+    db.commit()
+    db.close()
+    cache.close()
+    again = Cache(tmp_path / "c")
+    assert again.get_files(["k"]) == {}
+    assert "from another version" in again.warnings[0]
+
+
+def test_blob_sha_matches_git(tmp_path: Path) -> None:
+    (tmp_path / "f.py").write_bytes(b"x = 1\n")
+    import subprocess
+
+    expected = subprocess.run(["git", "hash-object", str(tmp_path / "f.py")],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert blob_sha(b"x = 1\n") == expected
