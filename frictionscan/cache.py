@@ -242,9 +242,22 @@ class Cache:
         self._write("INSERT OR REPLACE INTO history VALUES (?, ?)",
                     [(key, encode_history(history))])
 
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """A plugin's own JSON state (the git plugin keeps its incremental history)."""
+        rows = self._query("SELECT value FROM history WHERE key = ?", ("state:" + key,))
+        try:
+            value = json.loads(rows[0][0]) if rows else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put_state(self, key: str, value: Mapping[str, Any]) -> None:
+        self._write("INSERT OR REPLACE INTO history VALUES (?, ?)",
+                    [("state:" + key, json.dumps(value))])
+
     def info(self) -> dict[str, Any]:
         files = self._query("SELECT COUNT(*) FROM files")
-        histories = self._query("SELECT COUNT(*) FROM history")
+        histories = self._query("SELECT COUNT(*) FROM history WHERE key NOT LIKE 'state:%'")
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal")
                    if Path(str(self.path) + s).exists())
         return {"path": str(self.path), "files": files[0][0] if files else 0,

@@ -98,3 +98,25 @@ def test_blob_sha_matches_git(tmp_path: Path) -> None:
     expected = subprocess.run(["git", "hash-object", str(tmp_path / "f.py")],
                               capture_output=True, text=True, check=True).stdout.strip()
     assert blob_sha(b"x = 1\n") == expected
+
+
+def test_history_after_new_commits_is_read_incrementally(planted_copy: Path) -> None:
+    scan_json(planted_copy)  # cold: full history, state cached
+    (planted_copy / "src/app/util.py").write_text("def clamp(x, lo, hi):\n    return x\n")
+    git(planted_copy, "mv", "src/app/helpers.py", "src/app/helpers2.py")
+    git(planted_copy, "add", "-A")
+    git(planted_copy, "-c", "user.name=New", "-c", "user.email=n@x", "commit", "-qm",
+        "fix clamp; move helpers")
+    incremental, _ = scan_json(planted_copy)
+    fresh, _ = scan_json(planted_copy, "--no-cache")
+    assert without_stats(incremental) == without_stats(fresh)
+    helpers = next(h for h in fresh["hotspots"] if h["path"] == "src/app/helpers2.py")
+    assert helpers["signals"]["git.former_paths"] == ["src/app/helpers.py",
+                                                      "src/app/helper_funcs.py"]
+    # a rewritten history (HEAD no longer a descendant) is read again in full
+    git(planted_copy, "reset", "-q", "--hard", "HEAD~1")
+    git(planted_copy, "-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q",
+        "--allow-empty", "-m", "other")
+    rewritten, _ = scan_json(planted_copy)
+    fresh, _ = scan_json(planted_copy, "--no-cache")
+    assert without_stats(rewritten) == without_stats(fresh)

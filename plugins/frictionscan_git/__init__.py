@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,7 +28,13 @@ from frictionscan.durations import resolve_point
 from frictionscan.errors import RepositoryError
 from frictionscan.globs import match_any
 from frictionscan.model import FileHistory, History, Measurement, RevisionDiff, SourceFile
-from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder
+from frictionscan_git.history import (
+    DEFAULT_FIX_PATTERN,
+    HistoryBuilder,
+    HistoryState,
+    histories,
+    merge,
+)
 from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 
 __version__ = "0.1.0"
@@ -175,29 +182,77 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
     now = config.now or datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
     since = resolve_point(config.since, now)
     cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
-    key = digest("history", __version__, head.hexsha, now.isoformat(), since.isoformat(),
-                 config.include, sorted(f.path for f in files),
-                 config.getoption("git.half_life_days"), config.getoption("git.fix_pattern"),
-                 config.getoption("git.older_history"))
-    if cache is not None:
-        cached = cache.get_history(key)
-        if cached is not None:
+    options = (__version__, config.since, config.include, config.exclude,
+               config.default_excludes, config.getoption("git.fix_pattern"),
+               config.getoption("git.older_history"))
+    key = digest("history", head.hexsha, now.isoformat(), sorted(f.path for f in files),
+                 config.getoption("git.half_life_days"), *options)
+    state_key = digest("history-state", *options)
+    try:
+        if cache is not None:
+            cached = cache.get_history(key)
+            if cached is not None:
+                return replace(cached, warnings=tuple(cache.warnings))
+        state = _incremental(repo, head, now, since, files, config,
+                             cache.get_state(state_key) if cache is not None else None)
+        if state is None:
+            state = _read_history(repo, head, now, since, files, config)
+        history = History(
+            head=head.hexsha, head_time=now, since=since,
+            files=histories(state, now=now, since=since,
+                            half_life_days=float(config.getoption("git.half_life_days", 90.0))),
+            commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
+            shallow=repo.git.rev_parse("--is-shallow-repository").strip() == "true")
+        if cache is not None:
+            cache.put_history(key, history)
+            cache.put_state(state_key, state.to_json())
+            history = replace(history, warnings=tuple(cache.warnings))
+        return history
+    finally:
+        if cache is not None:
             cache.close()
-            return replace(cached, warnings=tuple(cache.warnings))
-    history = _read_history(repo, head, now, since, files, config)
-    if cache is not None:
-        cache.put_history(key, history)
-        cache.close()
-        history = replace(history, warnings=tuple(cache.warnings))
-    return history
+
+
+def _builder(files: Sequence[SourceFile], now: datetime, config: Config) -> HistoryBuilder:
+    return HistoryBuilder((f.path for f in files), now=now,
+                          half_life_days=float(config.getoption("git.half_life_days", 90.0)),
+                          fix_pattern=str(config.getoption("git.fix_pattern",
+                                                           DEFAULT_FIX_PATTERN)))
+
+
+def _incremental(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
+                 files: Sequence[SourceFile], config: Config,
+                 cached: dict[str, Any] | None) -> HistoryState | None:
+    """The cached state brought up to ``head`` by reading only the commits after it, or
+    ``None`` when that is not possible (no state, or HEAD is not a descendant: a rebase or a
+    force-push) and everything must be read again."""
+    if not cached:
+        return None
+    try:
+        old = HistoryState.from_json(cached)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    if old.head == head.hexsha:
+        newer = _builder(files, now, config).state
+        return merge(newer, old, {})
+    try:
+        repo.git.merge_base("--is-ancestor", old.head, head.hexsha)
+    except git.exc.GitCommandError:
+        return None
+    builder = _builder(files, now, config)
+    stream = _stream(repo, "-z", "-M", f"--format={LOG_FORMAT}", "--numstat",
+                     f"{old.head}..{head.hexsha}", "--", *_pathspecs(config))
+    for commit in parse_log(stream, numstat=True):
+        builder.add(commit, in_window=commit.when >= since)
+    merged = merge(builder.state, old, builder.aliases)
+    merged.head = head.hexsha
+    return merged
 
 
 def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
-                  files: Sequence[SourceFile], config: Config) -> History:
-    builder = HistoryBuilder((f.path for f in files), now=now,
-                             half_life_days=float(config.getoption("git.half_life_days", 90.0)),
-                             fix_pattern=str(config.getoption("git.fix_pattern",
-                                                              DEFAULT_FIX_PATTERN)))
+                  files: Sequence[SourceFile], config: Config) -> HistoryState:
+    """Everything, from git: one window pass with line counts, one older pass with names."""
+    builder = _builder(files, now, config)
     specs = _pathspecs(config)
     common = ["-z", "-M", f"--format={LOG_FORMAT}"]
     older: _Spool | None = None
@@ -218,9 +273,8 @@ def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: dateti
     finally:
         if older is not None:
             older.close()
-    shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
-    return History(head=head.hexsha, head_time=now, since=since, files=builder.build(),
-                   commits_in_window=builder.commits_in_window, shallow=shallow)
+    builder.state.head = head.hexsha
+    return builder.state
 
 
 @hookimpl

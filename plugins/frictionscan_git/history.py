@@ -4,6 +4,11 @@ Renames are followed backwards: when ``old -> new`` is seen, older changes to ``
 whatever ``new`` is called today. Only commits inside the window add to revisions, line counts,
 authors, fixes and recency; older commits (from the cheap name-only pass) only move a file's
 first change back in time.
+
+The fold produces a compact :class:`HistoryState` (per file: one entry per window change,
+plus first and last change) from which :func:`histories` computes the numbers for any "now"
+and window. The state is what the history cache keeps, so that a re-run after new commits
+reads only those (``git log OLD..HEAD``) and merges them in (:func:`merge`).
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Any
 
 from frictionscan.model import Commit, FileHistory
 
@@ -23,17 +29,33 @@ DEFAULT_FIX_PATTERN = (
 
 
 @dataclass
-class _Acc:
-    revisions: int = 0
-    added: int = 0
-    deleted: int = 0
-    authors: set[str] = field(default_factory=set)
-    fixes: int = 0
-    recency: float = 0.0
-    first: datetime | None = None
-    last: datetime | None = None
+class FileState:
+    #: One entry per (commit, file) inside the window: [time, added, deleted, author, fix,
+    #: commit number]. A file listed twice in one commit (rename + edit) has two entries
+    #: with the same commit number; it counts as one revision.
+    changes: list[list[Any]] = field(default_factory=list)
+    first: int | None = None
+    last: int | None = None
     former: list[str] = field(default_factory=list)
-    times: list[int] = field(default_factory=list)
+
+
+@dataclass
+class HistoryState:
+    head: str = ""
+    #: Times of the commits read inside the window (all of them, for the commit count).
+    window: list[int] = field(default_factory=list)
+    files: dict[str, FileState] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"head": self.head, "window": self.window,
+                "files": {p: [f.changes, f.first, f.last, f.former]
+                          for p, f in self.files.items()}}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> HistoryState:
+        return cls(head=d["head"], window=list(d["window"]),
+                   files={p: FileState(changes=v[0], first=v[1], last=v[2], former=v[3])
+                          for p, v in d["files"].items()})
 
 
 class HistoryBuilder:
@@ -41,59 +63,98 @@ class HistoryBuilder:
 
     def __init__(self, paths: Iterable[str], *, now: datetime, half_life_days: float,
                  fix_pattern: str) -> None:
-        self._acc: dict[str, _Acc] = {p: _Acc() for p in paths}
+        self.state = HistoryState(files={p: FileState() for p in paths})
         self._alias: dict[str, str] = {}
         self._now = now
-        self._half_life = half_life_days * 86400.0
+        self._half_life_days = half_life_days
         self._fix = re.compile(fix_pattern, re.IGNORECASE)
-        self.commits_in_window = 0
+        self._number = 0
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Old path -> current path, for every rename seen."""
+        return self._alias
+
+    @property
+    def commits_in_window(self) -> int:
+        return len(self.state.window)
 
     def add(self, commit: Commit, *, in_window: bool) -> None:
+        ts = int(commit.when.timestamp())
+        self._number += 1
         if in_window:
-            self.commits_in_window += 1
+            self.state.window.append(ts)
         is_fix = in_window and not commit.is_merge and bool(self._fix.search(commit.subject))
-        age = max(0.0, (self._now - commit.when).total_seconds())
-        weight = 0.5 ** (age / self._half_life) if self._half_life > 0 else 1.0
-        seen: set[str] = set()
         for change in commit.changes:
             current = self._alias.get(change.path, change.path)
             if change.old_path is not None and change.old_path != change.path:
                 self._alias[change.old_path] = current
-            acc = self._acc.get(current)
-            if acc is None:
+            f = self.state.files.get(current)
+            if f is None:
                 continue
-            if change.old_path is not None and change.old_path not in acc.former:
-                acc.former.append(change.old_path)
-            if acc.last is None or commit.when > acc.last:
-                acc.last = commit.when
-            if acc.first is None or commit.when < acc.first:
-                acc.first = commit.when
-            if not in_window or commit.is_merge:
-                continue
-            acc.added += change.added
-            acc.deleted += change.deleted
-            if current in seen:
-                continue  # one file listed twice in a commit (rename + edit) counts once
-            seen.add(current)
-            acc.revisions += 1
-            acc.authors.add(commit.author)
-            acc.recency += weight
-            acc.times.append(int(commit.when.timestamp()))
-            if is_fix:
-                acc.fixes += 1
+            if change.old_path is not None and change.old_path not in f.former:
+                f.former.append(change.old_path)
+            f.last = ts if f.last is None else max(f.last, ts)
+            f.first = ts if f.first is None else min(f.first, ts)
+            if in_window and not commit.is_merge:
+                f.changes.append([ts, change.added, change.deleted, commit.author, is_fix,
+                                  self._number])
 
     def build(self) -> tuple[FileHistory, ...]:
-        out = []
-        for path, a in sorted(self._acc.items()):
-            if a.first is None:
-                continue
-            out.append(FileHistory(
-                path=path, revisions=a.revisions, added=a.added, deleted=a.deleted,
-                authors=tuple(sorted(a.authors)), fixes=a.fixes, recency=round(a.recency, 6),
-                first_change=a.first, last_change=a.last,
-                age_days=round((self._now - a.first).total_seconds() / 86400, 2),
-                idle_days=round((self._now - a.last).total_seconds() / 86400, 2)
-                if a.last else None,
-                former_paths=tuple(a.former),
-                change_times=tuple(a.times)))
-        return tuple(out)
+        return histories(self.state, now=self._now, since=None,
+                         half_life_days=self._half_life_days)
+
+
+def merge(newer: HistoryState, older: HistoryState, aliases: dict[str, str]) -> HistoryState:
+    """``newer`` (commits after ``older.head``, folded for today's paths) merged with the
+    ``older`` state; renames in the newer commits carry older data to the new names."""
+    merged = HistoryState(head=newer.head, window=newer.window + older.window,
+                          files={p: FileState(changes=list(f.changes), first=f.first,
+                                              last=f.last, former=list(f.former))
+                                 for p, f in newer.files.items()})
+    offset = 1 + max((c[5] for f in newer.files.values() for c in f.changes), default=0)
+    for path, old in older.files.items():
+        target = merged.files.get(aliases.get(path, path))
+        if target is None:
+            continue  # deleted since, or no longer scanned
+        target.changes.extend([*c[:5], c[5] + offset] for c in old.changes)
+        firsts = [t for t in (target.first, old.first) if t is not None]
+        lasts = [t for t in (target.last, old.last) if t is not None]
+        target.first = min(firsts) if firsts else None
+        target.last = max(lasts) if lasts else None
+        target.former += [p for p in ([path] if path in aliases else []) + old.former
+                          if p not in target.former]
+    return merged
+
+
+def histories(state: HistoryState, *, now: datetime, since: datetime | None,
+              half_life_days: float) -> tuple[FileHistory, ...]:
+    """The per-file numbers for the window from ``since`` to ``now``."""
+    half_life = half_life_days * 86400.0
+    start = since.timestamp() if since is not None else float("-inf")
+    now_ts = now.timestamp()
+    out = []
+    for path, f in sorted(state.files.items()):
+        if f.first is None:
+            continue
+        changes = [c for c in f.changes if c[0] >= start]
+        commits: dict[int, list[Any]] = {}
+        added = deleted = 0
+        for c in changes:
+            added += c[1]
+            deleted += c[2]
+            commits.setdefault(c[5], c)
+        authors = sorted({c[3] for c in commits.values()})
+        recency = sum(0.5 ** (max(0.0, now_ts - c[0]) / half_life) if half_life > 0 else 1.0
+                      for c in commits.values())
+        first = datetime.fromtimestamp(f.first, tz=timezone.utc)
+        last = datetime.fromtimestamp(f.last, tz=timezone.utc) if f.last is not None else None
+        out.append(FileHistory(
+            path=path, revisions=len(commits), added=added, deleted=deleted,
+            authors=tuple(authors), fixes=sum(1 for c in commits.values() if c[4]),
+            recency=round(float(recency), 6), first_change=first, last_change=last,
+            age_days=round((now_ts - f.first) / 86400, 2),
+            idle_days=round((now_ts - f.last) / 86400, 2) if f.last is not None else None,
+            former_paths=tuple(f.former),
+            change_times=tuple(sorted((c[0] for c in commits.values()), reverse=True))))
+    return tuple(out)
