@@ -15,9 +15,9 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import Any
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import git
 
