@@ -1,0 +1,165 @@
+"""Speed and memory at scale: cold, warm and incremental scans (docs/performance.md).
+
+Usage::
+
+    python benchmarks/bench_scale.py --repo PATH                  # a real repository
+    python benchmarks/bench_scale.py --synthetic 50000 5000       # commits, Python files
+
+The repository (or the synthetic one, built with ``git fast-import`` in a temporary
+directory: a few files change very often, most rarely) is cloned to a temporary directory,
+so the original is never touched. The script prints, measured in one run:
+
+* raw ``git log --numstat`` over the window, frictionscan's history stage, and their ratio;
+* bare ``ast.parse`` of every file, and the cold per-file stage and its ratio to that;
+* cold total (empty cache), warm total (nothing changed), incremental total (one new commit
+  changing one file), each as a separate ``frictionscan scan`` process, start-up included;
+* peak memory (largest resident set of the scan processes and their workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from frictionscan.durations import resolve_point
+from frictionscan.manager import PluginSpec
+from frictionscan.session import Session
+
+
+def synthetic(commits: int, files: int, dest: Path, seed: int = 7) -> Path:
+    """A repository with ``commits`` commits over ``files`` Python files, Zipf-skewed."""
+    rng = random.Random(seed)
+    paths = [f"pkg{i % 50:02d}/mod{i:05d}.py" for i in range(files)]
+    weights = [1.0 / (rank + 1) ** 1.1 for rank in range(files)]
+    versions = [0] * files
+    start = datetime(2022, 1, 1, tzinfo=timezone.utc)
+    step = (datetime(2026, 6, 30, tzinfo=timezone.utc) - start) / commits
+
+    def content(i: int) -> bytes:
+        v = versions[i]
+        branches = 3 + (i * 7 + v) % 12
+        body = "".join(f"    {'if' if b == 0 else 'elif'} x == {b + v}:\n        y = x * {b}\n"
+                       for b in range(branches))
+        return (f'"""Module {i}, version {v}."""\n\n\ndef f{i}(x):\n    y = 0\n{body}'
+                f"    return y\n\n\nVALUE = {v}\n").encode()
+
+    dest.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=dest, check=True)
+    proc = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=dest,
+                            stdin=subprocess.PIPE)
+    assert proc.stdin is not None
+    out = proc.stdin
+    authors = [f"Dev {a} <dev{a}@example.com>" for a in range(40)]
+    for n in range(commits):
+        when = int((start + step * n).timestamp())
+        touched = [0] if n == 0 else sorted({rng.choices(range(files), weights)[0]
+                                             for _ in range(rng.randint(1, 3))})
+        if n == 0:
+            touched = list(range(files))
+        who = authors[rng.randrange(len(authors))]
+        msg = (f"fix bug {n}" if rng.random() < 0.2 else f"change {n}").encode()
+        out.write(b"commit refs/heads/main\n")
+        out.write(f"committer {who} {when} +0000\n".encode())
+        out.write(b"data %d\n%s\n" % (len(msg), msg))
+        for i in touched:
+            versions[i] += 1
+            data = content(i)
+            out.write(f"M 100644 inline {paths[i]}\n".encode())
+            out.write(b"data %d\n%s\n" % (len(data), data))
+        out.write(b"\n")
+    out.close()
+    if proc.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=dest, check=True)
+    return dest
+
+
+def clock(fn) -> float:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def scan_process(repo: Path, *extra: str) -> float:
+    return clock(lambda: subprocess.run(
+        [sys.executable, "-m", "frictionscan", "scan", str(repo), "-f", "json", "-q", *extra],
+        check=True, stdout=subprocess.DEVNULL))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    group = ap.add_mutually_exclusive_group(required=True)
+    group.add_argument("--repo", type=Path)
+    group.add_argument("--synthetic", nargs=2, type=int, metavar=("COMMITS", "FILES"))
+    ap.add_argument("--since", default="12 months")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "repo"
+        if args.synthetic:
+            t = clock(lambda: synthetic(args.synthetic[0], args.synthetic[1], work))
+            print(f"built synthetic repository: {args.synthetic[0]} commits, "
+                  f"{args.synthetic[1]} files in {t:.1f} s")
+        else:
+            subprocess.run(["git", "clone", "-q", str(args.repo.resolve()), str(work)],
+                           check=True)
+        head = datetime.fromtimestamp(int(subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=work, capture_output=True, text=True,
+            check=True).stdout), tz=timezone.utc)
+        since = resolve_point(args.since, head)
+        raw_log = clock(lambda: subprocess.run(
+            ["git", "log", "-z", "-M", "--numstat", "--format=%H", f"--since={since.isoformat()}",
+             "HEAD", "--", "*.py"], cwd=work, check=True, stdout=subprocess.DEVNULL))
+        session = Session.start(PluginSpec(autoload=False))
+        config = session.configure(work, overrides={"cache": False, "since": args.since})
+        session.scan(config)
+        history, analyse = session.timings["history"], session.timings["analyse"]
+        files = [p for p in subprocess.run(["git", "ls-files", "*.py"], cwd=work,
+                                           capture_output=True, text=True,
+                                           check=True).stdout.split()]
+
+        def parse_all() -> None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for p in files:
+                    try:
+                        ast.parse((work / p).read_bytes())
+                    except (SyntaxError, ValueError):
+                        pass
+
+        bare = clock(parse_all)
+        cold = scan_process(work)
+        warm = scan_process(work)
+        target = work / files[len(files) // 2]
+        target.write_text(target.read_text() + "\n\ndef added(x):\n    return x\n")
+        env = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
+               "GIT_COMMITTER_EMAIL": "b@x",
+               "GIT_COMMITTER_DATE": (head + timedelta(hours=1)).isoformat(),
+               "GIT_AUTHOR_DATE": (head + timedelta(hours=1)).isoformat()}
+        subprocess.run(["git", "commit", "-qam", "one more change"], cwd=work, check=True,
+                       env={**__import__("os").environ, **env})
+        incremental = scan_process(work)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    commits = args.synthetic[0] if args.synthetic else "?"
+    print(f"python files                  {len(files)}")
+    print(f"commits                       {commits}")
+    print(f"raw git log --numstat         {raw_log:7.2f} s  (window: {args.since})")
+    print(f"history stage                 {history:7.2f} s  = {history / raw_log:.2f}x raw")
+    print(f"bare ast.parse (1 core)       {bare:7.2f} s")
+    print(f"per-file stage, cold          {analyse:7.2f} s  = {analyse / bare:.2f}x ast.parse")
+    print(f"cold total (process)          {cold:7.2f} s")
+    print(f"warm total (process)          {warm:7.2f} s  = {warm / raw_log:.2f}x raw git log")
+    print(f"incremental total (1 commit)  {incremental:7.2f} s  = {incremental / warm:.2f}x warm")
+    print(f"peak memory                   {peak:7.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
