@@ -49,6 +49,14 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config) -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     hooks = HookCalls(build_plugin_manager(spec))
+    # warm up: the first file should not pay for importing the parsers
+    from frictionscan.model import FileHistory as _History
+    from frictionscan.model import SourceFile as _Source
+
+    warm = _Source(path="__frictionscan_warm_up__.py")
+    with contextlib.suppress(Exception):
+        hooks.measure_file(warm, "pass\n", _History.empty(warm.path), config)
+        hooks.check_file(warm, "pass\n", config)
     conn.send(_READY)
     while True:
         try:
@@ -57,9 +65,9 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config) -> None:
             return
         if task is None:
             return
-        index, file, history, data = task
+        index, file, history, data, task_config = task
         try:
-            result: FileAnalysis = analyse_file(hooks, config, file, history, data)
+            result: FileAnalysis = analyse_file(hooks, task_config, file, history, data)
         except Exception as exc:  # a bug outside any plugin: keep the worker alive
             result = failed(file, history, ErrorKind.PLUGIN,
                             f"per-file analysis failed: {type(exc).__name__}: {exc}")
@@ -138,9 +146,18 @@ class WorkerPool:
             worker.conn.close()
         self.workers.clear()
 
-    def run(self, items: Sequence[Item],
-            progress: Callable[[int], None] | None = None) -> list[FileAnalysis]:
-        """Analyse ``items``; results come back in the order of ``items``."""
+    def start(self, count: int) -> None:
+        """Start ``count`` workers now (they load their plugins and parsers while the caller
+        does something else, such as reading the history)."""
+        while len(self.workers) < min(self.jobs, count):
+            self._start()
+
+    def run(self, items: Sequence[Item], progress: Callable[[int], None] | None = None,
+            config: Config | None = None) -> list[FileAnalysis]:
+        """Analyse ``items`` (with ``config`` if given, e.g. once "now" is known); results
+        come back in the order of ``items``."""
+        if config is not None:
+            self.config = config
         results: list[FileAnalysis | None] = [None] * len(items)
         queue = sorted(range(len(items)), key=lambda i: items[i][0].size)  # pop() = largest
         finished = 0
@@ -155,7 +172,7 @@ class WorkerPool:
                         file, history = item[0], item[1]
                         data = item[2] if len(item) > 2 else None  # type: ignore[misc]
                         try:
-                            worker.conn.send((index, file, history, data))
+                            worker.conn.send((index, file, history, data, self.config))
                         except OSError:  # died between tasks; noticed below
                             queue.append(index)
                             continue

@@ -8,7 +8,7 @@ parent holding ``.git``), because the configuration lives there.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -74,9 +74,32 @@ class Session:
              or type(plugin).__qualname__)
             for name, plugin in self.pm.list_name_plugin() if plugin is not None))
 
+    def _prestart(self, root: Path, config: Config, files: Sequence[SourceFile],
+                  warnings: list[str]) -> WorkerPool | None:
+        """Start workers before the history is read when some files will need them: their
+        start-up (plugins, parsers) then overlaps with git. Only possible when the cache keys
+        do not depend on the history."""
+        if not files:
+            return None
+        jobs = min(config.effective_jobs, len(files))
+        if config.cache and not self.hooks.content_needs_history:
+            cache = Cache(default_dir(root, config.cache_dir))
+            empty = [(f, FileHistory.empty(f.path)) for f in files]
+            keys = self._cache_keys(root, config, empty)
+            found = cache.get_files(set(keys.values()))
+            misses = sum(1 for f in files if keys.get(f.path) not in found)
+            warnings.extend(cache.warnings)
+            cache.close()
+            if not misses:
+                return None
+            jobs = min(jobs, misses)
+        pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout)
+        pool.start(jobs)
+        return pool
+
     def _analyse(self, root: Path, config: Config, items: list[Item],
                  progress: Progress | None, in_process: bool,
-                 warnings: list[str]) -> list[FileAnalysis]:
+                 warnings: list[str], pool: WorkerPool | None = None) -> list[FileAnalysis]:
         """The per-file phase: cached results where the content is unchanged, workers for
         the rest, then the history-only measurements (never cached)."""
         cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
@@ -91,12 +114,15 @@ class Session:
         if in_process:
             fresh = [analyse_file(self.hooks, config, f, h) for f, h in todo]
         elif todo:
-            pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
-                              file_timeout=config.file_timeout)
-            fresh = pool.run(todo, progress=(
+            if pool is None:
+                pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
+                                  file_timeout=config.file_timeout)
+            fresh = pool.run(todo, config=config, progress=(
                 (lambda done: progress("analysing", done, len(todo))) if progress else None))
         else:
             fresh = []
+        if pool is not None and not todo:
+            pool.close()
         if progress:
             progress("analysing", len(todo), len(todo))
         if cache is not None:
@@ -176,6 +202,7 @@ class Session:
             excluded = f", {len(collected)} of them excluded" if collected else ""
             warnings.append(f"no files to analyse: {len(collected)} tracked files match include "
                             f"({', '.join(config.include)}){excluded}")
+        pool = self._prestart(root, config, files, warnings) if not in_process else None
         if progress:
             progress("reading history of", 0, len(files))
         with self._phase("history"):
@@ -190,7 +217,7 @@ class Session:
         config = replace(config, now=history.head_time)
         items = [(f, history.for_file(f.path)) for f in files]
         with self._phase("analyse"):
-            analyses = self._analyse(root, config, items, progress, in_process, warnings)
+            analyses = self._analyse(root, config, items, progress, in_process, warnings, pool)
         analyses.sort(key=lambda a: a.file.path)
         with self._phase("focus"):
             focus = self.hooks.load_focus(root, config, history)
