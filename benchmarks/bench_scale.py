@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import random
 import resource
 import subprocess
@@ -130,10 +131,8 @@ def main() -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 for p in files:
-                    try:
+                    with contextlib.suppress(SyntaxError, ValueError):
                         ast.parse((work / p).read_bytes())
-                    except (SyntaxError, ValueError):
-                        pass
 
         bare = clock(parse_all)
         cold = scan_process(work)
