@@ -25,8 +25,8 @@ from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.report import Formatter
 from frictionscan.session import Session, find_root
 
-COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "cache", "plugins", "hooks", "rules",
-            "fix")
+COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "cache", "plugins", "hooks",
+            "rules", "fix")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,6 +102,8 @@ DESCRIPTIONS = {
           "as a sticky comment, SARIF or text, with a policy exit code (docs/ci.md).",
     "baseline": "Record today's friction in .frictionscan/baseline.json, so that `ci` fails "
                 "only on regressions, never on existing debt.",
+    "backtest": "Rank the code as it stood at a past commit and check where the following "
+                "months' bug fixes landed, against simple baselines (docs/backtest.md).",
 }
 
 
@@ -124,7 +126,7 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
     out = p.add_argument_group("output")
     default = {"scan": "table on a terminal, json otherwise", "plan": "markdown",
                "explain": "text", "ci": "markdown in CI, text on a terminal",
-               "baseline": "-"}[command]
+               "baseline": "-", "backtest": "table"}[command]
     out.add_argument("-f", "--format", choices=sorted(formats),
                      help=f"output format (default: {default})")
     if command == "ci":
@@ -142,6 +144,16 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
                         help="fetch more history when a shallow clone lacks the merge base")
         ci.add_argument("--no-baseline", action="store_true",
                         help="ignore .frictionscan/baseline.json")
+    if command == "backtest":
+        bt = p.add_argument_group("backtest")
+        cut = bt.add_mutually_exclusive_group()
+        cut.add_argument("--at", metavar="REV", help="the cut commit")
+        cut.add_argument("--months-ago", type=int, default=12, metavar="N",
+                         help="cut at the last commit N months before HEAD (default 12)")
+        bt.add_argument("--horizon", default="12 months",
+                        help="how long after the cut to look for bug fixes (default 12 months)")
+        bt.add_argument("--cuts", type=int, default=1, metavar="K",
+                        help="repeat at K cut points, 3 months apart, and report the mean")
     if command == "plan":
         out.add_argument("--save", action="store_true",
                          help="save this plan as the snapshot the next plan compares with "
@@ -157,6 +169,9 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
     sel.add_argument("--include", action="append", metavar="GLOB", help=CORE_KEYS["include"][2])
     sel.add_argument("--exclude", action="append", metavar="GLOB", help=CORE_KEYS["exclude"][2])
     sel.add_argument("-j", "--jobs", type=int, help=CORE_KEYS["jobs"][2])
+    sel.add_argument("--order", choices=["hotspot", "effort"],
+                     help="hotspot: big, busy files first (refactor targets; default); effort: "
+                          "friction per line first (where an hour removes most)")
     sel.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the result cache (docs/performance.md)")
     _plugin_args(p)
@@ -172,6 +187,7 @@ def _overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str,
     out: dict[str, Any] = {
         "since": args.since, "top": args.top, "jobs": args.jobs,
         "cache": False if args.no_cache else None,
+        "order": getattr(args, "order", None),
         "include": tuple(args.include) if args.include else None,
     }
     if args.exclude:
@@ -264,6 +280,8 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
     def formats() -> list[str]:
         if command == "explain":
             return ["json", "text"]
+        if command == "backtest":
+            return ["json", "markdown", "table"]
         return [] if command == "baseline" else sorted(session.hooks.formatters(view))
 
     first, unknown = build_parser(session.options, formats(), command).parse_known_args(argv)
@@ -407,6 +425,113 @@ def _cmd_baseline(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     return _exit_code(result)
 
 
+def _git_out(root: Path, *args: str) -> str:
+    import subprocess
+
+    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from frictionscan import backtest as bt
+    from frictionscan.durations import parse_duration, subtract
+
+    session, config, progress, args, root = _run(argv, stderr, "backtest", "scan", scan=False)
+    try:
+        amount, unit = parse_duration(args.horizon)
+    except ValueError as exc:
+        raise UsageError(f"--horizon: {exc}") from None
+    if args.at and args.cuts > 1:
+        raise UsageError("--cuts needs --months-ago, not --at")
+    head_ts = _git_out(root, "log", "-1", "--format=%ct", "HEAD")
+    head_time = datetime.fromtimestamp(int(head_ts), tz=timezone.utc)
+    cuts = []
+    for i in range(max(1, args.cuts)):
+        if args.at:
+            sha = _git_out(root, "rev-parse", "--verify", "--quiet", f"{args.at}^{{commit}}")
+            if not sha:
+                raise UsageError(f"--at {args.at!r} is not a commit in this repository")
+        else:
+            before = subtract(head_time, args.months_ago + 3 * i, "months")
+            sha = _git_out(root, "rev-list", "-1", f"--before={before.isoformat()}", "HEAD")
+            if not sha:
+                raise UsageError(f"no commit {args.months_ago + 3 * i} months before HEAD: "
+                                 f"the history is too short (try --months-ago smaller)")
+        cut_time = datetime.fromtimestamp(int(_git_out(root, "log", "-1", "--format=%ct", sha)),
+                                          tz=timezone.utc)
+        until = subtract(cut_time, -amount, unit)
+        with progress:
+            result = session.scan(replace(config, revision=sha), progress=progress)
+        commits = session.hooks.commits_after(root, sha, until, config)
+        labels = bt.label(commits, {h.path for h in result.hotspots},
+                          str(config.getoption("git.fix_pattern", "")) or r"\bfix")
+        notes = bt.warnings_for(labels, result)
+        if until > head_time:
+            notes.append(f"the horizon ends after HEAD ({until.date()}): fixes are counted "
+                         f"only up to {head_time.date()}")
+        cuts.append({"revision": sha, "time": cut_time.isoformat(),
+                     "until": min(until, head_time).isoformat(),
+                     "summary": bt.summary(labels, result),
+                     "metrics": bt.backtest(result, labels), "warnings": notes})
+    report = {"schema_version": 1, "horizon": args.horizon, "cuts": cuts,
+              "mean": bt.average([c["metrics"] for c in cuts])}  # type: ignore[misc]
+    _write_backtest(report, args.format or "table", stdout)
+    return 0
+
+
+def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
+    import json
+    import math
+
+    labels = {"top20_files": "top 20% files", "top20_loc": "top 20% lines", "popt": "Popt",
+              "spearman": "Spearman", "precision10": "precision@10"}
+
+    def cell(value: float, metric: str) -> str:
+        if isinstance(value, float) and math.isnan(value):
+            return "-"
+        return f"{value:.1%}" if metric.startswith("top20") or metric == "precision10" \
+            else f"{value:.3f}"
+
+    if fmt == "json":
+        stdout.write(json.dumps(report, indent=2, default=lambda v: None) + "\n")
+        return
+    lines = []
+    for c in report["cuts"]:
+        s = c["summary"]
+        lines.append(f"cut {c['revision'][:10]} ({c['time'][:10]}), fixes until "
+                     f"{c['until'][:10]}: {s['fix_commits']} fix commits touching "
+                     f"{s['files_with_fixes']} of {s['files']} files ({s['fix_touches']} "
+                     f"touches)")
+        lines += [f"warning: {w}" for w in c["warnings"]]
+    title = ("mean of " + str(len(report["cuts"])) + " cuts") if len(report["cuts"]) > 1 \
+        else "results"
+    rows = [(name, [cell(m[k], k) for k in labels]) for name, m in report["mean"].items()]
+    if fmt == "markdown":
+        out = [f"**frictionscan backtest** ({title}, horizon {report['horizon']})", ""]
+        out += [f"- {line}" for line in lines] + [""]
+        out += ["| ranking | " + " | ".join(labels.values()) + " |",
+                "|---|" + "---:|" * len(labels)]
+        out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+        stdout.write("\n".join(out) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stdout, highlight=False)
+    for line in lines:
+        console.print(line)
+    table = Table(title=f"Backtest ({title}, horizon {report['horizon']})", title_justify="left")
+    table.add_column("ranking")
+    for name in labels.values():
+        table.add_column(name, justify="right")
+    for name, vals in rows:
+        table.add_row(name, *vals)
+    console.print(table)
+
+
 def _explain_target(argv: list[str]) -> str:
     parsed, _ = build_parser([], ["json", "text"], "explain").parse_known_args(argv)
     return str(parsed.path)
@@ -543,6 +668,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
             return _cmd_baseline(rest, out, err)
         if command == "cache":
             return _cmd_cache(rest, out)
+        if command == "backtest":
+            return _cmd_backtest(rest, out, err)
         if command == "fix":
             return _cmd_fix(rest, out, err)
         return _cmd_scan(rest, out, err)

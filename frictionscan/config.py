@@ -116,6 +116,7 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "max_file_size": (int, 1_000_000, "files larger than this many bytes are not parsed"),
     "file_timeout": (int, 60, "seconds one file may take before its worker is stopped"),
     "cache": (bool, True, "keep per-file results and history between runs"),
+    "order": (str, "hotspot", "ranking order: hotspot (default) or effort"),
     "cache_dir": (str, "", "where the cache lives: .frictionscan/cache (default), 'xdg', or a "
                            "path"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
@@ -143,6 +144,8 @@ class Config:
     file_timeout: int = 60
     cache: bool = True
     cache_dir: str = ""
+    #: ``hotspot`` (score) or ``effort`` (score per source line).
+    order: str = "hotspot"
     top: int = 0
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
@@ -291,6 +294,9 @@ def build_config(
     for key in ("include", "exclude", "plugins"):
         if key in values:
             values[key] = tuple(values[key])
+    if values.get("order", "hotspot") not in ("hotspot", "effort"):
+        raise ConfigError(f"{where('order')} must be 'hotspot' or 'effort', got "
+                          f"{values['order']!r}")
     if values.get("file_timeout", 1) <= 0:
         raise ConfigError(f"{where('file_timeout')} must be positive, got {values['file_timeout']}")
     for key in ("jobs", "max_file_size", "top"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from frictionscan.errors import FrictionscanError, PluginError
 from frictionscan.model import (
     AnalysisError,
     AppliedFix,
+    Commit,
     ErrorKind,
     FileAnalysis,
     FileHistory,
@@ -231,6 +233,12 @@ class HookCalls:
                                                "a dict of path to bytes", root=root,
                                                revision=revision, paths=paths, config=config)
         return result
+
+    def commits_after(self, root: Path, revision: str, until: datetime,
+                      config: Config) -> list[Commit]:
+        result = self._first("frictionscan_commits_after", (list, tuple), "a list of Commit",
+                             root=root, revision=revision, until=until, config=config)
+        return list(result)
 
     def changed_files(self, root: Path, config: Config) -> frozenset[str]:
         result = self._call("frictionscan_changed_files", root=root, config=config)

@@ -26,6 +26,7 @@ Conventions, as in pluggy and pytest:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from frictionscan.config import Config, OptionParser
     from frictionscan.model import (
         AnalysisError,
+        Commit,
         FileAnalysis,
         FileHistory,
         Finding,
@@ -306,6 +308,25 @@ def frictionscan_read_versions(
     :param root: The repository's top-level directory.
     :param revision: A commit.
     :param paths: Repository-relative paths.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_commits_after(
+    root: Path, revision: str, until: datetime, config: Config
+) -> Sequence[Commit] | None:
+    """Return the commits after ``revision`` (reachable from HEAD) up to ``until``, oldest
+    first, with the paths each changed (renames detected).
+
+    ``frictionscan backtest`` labels them as bug fixes or not and counts, per file, the fixes
+    that touched it. Stops at first non-None result. Built-in: the *git* plugin.
+
+    :param root: The repository's top-level directory.
+    :param revision: The cut commit.
+    :param until: The end of the horizon.
     :param config: The run's configuration.
 
     .. versionadded:: 0.1

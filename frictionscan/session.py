@@ -21,13 +21,12 @@ from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
 from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, ScanResult, SourceFile
-from frictionscan.pool import WorkerPool
+from frictionscan.pool import Item, WorkerPool
 from frictionscan.worker import analyse_file
 
 #: Called as ``progress(phase, done, total)``; ``total`` is 0 while unknown.
 Progress = Callable[[str, int, int], None]
 
-Item = tuple[SourceFile, FileHistory]
 
 
 def find_root(path: Path) -> Path:
@@ -110,9 +109,11 @@ class Session:
             hits = cache.get_files(set(keys.values()))
             today = config.now.date().isoformat() if config.now else None
             hits = {k: v for k, v in hits.items() if v["dated"] in (None, today)}
-        todo = [(f, h) for f, h in items if keys.get(f.path) not in hits]
+        todo = [item for item in items if keys.get(item[0].path) not in hits]
         if in_process:
-            fresh = [analyse_file(self.hooks, config, f, h) for f, h in todo]
+            fresh = [analyse_file(self.hooks, config, item[0], item[1],
+                                  item[2] if len(item) > 2 else None)  # type: ignore[misc]
+                     for item in todo]
         elif todo:
             if pool is None:
                 pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
@@ -135,7 +136,8 @@ class Session:
             warnings.extend(cache.warnings)
             cache.close()
         analyses = list(fresh)
-        for f, h in items:
+        for item in items:
+            f, h = item[0], item[1]
             entry = hits.get(keys.get(f.path, ""))
             if entry is not None:
                 analyses.append(FileAnalysis(
@@ -151,19 +153,21 @@ class Session:
         return out
 
     def _cache_keys(self, root: Path, config: Config,
-                    items: list[Item]) -> dict[str, str]:
+                    items: Sequence[Item]) -> dict[str, str]:
         """Content-addressed keys: blob SHA (hashed anew for files with uncommitted
         changes), plugins and versions, result-relevant options, and the history when a
         content measurement reads it."""
         try:
-            changed = self.hooks.changed_files(root, config)
+            past = (config.revision or "HEAD") != "HEAD"  # blobs from ls-tree are exact
+            changed = frozenset() if past else self.hooks.changed_files(root, config)
         except FrictionscanError:
             return {}
         plugins = self._plugins_digest()
         options = digest(config.options, config.max_file_size)
         needs_history = self.hooks.content_needs_history
         keys = {}
-        for f, h in items:
+        for item in items:
+            f, h = item[0], item[1]
             blob = f.blob
             if f.path in changed or blob is None:
                 try:
@@ -215,7 +219,11 @@ class Session:
                             "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
                             "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
         config = replace(config, now=history.head_time)
-        items = [(f, history.for_file(f.path)) for f in files]
+        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
+        if (config.revision or "HEAD") != "HEAD":  # a past commit: contents from git objects
+            contents = self.hooks.read_versions(root, config.revision, [f.path for f in files],
+                                                config)
+            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
         with self._phase("analyse"):
             analyses = self._analyse(root, config, items, progress, in_process, warnings, pool)
         analyses.sort(key=lambda a: a.file.path)
@@ -241,4 +249,5 @@ class Session:
         )
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
-                          warnings=tuple(warnings), stats=stats, focus=focus)
+                          warnings=tuple(warnings), stats=stats, focus=focus,
+                          order=config.order)

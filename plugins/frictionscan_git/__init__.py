@@ -27,7 +27,14 @@ from frictionscan.config import DEFAULT_EXCLUDES, Config, OptionParser
 from frictionscan.durations import resolve_point
 from frictionscan.errors import RepositoryError
 from frictionscan.globs import match_any
-from frictionscan.model import FileHistory, History, Measurement, RevisionDiff, SourceFile
+from frictionscan.model import (
+    Commit,
+    FileHistory,
+    History,
+    Measurement,
+    RevisionDiff,
+    SourceFile,
+)
 from frictionscan_git.history import (
     DEFAULT_FIX_PATTERN,
     HistoryBuilder,
@@ -136,21 +143,31 @@ def _pathspecs(config: Config) -> list[str]:
 
 @hookimpl(trylast=True)
 def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
+    """Tracked files (the index), or the files of ``config.revision`` when it is not HEAD
+    (``backtest`` ranks a past commit from git objects)."""
     repo = open_repo(root)
-    raw = repo.git.ls_files("-s", "-z", stdout_as_string=False)
+    past = (config.revision or "HEAD") != "HEAD"
+    if past:
+        raw = repo.git.ls_tree("-r", "-z", "--full-tree", config.revision,
+                               stdout_as_string=False)
+    else:
+        raw = repo.git.ls_files("-s", "-z", stdout_as_string=False)
     files: dict[str, SourceFile] = {}
     for entry in raw.split(b"\0"):
         if not entry:
             continue
         meta, _, rawpath = entry.partition(b"\t")
-        mode, blob, _stage = meta.split(b" ")
+        if past:
+            mode, _type, blob = meta.split(b" ")
+        else:
+            mode, blob, _stage = meta.split(b" ")
         if mode in (b"160000", b"120000"):  # submodule, symlink
             continue
         path = rawpath.decode("utf-8", "surrogateescape")
         if path in files or not match_any(path, config.include):
             continue
         try:
-            size = (root / path).stat().st_size
+            size = 0 if past else (root / path).stat().st_size
         except OSError:
             size = 0
         files[path] = SourceFile(path=path, blob=blob.decode(), size=size)
@@ -390,3 +407,14 @@ def frictionscan_read_versions(root: Path, revision: str, paths: Sequence[str],
         if blob.type == "blob":
             out[path] = blob.data_stream.read()
     return out
+
+
+@hookimpl(trylast=True)
+def frictionscan_commits_after(root: Path, revision: str, until: datetime,
+                               config: Config) -> list[Commit]:
+    """Commits after ``revision`` up to ``until``, oldest first, with their changed paths
+    (renames detected)."""
+    repo = open_repo(root)
+    stream = _stream(repo, "-z", "-M", f"--format={LOG_FORMAT}", "--name-status",
+                     "--reverse", f"--until={until.isoformat()}", f"{revision}..HEAD")
+    return list(parse_log(stream, numstat=False))

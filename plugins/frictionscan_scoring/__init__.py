@@ -98,9 +98,18 @@ def frictionscan_score(analyses: Sequence[FileAnalysis], config: Config) -> list
     return [score_file(a) for a in analyses]
 
 
+def per_line(h: Hotspot) -> float:
+    """Friction per source line (the effort order): where an hour removes the most."""
+    sloc = h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0
+    return h.score / max(sloc, 10.0)
+
+
 @hookimpl(trylast=True)
 def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> list[Hotspot]:
     from dataclasses import replace
 
-    ordered = sorted(hotspots, key=lambda h: (-h.score, h.path))
+    if config.order == "effort":
+        ordered = sorted(hotspots, key=lambda h: (-per_line(h), -h.score, h.path))
+    else:
+        ordered = sorted(hotspots, key=lambda h: (-h.score, h.path))
     return [replace(h, rank=i) for i, h in enumerate(ordered, 1)]
