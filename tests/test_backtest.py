@@ -1,0 +1,100 @@
+"""`frictionscan backtest`: labels, metrics, and an end-to-end run with planted outcomes."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from conftest import git
+from test_cli import assert_one_line_error, run
+
+from frictionscan.backtest import capture, effort_capture, label, popt, precision_at, spearman
+from frictionscan.errors import ExitCode
+from frictionscan.model import Commit, FileChange
+
+FIX = r"\bfix"
+
+
+def commit(subject: str, *changes: FileChange, author: str = "Ada",
+           parents: tuple[str, ...] = ("p",)) -> Commit:
+    return Commit(sha=subject, parents=parents, author=author, email=f"{author}@x",
+                  when=datetime(2026, 1, 1, tzinfo=timezone.utc), subject=subject,
+                  changes=changes)
+
+
+def test_labels_follow_renames_and_skip_merges_bots_and_mass_edits() -> None:
+    commits = [
+        commit("move", FileChange(path="new.py", old_path="old.py")),
+        commit("fix crash", FileChange(path="new.py"), FileChange(path="gone.py")),
+        commit("closes #12", FileChange(path="a.py")),
+        commit("fix merge", FileChange(path="a.py"), parents=("p", "q")),
+        commit("fix deps", FileChange(path="a.py"), author="dependabot[bot]"),
+        commit("fix format", *[FileChange(path=f"f{i}.py") for i in range(60)]),
+        commit("docs", FileChange(path="a.py")),
+    ]
+    labels = label(commits, {"old.py", "a.py"}, FIX)
+    assert labels.touches == {"old.py": 1, "a.py": 1}
+    assert labels.fix_commits == 2
+    assert labels.excluded == {"merges": 1, "bots": 1, "mass edits": 1}
+
+
+def test_metrics_on_a_known_ranking() -> None:
+    fixes = {"a": 5, "b": 3, "c": 0, "d": 0, "e": 2}
+    loc = {"a": 100.0, "b": 100.0, "c": 100.0, "d": 100.0, "e": 600.0}
+    order = ["a", "b", "c", "d", "e"]
+    assert capture(order, fixes) == 0.5  # top 20% = 1 file, 5 of 10 touches
+    assert effort_capture(order, fixes, loc) == 0.8  # 200 of 1000 lines: a and b
+    assert precision_at(order, fixes, 2) == 1.0
+    assert popt(["a", "b", "e", "c", "d"], fixes, loc) == pytest.approx(1.0)  # by density
+    assert popt(["c", "d", "e", "b", "a"], fixes, loc) == pytest.approx(0.0)  # the worst
+    assert 0 < popt(order, fixes, loc) < 1
+    assert spearman([5, 4, 3, 2, 1], [5, 3, 0, 0, 2]) > 0.5
+    assert math.isnan(capture(order, {}))
+
+
+def test_backtest_on_planted_history(planted_repo: Path) -> None:
+    # cut at the end of 2025: the engine's later "Fix crash in dispatch" commits are the test
+    code, out, err = run("backtest", str(planted_repo), "--at", "HEAD~9", "--horizon",
+                         "6 months", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    (cut,) = doc["cuts"]
+    # "Fix crash in dispatch (20)" touches engine and broken; "(24)" engine, util, billing
+    # and helpers
+    assert cut["summary"]["fix_commits"] == 2 and cut["summary"]["files_with_fixes"] == 5
+    assert any("too few" in w for w in cut["warnings"])
+    hotspot = doc["mean"]["frictionscan (hotspot order)"]
+    assert hotspot["precision10"] > 0 and hotspot["top20_files"] >= 0.5
+    assert set(doc["mean"]) >= {"lines of code", "revisions", "random (mean of 50)"}
+    assert git(planted_repo, "status", "--porcelain") == ""  # nothing was checked out
+
+
+def test_backtest_table_and_markdown(planted_repo: Path) -> None:
+    code, out, _ = run("backtest", str(planted_repo), "--months-ago", "6", "--horizon",
+                       "6 months")
+    assert code == 0 and "Backtest" in out and "frictionscan" in out
+    code, out, _ = run("backtest", str(planted_repo), "--months-ago", "6", "--horizon",
+                       "6 months", "--format", "markdown", "--cuts", "2")
+    assert "**frictionscan backtest** (mean of 2 cuts, horizon 6 months)" in out
+    assert "| revisions |" in out
+
+
+def test_backtest_bad_input(planted_repo: Path) -> None:
+    code, _, err = run("backtest", str(planted_repo), "--at", "nope")
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "--at 'nope' is not a commit")
+    code, _, err = run("backtest", str(planted_repo), "--months-ago", "600")
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "the history is too short")
+    code, _, err = run("backtest", str(planted_repo), "--horizon", "soon")
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "--horizon")
+
+
+def test_scan_effort_order(planted_repo: Path) -> None:
+    code, out, _ = run("scan", str(planted_repo), "-f", "json", "--order", "effort")
+    doc = json.loads(out)
+    assert doc["order"] == "effort"
+    per_line = [h["score"] / max(h["signals"].get("radon.sloc", 0), 10)
+                for h in doc["hotspots"] if "radon.sloc" in h["signals"]]
+    assert per_line == sorted(per_line, reverse=True)
