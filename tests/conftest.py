@@ -38,7 +38,8 @@ def planted_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -
 def planted_copy(planted_repo: Path, tmp_path: Path) -> Path:
     """A private copy of the planted repository that a test may modify."""
     dest = tmp_path / "repo"
-    shutil.copytree(planted_repo, dest, symlinks=True)
+    shutil.copytree(planted_repo, dest, symlinks=True,
+                    ignore=shutil.ignore_patterns(".frictionscan"))  # no caches of others
     return dest
 
 
