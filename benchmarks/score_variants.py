@@ -1,0 +1,100 @@
+"""Try score variants against the backtest (the experiments recorded in docs/scoring.md).
+
+Usage::
+
+    python benchmarks/score_variants.py PATH [PATH...] [--cuts 3] [--horizon "12 months"]
+
+For each repository and cut, the code is ranked once at the cut (as ``frictionscan
+backtest`` does); every variant below is then computed from the same signals and judged by
+the backtest metrics. Hotspot-order variants are judged by the share of fix touches in the
+top 20% of files; effort-order variants by the top 20% of lines and Popt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import subprocess
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from frictionscan import backtest as bt
+from frictionscan.durations import parse_duration, subtract
+from frictionscan.manager import PluginSpec
+from frictionscan.model import Hotspot
+from frictionscan.session import Session
+
+
+def c(h: Hotspot, name: str) -> float:
+    return h.component(name) or 0.0
+
+
+def sloc(h: Hotspot) -> float:
+    return max(h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0, 10.0)
+
+
+HOTSPOT = {
+    "H0 default: change x complexity x (1+findings) x focus": lambda h: h.score,
+    "H1 without findings": lambda h: c(h, "change") * c(h, "complexity") * c(h, "focus"),
+    "H2 log revisions x log lines": lambda h: math.log2(1 + h.analysis.history.revisions)
+    * math.log2(1 + sloc(h)),
+    "H3 recency x complexity (no logs)": lambda h: h.analysis.history.recency
+    * (h.analysis.value("radon.cc_total") or 0),
+    "H4 default x log2(1 + authors)": lambda h: h.score
+    * math.log2(1 + len(h.analysis.history.authors)),
+    "H5 default x (1 + log2(1 + prior fixes))": lambda h: h.score
+    * (1 + math.log2(1 + h.analysis.history.fixes)),
+}
+EFFORT = {
+    "E0 default: score / lines": lambda h: h.score / sloc(h),
+    "E1 score / sqrt(lines)": lambda h: h.score / math.sqrt(sloc(h)),
+    "E2 recency / lines": lambda h: h.analysis.history.recency / sloc(h),
+    "E3 (revisions + fixes) / lines": lambda h: (h.analysis.history.revisions
+                                                 + h.analysis.history.fixes) / sloc(h),
+    "E4 change / lines": lambda h: c(h, "change") / sloc(h),
+}
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("paths", nargs="+", type=Path)
+    ap.add_argument("--cuts", type=int, default=3)
+    ap.add_argument("--horizon", default="12 months")
+    args = ap.parse_args()
+    amount, unit = parse_duration(args.horizon)
+    for root in args.paths:
+        root = root.resolve()
+        session = Session.start(PluginSpec(autoload=False))
+        config = session.configure(root)
+        head = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct")),
+                                      tz=timezone.utc)
+        results: dict[str, list[dict[str, float]]] = {}
+        for i in range(args.cuts):
+            sha = git(root, "rev-list", "-1",
+                      f"--before={subtract(head, 12 + 3 * i, 'months').isoformat()}", "HEAD")
+            cut = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", sha)),
+                                         tz=timezone.utc)
+            result = session.scan(replace(config, revision=sha))
+            labels = bt.label(session.hooks.commits_after(root, sha,
+                                                          subtract(cut, -amount, unit), config),
+                              {h.path for h in result.hotspots},
+                              str(config.getoption("git.fix_pattern")))
+            loc = {h.path: sloc(h) for h in result.hotspots}
+            for name, f in {**HOTSPOT, **EFFORT}.items():
+                values = {h.path: f(h) for h in result.hotspots}
+                results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))
+        print(f"== {root.name}")
+        for name, runs in results.items():
+            mean = {m: bt._mean([r[m] for r in runs]) for m in bt.METRICS}
+            print(f"  {name:<58} files {mean['top20_files']:6.1%}  lines "
+                  f"{mean['top20_loc']:6.1%}  Popt {mean['popt']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
