@@ -29,6 +29,12 @@ Progress = Callable[[str, int, int], None]
 
 
 
+def _from_cache(item: Item, entry: Mapping[str, Any]) -> FileAnalysis:
+    return FileAnalysis(file=item[0], history=item[1], measurements=entry["measurements"],
+                        findings=entry["findings"], suppressed=entry["suppressed"],
+                        errors=entry["errors"], dated=entry["dated"] is not None)
+
+
 def find_root(path: Path) -> Path:
     """The top-level directory of the git repository containing ``path``."""
     if not path.exists():
@@ -102,55 +108,66 @@ class Session:
         """The per-file phase: cached results where the content is unchanged, workers for
         the rest, then the history-only measurements (never cached)."""
         cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
-        keys: dict[str, str] = {}
-        hits: dict[str, dict[str, Any]] = {}
-        if cache is not None and items:
-            keys = self._cache_keys(root, config, items)
-            hits = cache.get_files(set(keys.values()))
-            today = config.now.date().isoformat() if config.now else None
-            hits = {k: v for k, v in hits.items() if v["dated"] in (None, today)}
+        keys, hits = self._lookup(cache, root, config, items)
         todo = [item for item in items if keys.get(item[0].path) not in hits]
+        fresh = self._run_fresh(config, todo, progress, in_process, pool)
+        if cache is not None:
+            self._store(cache, config, keys, fresh)
+            warnings.extend(cache.warnings)
+            cache.close()
+        self.cache_hits = len(items) - len(todo)
+        analyses = fresh + [_from_cache(item, hits[keys[item[0].path]]) for item in items
+                            if keys.get(item[0].path) in hits]
+        return [self._with_history_measurements(a, config) for a in analyses]
+
+    def _lookup(self, cache: Cache | None, root: Path, config: Config, items: list[Item]
+                ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        """Cache keys per path, and the entries found (minus those dated another day)."""
+        if cache is None or not items:
+            return {}, {}
+        keys = self._cache_keys(root, config, items)
+        today = config.now.date().isoformat() if config.now else None
+        found = cache.get_files(set(keys.values()))
+        return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
+
+    def _run_fresh(self, config: Config, todo: list[Item], progress: Progress | None,
+                   in_process: bool, pool: WorkerPool | None) -> list[FileAnalysis]:
+        """Analyse what the cache did not have: in this process, or in the worker pool."""
         if in_process:
             fresh = [analyse_file(self.hooks, config, item[0], item[1],
                                   item[2] if len(item) > 2 else None)  # type: ignore[misc]
                      for item in todo]
         elif todo:
-            if pool is None:
-                pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
-                                  file_timeout=config.file_timeout)
+            pool = pool or WorkerPool(self.spec, config,
+                                      jobs=min(config.effective_jobs, len(todo)),
+                                      file_timeout=config.file_timeout)
             fresh = pool.run(todo, config=config, progress=(
                 (lambda done: progress("analysing", done, len(todo))) if progress else None))
         else:
             fresh = []
-        if pool is not None and not todo:
-            pool.close()
+            if pool is not None:
+                pool.close()
         if progress:
             progress("analysing", len(todo), len(todo))
-        if cache is not None:
-            today = config.now.date().isoformat() if config.now else None
-            cache.put_files({keys[a.file.path]: encode_parts(
-                a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None)
-                for a in fresh if a.file.path in keys and not any(
-                    e.kind in (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
-                    for e in a.errors)})
-            warnings.extend(cache.warnings)
-            cache.close()
-        analyses = list(fresh)
-        for item in items:
-            f, h = item[0], item[1]
-            entry = hits.get(keys.get(f.path, ""))
-            if entry is not None:
-                analyses.append(FileAnalysis(
-                    file=f, history=h, measurements=entry["measurements"],
-                    findings=entry["findings"], suppressed=entry["suppressed"],
-                    errors=entry["errors"], dated=entry["dated"] is not None))
-        self.cache_hits = len(items) - len(todo)
-        out = []
-        for a in analyses:
-            extra, errors = self.hooks.measure_history(a.file, a.history, config)
-            out.append(replace(a, measurements=(*a.measurements, *extra),
-                               errors=(*a.errors, *errors)) if extra or errors else a)
-        return out
+        return fresh
+
+    @staticmethod
+    def _store(cache: Cache, config: Config, keys: Mapping[str, str],
+               fresh: list[FileAnalysis]) -> None:
+        """Keep fresh results, except those of crashed, timed-out or failing plugins (the
+        next run should try again)."""
+        today = config.now.date().isoformat() if config.now else None
+        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+        cache.put_files({keys[a.file.path]: encode_parts(
+            a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None)
+            for a in fresh if a.file.path in keys
+            and not any(e.kind in failed for e in a.errors)})
+
+    def _with_history_measurements(self, a: FileAnalysis, config: Config) -> FileAnalysis:
+        extra, errors = self.hooks.measure_history(a.file, a.history, config)
+        if not extra and not errors:
+            return a
+        return replace(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
 
     def _cache_keys(self, root: Path, config: Config,
                     items: Sequence[Item]) -> dict[str, str]:
