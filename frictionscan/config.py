@@ -182,9 +182,11 @@ def find_config_file(root: Path, explicit: str | None = None) -> RawConfig:
         path = Path(explicit)
         if not path.is_file():
             raise ConfigError(f"config file {explicit} does not exist")
-        if path.name == "pyproject.toml":
-            return _read_pyproject(path)
-        return RawConfig(str(path), _read_toml(path), "")
+        data = _read_toml(path)
+        tool = data.get("tool")
+        if path.name == "pyproject.toml" or (isinstance(tool, dict) and "frictionscan" in tool):
+            return _read_pyproject(path)  # a [tool.frictionscan] table, whatever the name
+        return RawConfig(str(path), data, "")
     dot = root / ".frictionscan.toml"
     if dot.is_file():
         return RawConfig(str(dot), _read_toml(dot), "")
