@@ -85,10 +85,12 @@ def _add_option_flag(group: argparse._ArgumentGroup, opt: Option) -> None:
         group.add_argument(opt.flag, dest=dest, action=argparse.BooleanOptionalAction,
                            default=None, help=help_text)
     elif opt.type is list:
-        group.add_argument(opt.flag, dest=dest, action="append", default=None, help=help_text)
+        group.add_argument(opt.flag, dest=dest, action="append", default=None, help=help_text,
+                           metavar=opt.key.rsplit(".", 1)[-1].upper())
     else:
         group.add_argument(opt.flag, dest=dest, type=opt.type, default=None,
-                           choices=opt.choices, help=help_text)
+                           choices=opt.choices, help=help_text,
+                           metavar=opt.key.rsplit(".", 1)[-1].upper())
 
 
 DESCRIPTIONS = {
