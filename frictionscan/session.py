@@ -60,6 +60,8 @@ class Session:
     timings: dict[str, float] = field(default_factory=dict)
     #: Files whose per-file results came from the cache in the last scan.
     cache_hits: int = 0
+    #: Cache keys computed before the history was read (when they do not depend on it).
+    _known_keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -91,7 +93,8 @@ class Session:
             cache = Cache(default_dir(root, config.cache_dir))
             empty = [(f, FileHistory.empty(f.path)) for f in files]
             keys = self._cache_keys(root, config, empty)
-            found = cache.get_files(set(keys.values()))
+            self._known_keys = keys  # history-independent: reused after the history is read
+            found = cache.has_files(set(keys.values()))
             misses = sum(1 for f in files if keys.get(f.path) not in found)
             warnings.extend(cache.warnings)
             cache.close()
@@ -125,7 +128,7 @@ class Session:
         """Cache keys per path, and the entries found (minus those dated another day)."""
         if cache is None or not items:
             return {}, {}
-        keys = self._cache_keys(root, config, items)
+        keys = self._known_keys or self._cache_keys(root, config, items)
         today = config.now.date().isoformat() if config.now else None
         found = cache.get_files(set(keys.values()))
         return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
@@ -216,6 +219,7 @@ class Session:
         """Run the whole pipeline on the repository at ``config.root``."""
         root = Path(config.root)
         warnings: list[str] = []
+        self._known_keys = {}
         with self._phase("files"):
             collected = self.hooks.collect_files(root, config)
             files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
