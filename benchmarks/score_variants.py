@@ -53,6 +53,10 @@ EFFORT = {
     "E3 (revisions + fixes) / lines": lambda h: (h.analysis.history.revisions
                                                  + h.analysis.history.fixes) / sloc(h),
     "E4 change / lines": lambda h: c(h, "change") / sloc(h),
+    "E5 score x (1 + prior fixes) / lines": lambda h: h.score
+    * (1 + h.analysis.history.fixes) / sloc(h),
+    "E6 (score + revisions) / lines": lambda h: (h.score + h.analysis.history.revisions)
+    / sloc(h),
 }
 
 
