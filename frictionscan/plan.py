@@ -194,7 +194,8 @@ def summarise(plan: Plan) -> list[str]:
                      f" ({sum(w.finding.fix_available for w in plan.quick_wins)} can be "
                      f"fixed automatically).")
     if plan.left_alone:
-        lines.append(f"{len(plan.left_alone)} complex files are deliberately left alone "
+        n = len(plan.left_alone)
+        lines.append(f"{n} complex file{'s are' if n > 1 else ' is'} deliberately left alone "
                      f"(dormant or out of scope).")
     if plan.changes:
         new = sum(c.kind == "new hotspot" for c in plan.changes)
