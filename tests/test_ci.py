@@ -189,3 +189,13 @@ def test_comments_stay_under_the_size_limit_and_escape_everything(
                        "--artifact", "the frictionscan artifact")
     assert len(out) <= 1200
     assert "details were cut" in out and "the frictionscan artifact" in out
+
+
+def test_a_pr_without_python_changes(planted_copy: Path) -> None:
+    git(planted_copy, "checkout", "-q", "-b", "docs-only")
+    (planted_copy / "README.md").write_text("# planted\n\nOnly docs.\n")
+    commit(planted_copy, "docs")
+    code, out, _ = run("ci", str(planted_copy), "--base", "main", "--format", "markdown")
+    assert code == 0
+    assert out == ("<!-- frictionscan -->\n**frictionscan:** no friction change: no analysed "
+                   "Python file touched\n")

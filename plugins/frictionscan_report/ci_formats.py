@@ -23,6 +23,8 @@ def verdict(report: CiReport) -> str:
         shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         return (f"friction policy failed ({len(report.violations)} "
                 f"problem{'s' if len(report.violations) != 1 else ''}) in {shown}")
+    if report.quiet and not report.files:
+        return "no friction change: no analysed Python file touched"
     if report.quiet:
         return (f"no friction change: the {len(report.files)} Python "
                 f"file{'s' if len(report.files) != 1 else ''} touched "
