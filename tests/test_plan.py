@@ -140,9 +140,9 @@ def _chromium() -> tuple[str, str] | None:
 def test_html_plan_in_a_real_browser(planted_repo: Path, tmp_path: Path) -> None:
     found = _chromium()
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install chromium and chromium-driver (see .ci/run)")
-        pytest.skip("chromium and chromedriver are not installed (CI installs them)")
+        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
+            pytest.fail("chromium and chromium-driver were found by .ci/run but not here")
+        pytest.skip("chromium and chromedriver are not installed (.ci/run installs them)")
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
