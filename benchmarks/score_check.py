@@ -1,4 +1,8 @@
-"""A quick look-back check of the default score (a first cut of `frictionscan backtest`).
+"""A quick look-back check of the default score, with a checkout in a temporary clone.
+
+`frictionscan backtest` is the supported tool (it reads the past from git objects and reports
+more metrics); this script produced the first figures in docs/scoring.md and is kept so they
+can be reproduced.
 
 Usage::
 
@@ -16,7 +20,6 @@ docs/scoring.md reports its figures.
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import subprocess
 import tempfile
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from frictionscan_git.history import DEFAULT_FIX_PATTERN
 
+from frictionscan.backtest import capture, spearman
 from frictionscan.durations import subtract
 from frictionscan.model import Hotspot
 from frictionscan.testing import run_scan
@@ -46,33 +50,6 @@ def fix_touches(root: Path, start: datetime, end: datetime) -> Counter[str]:
         if pattern.search(subject):
             counts.update({n for n in names.split("\n") if n.endswith(".py")})
     return counts
-
-
-def capture(order: list[str], fixes: Counter[str]) -> float:
-    total = sum(fixes[p] for p in order)
-    top = order[:max(1, round(len(order) * 0.2))]
-    return sum(fixes[p] for p in top) / total if total else float("nan")
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    def ranks(v: list[float]) -> list[float]:
-        order = sorted(range(len(v)), key=lambda i: v[i])
-        r = [0.0] * len(v)
-        i = 0
-        while i < len(v):
-            j = i
-            while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]:
-                j += 1
-            for k in range(i, j + 1):
-                r[order[k]] = (i + j) / 2
-            i = j + 1
-        return r
-    rx, ry = ranks(xs), ranks(ys)
-    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
-    sx = math.sqrt(sum((a - mx) ** 2 for a in rx))
-    sy = math.sqrt(sum((b - my) ** 2 for b in ry))
-    return cov / (sx * sy) if sx and sy else float("nan")
 
 
 def signal(h: Hotspot, name: str) -> float:

@@ -654,26 +654,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     err = stderr or sys.stderr
     command, rest = _split_command(list(sys.argv[1:] if argv is None else argv))
     try:
-        if command == "plugins":
-            return _cmd_plugins(rest, out)
-        if command == "hooks":
-            return _cmd_hooks(rest, out)
-        if command == "rules":
-            return _cmd_rules(rest, out)
-        if command == "plan":
-            return _cmd_plan(rest, out, err)
-        if command == "explain":
-            return _cmd_explain(rest, out, err)
-        if command == "ci":
-            return _cmd_ci(rest, out, err)
-        if command == "baseline":
-            return _cmd_baseline(rest, out, err)
-        if command == "cache":
-            return _cmd_cache(rest, out)
-        if command == "backtest":
-            return _cmd_backtest(rest, out, err)
-        if command == "fix":
-            return _cmd_fix(rest, out, err)
+        if command in ("plugins", "hooks", "rules", "cache"):
+            simple = {"plugins": _cmd_plugins, "hooks": _cmd_hooks, "rules": _cmd_rules,
+                      "cache": _cmd_cache}
+            return simple[command](rest, out)
+        scanning = {"plan": _cmd_plan, "explain": _cmd_explain, "ci": _cmd_ci,
+                    "baseline": _cmd_baseline, "backtest": _cmd_backtest, "fix": _cmd_fix}
+        if command in scanning:
+            return scanning[command](rest, out, err)
         return _cmd_scan(rest, out, err)
     except FrictionscanError as exc:
         err.write(f"error: {exc}\n")
