@@ -37,7 +37,7 @@ from frictionscan.model import (
 )
 
 #: Bumped when the stored format changes; an older cache is rebuilt.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_FILE = "frictionscan.sqlite3"
 
 

@@ -304,6 +304,9 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
         session = Session.start(_spec(pre, config_plugins, root))
     args = build_parser(session.options, formats(), command).parse_args(argv)
     overrides = _overrides(args, session.options)
+    if command == "explain" and any(o.key == "git.older_history" for o in session.options):
+        # one file's whole story: first change and former names from all of history
+        overrides.setdefault("git.older_history", True)
     extra_excludes = overrides.pop("exclude_extra", ())
     config = session.configure(root, config_file=args.config, overrides=overrides)
     if extra_excludes:

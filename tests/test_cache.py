@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from conftest import git
 from test_cli import run
 
@@ -100,23 +102,29 @@ def test_blob_sha_matches_git(tmp_path: Path) -> None:
     assert blob_sha(b"x = 1\n") == expected
 
 
-def test_history_after_new_commits_is_read_incrementally(planted_copy: Path) -> None:
-    scan_json(planted_copy)  # cold: full history, state cached
+@pytest.mark.parametrize("older", [[], ["--older-history"]], ids=["window", "all"])
+def test_history_after_new_commits_is_read_incrementally(planted_copy: Path,
+                                                         older: list[str]) -> None:
+    scan_json(planted_copy, *older)  # cold: full history, state cached
     (planted_copy / "src/app/util.py").write_text("def clamp(x, lo, hi):\n    return x\n")
     git(planted_copy, "mv", "src/app/helpers.py", "src/app/helpers2.py")
     git(planted_copy, "add", "-A")
+    # committed today: the window moves by more than a year, past what the cold scan read
     git(planted_copy, "-c", "user.name=New", "-c", "user.email=n@x", "commit", "-qm",
         "fix clamp; move helpers")
-    incremental, _ = scan_json(planted_copy)
-    fresh, _ = scan_json(planted_copy, "--no-cache")
+    incremental, _ = scan_json(planted_copy, *older)
+    assert incremental["stats"]["cached_files"] > 0
+    fresh, _ = scan_json(planted_copy, "--no-cache", *older)
     assert without_stats(incremental) == without_stats(fresh)
     helpers = next(h for h in fresh["hotspots"] if h["path"] == "src/app/helpers2.py")
-    assert helpers["signals"]["git.former_paths"] == ["src/app/helpers.py",
-                                                      "src/app/helper_funcs.py"]
+    # the rename to helpers.py happened years before the new window: only all history has it
+    assert helpers["signals"]["git.former_paths"] == ["src/app/helpers.py"] + \
+        (["src/app/helper_funcs.py"] if older else [])
+    assert (helpers["signals"]["git.first_change"] is not None) == bool(older)
     # a rewritten history (HEAD no longer a descendant) is read again in full
     git(planted_copy, "reset", "-q", "--hard", "HEAD~1")
     git(planted_copy, "-c", "user.name=Other", "-c", "user.email=o@x", "commit", "-q",
         "--allow-empty", "-m", "other")
-    rewritten, _ = scan_json(planted_copy)
-    fresh, _ = scan_json(planted_copy, "--no-cache")
+    rewritten, _ = scan_json(planted_copy, *older)
+    fresh, _ = scan_json(planted_copy, "--no-cache", *older)
     assert without_stats(rewritten) == without_stats(fresh)

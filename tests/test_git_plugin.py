@@ -37,14 +37,36 @@ def test_exclude_and_default_excludes_via_ignore_file() -> None:
     assert frictionscan_ignore_file(SourceFile(path=".venv/x.py"), loose) is None
 
 
-def test_older_history_can_be_switched_off(planted_repo: Path) -> None:
-    full = run_scan(planted_repo)
-    quick = run_scan(planted_repo, overrides={"git.older_history": False})
+def test_older_history_is_read_on_request(planted_repo: Path) -> None:
+    full = run_scan(planted_repo, overrides={"git.older_history": True})
+    quick = run_scan(planted_repo)
     monolith_full = next(h for h in full.hotspots if h.path == "src/legacy/monolith.py")
     monolith_quick = next(h for h in quick.hotspots if h.path == "src/legacy/monolith.py")
     assert monolith_full.analysis.history.first_change is not None
     assert monolith_quick.analysis.history.first_change is None  # unknown without the pass
+    assert monolith_full.analysis.history.idle_days is not None
+    assert monolith_quick.analysis.history.idle_days is None  # untouched in the window
     # the window's numbers do not depend on the older pass
     engine = {r: next(h for h in r.hotspots if h.path == "src/app/engine.py") for r in
               (full, quick)}
     assert engine[full].score == engine[quick].score
+
+
+def test_short_window_reads_names_back_as_far_as_dormancy_needs(tmp_path: Path) -> None:
+    s = StreamBuilder()
+    s.commit("2023-01-01T10:00:00", "add", {"old.py": "x = 1\n", "recent.py": "y = 1\n",
+                                             "hot.py": "z = 1\n"})
+    s.commit("2025-11-01T10:00:00", "touch recent", {"recent.py": "y = 2\n"})
+    s.commit("2026-06-01T10:00:00", "touch hot", {"hot.py": "z = 2\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    # a 3-month window; dormant after 12 months: recent.py (7 months idle) is not dormant
+    result = run_scan(repo, overrides={"since": "3 months"})
+    by_path = {h.path: h for h in result.hotspots}
+    assert by_path["recent.py"].analysis.history.idle_days is not None
+    assert by_path["recent.py"].analysis.history.revisions == 0  # outside the window
+    assert not any(w.reason.startswith("dormant") for w in by_path["recent.py"].analysis.weights)
+    # old.py is older than the dormancy depth: dormant, with no date read for it
+    assert by_path["old.py"].analysis.history.idle_days is None
+    assert any(w.reason.startswith("dormant: no change in the last 1.0 years")
+               for w in by_path["old.py"].analysis.weights)
+    assert by_path["hot.py"].analysis.history.first_change is None  # ages need all history

@@ -97,6 +97,10 @@ def test_explain(planted_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = json.loads(out)
     assert doc["rank"] == 1 and doc["history"]["commits_per_month"]["2025-10"] == 3
     assert doc["functions"][0] == {"name": "dispatch", "line": 4, "complexity": 29}
+    # explain reads all of history, beyond the window a scan reads by default
+    assert doc["history"]["first_change"] == "2025-08-01T09:00:00+00:00"
+    code, out, err = run("explain", "app/helpers.py", "--format", "json")
+    assert json.loads(out)["history"]["former_paths"] == ["src/app/helper_funcs.py"]
     code, _, err = run("explain", "app/nothing.py")
     assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "is not a file")
     monkeypatch.chdir(planted_repo)

@@ -34,7 +34,11 @@ def test_complex_but_untouched_file_is_not_near_the_top(planted_repo: Path) -> N
     assert r["src/legacy/monolith.py"] > len(result.hotspots) // 2
     assert monolith.score == 0
     reasons = [w.reason for w in monolith.analysis.weights]
-    assert any(reason.startswith("dormant: unchanged for 5.1 years") for reason in reasons)
+    assert any(r.startswith("dormant: no change in the last 12 months") for r in reasons)
+    full = run_scan(planted_repo, overrides={"git.older_history": True})
+    monolith = next(h for h in full.hotspots if h.path == "src/legacy/monolith.py")
+    assert any(w.reason.startswith("dormant: unchanged for 5.1 years")
+               for w in monolith.analysis.weights)
 
 
 def test_focus_area_lifts_the_file_it_names(planted_repo: Path) -> None:
@@ -69,7 +73,7 @@ def test_default_excludes_and_problem_files(planted_repo: Path) -> None:
 
 
 def test_renamed_file_keeps_its_history(planted_repo: Path) -> None:
-    result = run_scan(planted_repo)
+    result = run_scan(planted_repo, overrides={"git.older_history": True})
     h = next(h for h in result.hotspots if h.path == "src/app/helpers.py")
     assert h.analysis.history.former_paths == ("src/app/helper_funcs.py",)
     assert h.analysis.history.revisions == 5  # 1 before the rename, the rename, 3 after

@@ -4,8 +4,8 @@
   submodules and symlinks skipped;
 * ``frictionscan_ignore_file``: ``exclude`` globs and the default excludes dropped;
 * ``frictionscan_collect_history``: one streamed ``git log -M --numstat`` over the window
-  (``since``, counted back from HEAD's commit time) and, for first-change dates, one
-  ``--name-status`` pass over older history; renames followed.
+  (``since``, counted back from HEAD's commit time) and, only when asked for or needed for
+  dormancy, one ``--name-status`` pass over older history; renames followed.
 * ``frictionscan_measure_file``: ``git.*`` measurements of one file from its history.
 """
 
@@ -56,8 +56,9 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                      help="half-life in days of a change's weight in recency-weighted revisions")
     parser.addoption("git.fix_pattern", type=str, default=DEFAULT_FIX_PATTERN,
                      help="regular expression over commit subjects that marks bug fixes")
-    parser.addoption("git.older_history", type=bool, default=True, flag="--older-history",
-                     help="read history older than the window (names only) for file ages")
+    parser.addoption("git.older_history", type=bool, default=False, flag="--older-history",
+                     help="also read all history before the window (names only), for file "
+                          "ages and former names; explain always does")
 
 
 def open_repo(root: Path) -> git.Repo:
@@ -199,9 +200,12 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
     now = config.now or datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
     since = resolve_point(config.since, now)
     cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
+    depth = _older_depth(now, since, config)
     options = (__version__, config.since, config.include, config.exclude,
                config.default_excludes, config.getoption("git.fix_pattern"),
-               config.getoption("git.older_history"))
+               # the depth's rule, not its date, so that a new commit keeps the state
+               None if depth is None else ("all" if depth is _ALL else
+                                           config.getoption("roadmap.dormant_after")))
     key = digest("history", head.hexsha, now.isoformat(), sorted(f.path for f in files),
                  config.getoption("git.half_life_days"), *options)
     state_key = digest("history-state", *options)
@@ -213,13 +217,14 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
         state = _incremental(repo, head, now, since, files, config,
                              cache.get_state(state_key) if cache is not None else None)
         if state is None:
-            state = _read_history(repo, head, now, since, files, config)
+            state = _read_history(repo, head, now, since, depth, files, config)
         history = History(
             head=head.hexsha, head_time=now, since=since,
             files=histories(state, now=now, since=since,
-                            half_life_days=float(config.getoption("git.half_life_days", 90.0))),
+                            half_life_days=float(config.getoption("git.half_life_days", 90.0)),
+                            known_since=_known_since(repo, head, since, depth, state)),
             commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
-            shallow=repo.git.rev_parse("--is-shallow-repository").strip() == "true")
+            shallow=(Path(repo.common_dir) / "shallow").is_file())
         if cache is not None:
             cache.put_history(key, history)
             cache.put_state(state_key, state.to_json())
@@ -266,18 +271,43 @@ def _incremental(repo: git.Repo, head: git.Commit, now: datetime, since: datetim
     return merged
 
 
+_ALL = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _older_depth(now: datetime, since: datetime, config: Config) -> datetime | None:
+    """How far before the window the older (names-only) pass must read: ``_ALL`` with
+    ``git.older_history``; else as far as dormancy needs (the last change of a file untouched
+    in the window only matters when ``roadmap.dormant_after`` is longer than the window, and
+    then only back to that point); else ``None``, no older pass at all."""
+    if config.getoption("git.older_history", False):
+        return _ALL
+    dormant_after = config.getoption("roadmap.dormant_after")
+    if not dormant_after:
+        return None
+    try:
+        point = resolve_point(str(dormant_after), now) - timedelta(days=7)  # month lengths
+    except ValueError:
+        return None
+    return point if point < since else None
+
+
 def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
-                  files: Sequence[SourceFile], config: Config) -> HistoryState:
-    """Everything, from git: one window pass with line counts, one older pass with names."""
+                  depth: datetime | None, files: Sequence[SourceFile],
+                  config: Config) -> HistoryState:
+    """From git: one window pass with line counts and, when ``depth`` asks for it, one older
+    pass with names only (see :func:`_older_depth`)."""
     builder = _builder(files, now, config)
     specs = _pathspecs(config)
     common = ["-z", "-M", f"--format={LOG_FORMAT}"]
+    until = (since - timedelta(seconds=1)).isoformat()
     older: _Spool | None = None
-    if config.getoption("git.older_history", True):
+    # is anything older than the window? (for ages; a walk without diffs, alongside)
+    probe = repo.git.rev_list("-1", f"--until={until}", head.hexsha, as_process=True)
+    if depth is not None:
         # runs alongside the window pass; folded afterwards (renames are followed newest
         # first), spooled to a temporary file so memory stays bounded
-        until = (since - timedelta(seconds=1)).isoformat()
-        older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}",
+        bound = [] if depth is _ALL else [f"--since={depth.isoformat()}"]
+        older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}", *bound,
                                head.hexsha, "--", *specs))
     try:
         window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}",
@@ -290,8 +320,37 @@ def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: dateti
     finally:
         if older is not None:
             older.close()
+        found = probe.proc.stdout.read().strip()
+        probe.wait()
     builder.state.head = head.hexsha
+    builder.state.complete = depth is _ALL
+    builder.state.older = [int(since.timestamp()), bool(found)]
     return builder.state
+
+
+def _still_true(older: list[Any] | None, at: int) -> bool:
+    """Whether an earlier answer to "is a commit older than t?" still holds for ``at``."""
+    if older is None:
+        return False
+    checked_at, found = older
+    return at >= checked_at if found else at <= checked_at
+
+
+def _known_since(repo: git.Repo, head: git.Commit, since: datetime, depth: datetime | None,
+                 state: HistoryState) -> datetime | None:
+    """``None`` when all history is in ``state`` as a fresh read would have it (the older
+    pass read everything, or no commit is older than the window); otherwise the oldest time
+    a fresh read covers. Whether a commit is older than the window is remembered in the
+    state while the answer cannot change, else asked of git (a walk without diffs that
+    stops at the first older commit)."""
+    if state.complete:
+        return None
+    at = int(since.timestamp())
+    if not _still_true(state.older, at):
+        until = (since - timedelta(seconds=1)).isoformat()
+        state.older = [at, bool(repo.git.rev_list("-1", f"--until={until}",
+                                                  head.hexsha).strip())]
+    return (since if depth is None else depth) if state.older[1] else None
 
 
 @hookimpl

@@ -2,8 +2,8 @@
 
 Renames are followed backwards: when ``old -> new`` is seen, older changes to ``old`` count for
 whatever ``new`` is called today. Only commits inside the window add to revisions, line counts,
-authors, fixes and recency; older commits (from the cheap name-only pass) only move a file's
-first change back in time.
+authors, fixes and recency; older commits (from the cheap name-only pass, when it runs) only
+give a file untouched in the window its last change and move its first change back in time.
 
 The fold produces a compact :class:`HistoryState` (per file: one entry per window change,
 plus first and last change) from which :func:`histories` computes the numbers for any "now"
@@ -36,7 +36,8 @@ class FileState:
     changes: list[list[Any]] = field(default_factory=list)
     first: int | None = None
     last: int | None = None
-    former: list[str] = field(default_factory=list)
+    #: [former path, time of the rename], newest first.
+    former: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -45,15 +46,22 @@ class HistoryState:
     #: Times of the commits read inside the window (all of them, for the commit count).
     window: list[int] = field(default_factory=list)
     files: dict[str, FileState] = field(default_factory=dict)
+    #: Whether all history down to the root commits was read (``git.older_history``).
+    complete: bool = False
+    #: [time t, whether some commit reachable from ``head`` is older than t], as last
+    #: checked; the answer stays true for descendants and earlier t, false for later t.
+    older: list[Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"head": self.head, "window": self.window,
+        return {"head": self.head, "window": self.window, "complete": self.complete,
+                "older": self.older,
                 "files": {p: [f.changes, f.first, f.last, f.former]
                           for p, f in self.files.items()}}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> HistoryState:
-        return cls(head=d["head"], window=list(d["window"]),
+        return cls(head=d["head"], window=list(d["window"]), complete=bool(d["complete"]),
+                   older=d["older"],
                    files={p: FileState(changes=v[0], first=v[1], last=v[2], former=v[3])
                           for p, v in d["files"].items()})
 
@@ -92,8 +100,8 @@ class HistoryBuilder:
             f = self.state.files.get(current)
             if f is None:
                 continue
-            if change.old_path is not None and change.old_path not in f.former:
-                f.former.append(change.old_path)
+            if change.old_path is not None and all(p != change.old_path for p, _ in f.former):
+                f.former.append([change.old_path, ts])
             f.last = ts if f.last is None else max(f.last, ts)
             f.first = ts if f.first is None else min(f.first, ts)
             if in_window and not commit.is_merge:
@@ -109,6 +117,7 @@ def merge(newer: HistoryState, older: HistoryState, aliases: dict[str, str]) -> 
     """``newer`` (commits after ``older.head``, folded for today's paths) merged with the
     ``older`` state; renames in the newer commits carry older data to the new names."""
     merged = HistoryState(head=newer.head, window=newer.window + older.window,
+                          complete=older.complete, older=older.older,
                           files={p: FileState(changes=list(f.changes), first=f.first,
                                               last=f.last, former=list(f.former))
                                  for p, f in newer.files.items()})
@@ -122,20 +131,28 @@ def merge(newer: HistoryState, older: HistoryState, aliases: dict[str, str]) -> 
         lasts = [t for t in (target.last, old.last) if t is not None]
         target.first = min(firsts) if firsts else None
         target.last = max(lasts) if lasts else None
-        target.former += [p for p in ([path] if path in aliases else []) + old.former
-                          if p not in target.former]
+        names = {p for p, _ in target.former}
+        target.former += [e for e in old.former if e[0] not in names]
     return merged
 
 
 def histories(state: HistoryState, *, now: datetime, since: datetime | None,
-              half_life_days: float) -> tuple[FileHistory, ...]:
-    """The per-file numbers for the window from ``since`` to ``now``."""
+              half_life_days: float, known_since: datetime | None = None
+              ) -> tuple[FileHistory, ...]:
+    """The per-file numbers for the window from ``since`` to ``now``.
+
+    :param known_since: ``None`` when all history was read, so that a file's first change is
+        its creation. Otherwise the oldest time a fresh read covers: ages are unknown, and
+        what the state holds from before it (a cached state read when the window started
+        earlier) is ignored, so that an incremental run says what a fresh one says.
+    """
     half_life = half_life_days * 86400.0
     start = since.timestamp() if since is not None else float("-inf")
+    known = known_since.timestamp() if known_since is not None else float("-inf")
     now_ts = now.timestamp()
     out = []
     for path, f in sorted(state.files.items()):
-        if f.first is None:
+        if f.first is None or f.last is None or f.last < known:
             continue
         changes = [c for c in f.changes if c[0] >= start]
         commits: dict[int, list[Any]] = {}
@@ -147,14 +164,15 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
         authors = sorted({c[3] for c in commits.values()})
         recency = sum(0.5 ** (max(0.0, now_ts - c[0]) / half_life) if half_life > 0 else 1.0
                       for c in commits.values())
-        first = datetime.fromtimestamp(f.first, tz=timezone.utc)
-        last = datetime.fromtimestamp(f.last, tz=timezone.utc) if f.last is not None else None
+        first = datetime.fromtimestamp(f.first, tz=timezone.utc) if known_since is None \
+            else None
+        last = datetime.fromtimestamp(f.last, tz=timezone.utc)
         out.append(FileHistory(
             path=path, revisions=len(commits), added=added, deleted=deleted,
             authors=tuple(authors), fixes=sum(1 for c in commits.values() if c[4]),
             recency=round(float(recency), 6), first_change=first, last_change=last,
-            age_days=round((now_ts - f.first) / 86400, 2),
-            idle_days=round((now_ts - f.last) / 86400, 2) if f.last is not None else None,
-            former_paths=tuple(f.former),
+            age_days=round((now_ts - f.first) / 86400, 2) if first is not None else None,
+            idle_days=round((now_ts - f.last) / 86400, 2),
+            former_paths=tuple(p for p, ts in f.former if ts >= known),
             change_times=tuple(sorted((c[0] for c in commits.values()), reverse=True))))
     return tuple(out)

@@ -114,11 +114,23 @@ def frictionscan_focus_weight(file: SourceFile, history: FileHistory, focus: Foc
     dormant_after = duration_days(config.getoption("roadmap.dormant_after", "12 months"))
     idle = history.idle_days
     if factor != 1.0 and (idle is None or idle >= dormant_after):
-        since = "no change in the history read" if idle is None else \
+        since = _no_change(config.since, dormant_after) if idle is None else \
             f"unchanged for {_human_days(idle)}"
         return Weight(factor=factor, reason=f"dormant: {since}, outside every focus area: "
                                             f"x{factor:g}")
     return None
+
+
+def _no_change(window: str, dormant_after: float) -> str:
+    """``no change in the last 12 months`` / ``no change since 2025-01-01``: the window, or
+    the dormancy period when it is longer (the git plugin then reads names back that far)."""
+    try:
+        days = duration_days(window)
+    except ValueError:
+        return f"no change since {window.strip()}"
+    if dormant_after > days:
+        return f"no change in the last {_human_days(dormant_after)}"
+    return f"no change in the last {window.strip()}"
 
 
 def _human_days(days: float) -> str:
