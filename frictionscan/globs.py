@@ -65,6 +65,14 @@ def match_path(path: str, pattern: str) -> bool:
     return compile_glob(pattern).match(path) is not None
 
 
+@functools.lru_cache(maxsize=256)
+def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression matching a path that matches any of ``patterns``."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns))
+
+
 def match_any(path: str, patterns: Iterable[str]) -> bool:
     """Whether ``path`` matches at least one of ``patterns``."""
-    return any(compile_glob(p).match(path) for p in patterns)
+    return compile_globs(tuple(patterns)).match(path) is not None

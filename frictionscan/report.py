@@ -36,6 +36,8 @@ class Formatter:
 def printable(text: str) -> str:
     """``text`` safe to print or serialise: paths are decoded with ``surrogateescape``, so
     bytes that are not valid UTF-8 become U+FFFD here instead of raising on output."""
+    if text.isascii():
+        return text
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 

@@ -144,11 +144,14 @@ def test_rules_index_is_up_to_date() -> None:
         "rules_index.json is stale: run `python -m frictionscan_libcst.catalogue --index`")
 
 
-def test_a_cached_scan_does_not_import_libcst(planted_repo: Path) -> None:
+def test_a_cached_scan_imports_neither_libcst_nor_gitpython(planted_copy: Path) -> None:
     code = ("import sys, json; from frictionscan.cli import main; "
-            f"main(['scan', {str(planted_repo)!r}, '-f', 'json', '-q']); "
-            "print('LIBCST', 'libcst' in sys.modules, file=sys.stderr)")
-    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            f"main(['scan', {str(planted_copy)!r}, '-f', 'json', '-q']); "
+            "print('LIBCST', 'libcst' in sys.modules, 'GIT', 'git' in sys.modules, "
+            "file=sys.stderr)")
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert "GIT True" in cold.stderr, cold.stderr  # the history is read through GitPython
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    assert "LIBCST False" in warm.stderr, warm.stderr
+    assert "LIBCST False GIT False" in warm.stderr, warm.stderr

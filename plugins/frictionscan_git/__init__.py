@@ -11,15 +11,14 @@
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
-
-import git
+from typing import TYPE_CHECKING, Any
 
 from frictionscan import hookimpl
 from frictionscan.cache import Cache, default_dir, digest
@@ -44,6 +43,9 @@ from frictionscan_git.history import (
 )
 from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 
+if TYPE_CHECKING:
+    import git
+
 __version__ = "0.1.0"
 
 _CHUNK = 1 << 16
@@ -61,8 +63,40 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                           "ages and former names; explain always does")
 
 
+def run_git(root: Path, *args: str) -> bytes:
+    """Output of one short ``git`` command. GitPython (40-90 ms to import) is kept for the
+    streams and object reads; the few commands a cached scan needs run directly, so that a
+    warm scan does not import it. :class:`subprocess.CalledProcessError` on failure."""
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True,
+                              check=True).stdout
+    except FileNotFoundError:
+        raise RepositoryError("git is not installed or not on PATH") from None
+
+
+def check_repository(root: Path) -> str:
+    """HEAD's commit id, after the checks of :func:`open_repo` (same messages)."""
+    try:
+        out = run_git(root, "rev-parse", "--is-bare-repository", "--verify", "--quiet",
+                      "HEAD^{commit}")
+    except subprocess.CalledProcessError as exc:
+        lines = exc.stdout.split()
+        if not lines:
+            raise RepositoryError(f"{root} is not a git repository") from None
+        out = exc.stdout
+    lines = out.decode().split()
+    if lines[0] == "true":
+        raise RepositoryError(f"{root} is a bare repository; scan a clone with a work tree")
+    if len(lines) < 2:
+        raise RepositoryError(f"{root}: the repository has no commits yet; "
+                              f"commit something first")
+    return lines[1]
+
+
 def open_repo(root: Path) -> git.Repo:
     """Open the repository at ``root``; a :class:`RepositoryError` says what is wrong."""
+    import git
+
     try:
         repo = git.Repo(root)
     except git.exc.GitCommandNotFound:
@@ -78,6 +112,8 @@ def open_repo(root: Path) -> git.Repo:
 
 
 def _stream(repo: git.Repo, *args: str) -> Iterator[bytes]:
+    import git
+
     try:
         # GIT_FLUSH=0: git writes full buffers, not one write per commit (10% on a pipe)
         proc = repo.git.log(*args, as_process=True, env={"GIT_FLUSH": "0"})
@@ -147,13 +183,17 @@ def _pathspecs(config: Config) -> list[str]:
 def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
     """Tracked files (the index), or the files of ``config.revision`` when it is not HEAD
     (``backtest`` ranks a past commit from git objects)."""
-    repo = open_repo(root)
+    check_repository(root)
     past = (config.revision or "HEAD") != "HEAD"
-    if past:
-        raw = repo.git.ls_tree("-r", "-z", "--full-tree", config.revision,
-                               stdout_as_string=False)
-    else:
-        raw = repo.git.ls_files("-s", "-z", stdout_as_string=False)
+    try:
+        if past:
+            raw = run_git(root, "ls-tree", "-r", "-z", "--full-tree", config.revision or "")
+        else:
+            raw = run_git(root, "ls-files", "-s", "-z")
+    except subprocess.CalledProcessError as exc:
+        msg = exc.stderr.decode(errors="replace").strip().splitlines()
+        raise RepositoryError(f"git could not list the files: "
+                              f"{msg[-1] if msg else exc}") from None
     files: dict[str, SourceFile] = {}
     for entry in raw.split(b"\0"):
         if not entry:
@@ -190,15 +230,16 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 @hookimpl(trylast=True)
 def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
                                  config: Config) -> History:
-    repo = open_repo(root)
+    check_repository(root)
     revision = config.revision or "HEAD"
     try:
-        head = repo.commit(revision)
-    except (git.exc.BadName, ValueError):
+        head, _, committed = run_git(root, "show", "-s", "--format=%H %ct",
+                                     f"{revision}^{{commit}}", "--").decode().partition(" ")
+    except subprocess.CalledProcessError:
         raise RepositoryError(f"revision {revision!r} does not exist") from None
     # "now" is the revision's commit time, unless the caller fixed it (ci compares the merge
     # base with the head as of the same moment, so that time alone moves no score)
-    now = config.now or datetime.fromtimestamp(head.committed_date, tz=timezone.utc)
+    now = config.now or datetime.fromtimestamp(int(committed), tz=timezone.utc)
     since = resolve_point(config.since, now)
     cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
     depth = _older_depth(now, since, config)
@@ -207,7 +248,7 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
                # the depth's rule, not its date, so that a new commit keeps the state
                None if depth is None else ("all" if depth is _ALL else
                                            config.getoption("roadmap.dormant_after")))
-    key = digest("history", head.hexsha, now.isoformat(), sorted(f.path for f in files),
+    key = digest("history", head, now.isoformat(), sorted(f.path for f in files),
                  config.getoption("git.half_life_days"), *options)
     state_key = digest("history-state", *options)
     try:
@@ -215,12 +256,13 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
             cached = cache.get_history(key)
             if cached is not None:
                 return replace(cached, warnings=tuple(cache.warnings))
+        repo = open_repo(root)
         state = _incremental(repo, head, now, since, files, config,
                              cache.get_state(state_key) if cache is not None else None)
         if state is None:
             state = _read_history(repo, head, now, since, depth, files, config)
         history = History(
-            head=head.hexsha, head_time=now, since=since,
+            head=head, head_time=now, since=since,
             files=histories(state, now=now, since=since,
                             half_life_days=float(config.getoption("git.half_life_days", 90.0)),
                             known_since=_known_since(repo, head, since, depth, state)),
@@ -243,7 +285,7 @@ def _builder(files: Sequence[SourceFile], now: datetime, config: Config) -> Hist
                                                            DEFAULT_FIX_PATTERN)))
 
 
-def _incremental(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
+def _incremental(repo: git.Repo, head: str, now: datetime, since: datetime,
                  files: Sequence[SourceFile], config: Config,
                  cached: dict[str, Any] | None) -> HistoryState | None:
     """The cached state brought up to ``head`` by reading only the commits after it, or
@@ -255,20 +297,22 @@ def _incremental(repo: git.Repo, head: git.Commit, now: datetime, since: datetim
         old = HistoryState.from_json(cached)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    if old.head == head.hexsha:
+    if old.head == head:
         newer = _builder(files, now, config).state
         return merge(newer, old, {})
+    import git
+
     try:
-        repo.git.merge_base("--is-ancestor", old.head, head.hexsha)
+        repo.git.merge_base("--is-ancestor", old.head, head)
     except git.exc.GitCommandError:
         return None
     builder = _builder(files, now, config)
     stream = _stream(repo, "-z", "-M", f"--format={LOG_FORMAT}", "--numstat",
-                     f"{old.head}..{head.hexsha}", "--", *_pathspecs(config))
+                     f"{old.head}..{head}", "--", *_pathspecs(config))
     for commit in parse_log(stream, numstat=True):
         builder.add(commit, in_window=commit.when >= since)
     merged = merge(builder.state, old, builder.aliases)
-    merged.head = head.hexsha
+    merged.head = head
     return merged
 
 
@@ -292,7 +336,7 @@ def _older_depth(now: datetime, since: datetime, config: Config) -> datetime | N
     return point if point < since else None
 
 
-def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: datetime,
+def _read_history(repo: git.Repo, head: str, now: datetime, since: datetime,
                   depth: datetime | None, files: Sequence[SourceFile],
                   config: Config) -> HistoryState:
     """From git: one window pass with line counts and, when ``depth`` asks for it, one older
@@ -303,16 +347,16 @@ def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: dateti
     until = (since - timedelta(seconds=1)).isoformat()
     older: _Spool | None = None
     # is anything older than the window? (for ages; a walk without diffs, alongside)
-    probe = repo.git.rev_list("-1", f"--until={until}", head.hexsha, as_process=True)
+    probe = repo.git.rev_list("-1", f"--until={until}", head, as_process=True)
     if depth is not None:
         # runs alongside the window pass; folded afterwards (renames are followed newest
         # first), spooled to a temporary file so memory stays bounded
         bound = [] if depth is _ALL else [f"--since={depth.isoformat()}"]
         older = _Spool(_stream(repo, *common, "--name-status", f"--until={until}", *bound,
-                               head.hexsha, "--", *specs))
+                               head, "--", *specs))
     try:
         window = _stream(repo, *common, "--numstat", f"--since={since.isoformat()}",
-                         head.hexsha, "--", *specs)
+                         head, "--", *specs)
         for commit in parse_log(window, numstat=True):
             builder.add(commit, in_window=commit.when >= since)
         if older is not None:
@@ -323,7 +367,7 @@ def _read_history(repo: git.Repo, head: git.Commit, now: datetime, since: dateti
             older.close()
         found = probe.proc.stdout.read().strip()
         probe.wait()
-    builder.state.head = head.hexsha
+    builder.state.head = head
     builder.state.complete = depth is _ALL
     builder.state.older = [int(since.timestamp()), bool(found)]
     return builder.state
@@ -337,7 +381,7 @@ def _still_true(older: list[Any] | None, at: int) -> bool:
     return at >= checked_at if found else at <= checked_at
 
 
-def _known_since(repo: git.Repo, head: git.Commit, since: datetime, depth: datetime | None,
+def _known_since(repo: git.Repo, head: str, since: datetime, depth: datetime | None,
                  state: HistoryState) -> datetime | None:
     """``None`` when all history is in ``state`` as a fresh read would have it (the older
     pass read everything, or no commit is older than the window); otherwise the oldest time
@@ -350,7 +394,7 @@ def _known_since(repo: git.Repo, head: git.Commit, since: datetime, depth: datet
     if not _still_true(state.older, at):
         until = (since - timedelta(seconds=1)).isoformat()
         state.older = [at, bool(repo.git.rev_list("-1", f"--until={until}",
-                                                  head.hexsha).strip())]
+                                                  head).strip())]
     return (since if depth is None else depth) if state.older[1] else None
 
 
@@ -376,9 +420,12 @@ def frictionscan_measure_file(history: FileHistory) -> list[Measurement]:
 def frictionscan_changed_files(root: Path, config: Config) -> set[str]:
     """Paths that ``git status`` reports: modified, staged, untracked, renamed (both
     names)."""
-    repo = open_repo(root)
-    raw = repo.git.status("--porcelain", "-z", "--untracked-files=all",
-                          stdout_as_string=False)
+    check_repository(root)
+    try:
+        raw = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all")
+    except subprocess.CalledProcessError as exc:
+        msg = exc.stderr.decode(errors="replace").strip().splitlines()
+        raise RepositoryError(f"git status failed: {msg[-1] if msg else exc}") from None
     changed: set[str] = set()
     entries = raw.split(b"\0")
     i = 0
@@ -401,6 +448,8 @@ SHALLOW_HELP = ("fetch all of it with `git fetch --unshallow` (GitHub Actions: f
 
 
 def _resolve(repo: git.Repo, ref: str, what: str) -> str:
+    import git
+
     try:
         return str(repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")).strip()
     except git.exc.GitCommandError:
@@ -411,6 +460,8 @@ def _resolve(repo: git.Repo, ref: str, what: str) -> str:
 
 
 def _merge_base(repo: git.Repo, base: str, head: str) -> str | None:
+    import git
+
     try:
         return str(repo.git.merge_base(base, head)).strip() or None
     except git.exc.GitCommandError:
@@ -420,6 +471,8 @@ def _merge_base(repo: git.Repo, base: str, head: str) -> str | None:
 @hookimpl(trylast=True)
 def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: bool,
                                    config: Config) -> RevisionDiff:
+    import git
+
     repo = open_repo(root)
     worktree = head == "WORKTREE"
     base_sha = _resolve(repo, base, "base")
