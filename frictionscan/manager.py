@@ -22,12 +22,12 @@ import sys
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
 import pluggy
 
 from frictionscan import hookspecs
+from frictionscan.entrypoints import EntryPoint, entry_points
 from frictionscan.errors import PluginError
 
 #: Short name -> module of every built-in plugin, in registration order.
@@ -107,8 +107,8 @@ def import_plugin(pm: FrictionscanPluginManager, modname: str, *, name: str | No
     pm.register_plugin(module, name, origin)
 
 
-def _entry_points() -> Iterable[metadata.EntryPoint]:
-    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+def _entry_points() -> Iterable[EntryPoint]:
+    return entry_points(ENTRY_POINT_GROUP)
 
 
 def build_plugin_manager(spec: PluginSpec) -> FrictionscanPluginManager:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from frictionscan.cache import Cache, blob_sha, default_dir, digest, encode_parts
 from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
@@ -21,8 +21,9 @@ from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
 from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, ScanResult, SourceFile
-from frictionscan.pool import Item, WorkerPool
-from frictionscan.worker import analyse_file
+
+if TYPE_CHECKING:  # the pool and the analysis are imported when files need analysing
+    from frictionscan.pool import Item, WorkerPool
 
 #: Called as ``progress(phase, done, total)``; ``total`` is 0 while unknown.
 Progress = Callable[[str, int, int], None]
@@ -101,6 +102,8 @@ class Session:
             if not misses:
                 return None
             jobs = min(jobs, misses)
+        from frictionscan.pool import WorkerPool
+
         pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout)
         pool.start(jobs)
         return pool
@@ -136,20 +139,24 @@ class Session:
     def _run_fresh(self, config: Config, todo: list[Item], progress: Progress | None,
                    in_process: bool, pool: WorkerPool | None) -> list[FileAnalysis]:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
-        if in_process:
+        fresh: list[FileAnalysis] = []
+        if not todo:
+            if pool is not None:  # started early, needed after all by nothing
+                pool.close()
+        elif in_process:
+            from frictionscan.worker import analyse_file
+
             fresh = [analyse_file(self.hooks, config, item[0], item[1],
                                   item[2] if len(item) > 2 else None)  # type: ignore[misc]
                      for item in todo]
-        elif todo:
+        else:
+            from frictionscan.pool import WorkerPool
+
             pool = pool or WorkerPool(self.spec, config,
                                       jobs=min(config.effective_jobs, len(todo)),
                                       file_timeout=config.file_timeout)
             fresh = pool.run(todo, config=config, progress=(
                 (lambda done: progress("analysing", done, len(todo))) if progress else None))
-        else:
-            fresh = []
-            if pool is not None:
-                pool.close()
         if progress:
             progress("analysing", len(todo), len(todo))
         return fresh

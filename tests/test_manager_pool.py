@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from importlib import metadata
 from pathlib import Path
@@ -74,6 +75,47 @@ def test_entry_point_that_fails_to_load_names_its_distribution(
 def test_real_entry_point_group_is_queried() -> None:
     # the group exists as far as importlib.metadata is concerned (possibly empty)
     assert isinstance(list(metadata.entry_points(group=manager.ENTRY_POINT_GROUP)), list)
+
+
+def _dist(site: Path, name: str, value: str) -> Path:
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[frictionscan-test]\n{name} = {value}\n")
+    return info
+
+
+def test_entry_points_are_remembered_until_something_is_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from frictionscan import entrypoints
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "epdemo.py").write_text("class Plugin:\n    answer = 42\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _dist(site, "epdemo", "epdemo:Plugin")
+    first = entrypoints.entry_points("frictionscan-test")
+    assert [(e.name, e.dist) for e in first] == [("epdemo", entrypoints.Distribution("epdemo",
+                                                                                     "1.0"))]
+    assert first[0].load().answer == 42
+    assert (tmp_path / "cache/frictionscan/entry-points.json").is_file()
+    # served from the cache: importlib.metadata is not asked
+    monkeypatch.setattr(entrypoints, "_read_metadata", lambda group: 1 / 0)
+    assert entrypoints.entry_points("frictionscan-test") == first
+    monkeypatch.undo()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # an install adds a *.dist-info directory: the site directory changes, the cache misses
+    _dist(site, "another", "epdemo:Plugin.answer")
+    os.utime(site, ns=(1, 1))  # whatever the clock's resolution
+    again = entrypoints.entry_points("frictionscan-test")
+    assert [e.name for e in again] == ["another", "epdemo"]
+    assert again[0].load() == 42
+    # a corrupt cache file is read again from the metadata
+    (tmp_path / "cache/frictionscan/entry-points.json").write_text("{not json")
+    assert [e.name for e in entrypoints.entry_points("frictionscan-test")] == \
+        ["another", "epdemo"]
 
 
 def test_every_builtin_can_be_blocked() -> None:

@@ -230,12 +230,12 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 @hookimpl(trylast=True)
 def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
                                  config: Config) -> History:
-    check_repository(root)
     revision = config.revision or "HEAD"
     try:
         head, _, committed = run_git(root, "show", "-s", "--format=%H %ct",
                                      f"{revision}^{{commit}}", "--").decode().partition(" ")
     except subprocess.CalledProcessError:
+        check_repository(root)  # the precise message when the repository is the problem
         raise RepositoryError(f"revision {revision!r} does not exist") from None
     # "now" is the revision's commit time, unless the caller fixed it (ci compares the merge
     # base with the head as of the same moment, so that time alone moves no score)
@@ -420,10 +420,10 @@ def frictionscan_measure_file(history: FileHistory) -> list[Measurement]:
 def frictionscan_changed_files(root: Path, config: Config) -> set[str]:
     """Paths that ``git status`` reports: modified, staged, untracked, renamed (both
     names)."""
-    check_repository(root)
     try:
         raw = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all")
     except subprocess.CalledProcessError as exc:
+        check_repository(root)
         msg = exc.stderr.decode(errors="replace").strip().splitlines()
         raise RepositoryError(f"git status failed: {msg[-1] if msg else exc}") from None
     changed: set[str] = set()
