@@ -117,6 +117,9 @@ def test_fast_walk_and_positions_agree_with_libcst() -> None:
     assert dict(positions_of(module, every_node)) == {n: expected[n] for n in every_node}
     some = every_node[::7]
     assert dict(positions_of(module, some)) == {n: expected[n] for n in some}
+    early = [n for n in every_node if expected[n].end.line <= 3]  # printing stops after them
+    assert early and dict(positions_of(module, early)) == {n: expected[n] for n in early}
+    assert positions_of(module, []) == {}
 
 
 def test_third_party_rules_join_the_same_traversal(planted_repo) -> None:  # type: ignore[no-untyped-def]

@@ -155,8 +155,16 @@ class _LineTracker:
         self.tokens: list[str] = []
         self.line, self.column = 1, 0
         self.wanted = {id(n) for n in wanted}
+        #: The nodes asked for (``wanted`` grows with the nodes their ranges start or end
+        #: at); printing stops once all of them have their range.
+        self.targets = set(self.wanted)
         self.starts: dict[int, CodePosition] = {}
         self.result: dict[int, CodeRange] = {}
+
+    def _recorded(self, key: int) -> None:
+        self.targets.discard(key)
+        if not self.targets:
+            raise _AllFound
 
     def _advance(self, value: str) -> None:
         newlines = value.count("\n") + value.count("\r") - value.count("\r\n")
@@ -190,6 +198,7 @@ class _LineTracker:
         key = id(node)
         if key in self.wanted and key not in self.result:
             self.result[key] = CodeRange(self.starts[key], CodePosition(self.line, self.column))
+            self._recorded(key)
 
     def record_syntactic_position(self, node: cst.CSTNode, *,
                                   start_node: cst.CSTNode | None = None,
@@ -214,9 +223,14 @@ class _LineTracker:
             if end_node is not None:
                 end = self.result[id(end_node)].end
             self.result[id(node)] = CodeRange(start, end)
+            self._recorded(id(node))
 
 
 _NO_RECORD = contextlib.nullcontext()
+
+
+class _AllFound(Exception):  # noqa: N818 - a signal, not an error
+    """Every node asked for has its position: the rest of the module need not be printed."""
 
 
 def positions_of(module: cst.Module,
@@ -224,9 +238,12 @@ def positions_of(module: cst.Module,
     """Syntactic positions (as libcst's ``PositionProvider``) of ``nodes`` only: about the
     cost of printing the module, a fraction of computing every node's position."""
     nodes = list(nodes)
+    if not nodes:
+        return {}
     try:
         tracker = _LineTracker(module, nodes)
-        module._codegen(tracker)  # type: ignore[arg-type]
+        with contextlib.suppress(_AllFound):
+            module._codegen(tracker)  # type: ignore[arg-type]
         return {n: tracker.result[id(n)] for n in nodes}
     except (AttributeError, TypeError, KeyError):  # libcst internals changed
         every = positions(module)

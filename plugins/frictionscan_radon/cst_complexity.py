@@ -12,15 +12,32 @@ accepts it; this visitor counts decision points with radon's rules so the number
 * ``match`` adds one per ``case`` except a bare ``case _``.
 
 Nested functions are reported as blocks of their own, named ``outer.inner``; methods as
-``Class.method``. Lines come from libcst's position metadata.
+``Class.method``. Lines are the syntactic positions libcst's ``PositionProvider`` gives.
+
+The tree is walked, and the positions of the function nodes computed, by the libcst plugin's
+fast traversal (:mod:`frictionscan_libcst.walk`) when it is installed, else by libcst's own
+(several times slower: it rebuilds the tree and records every node's position).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+try:
+    from frictionscan_libcst.walk import positions_of, visit_batched
+except ImportError:  # pragma: no cover - the libcst plugin is part of the distribution
+    def visit_batched(module: cst.Module, visitors: Iterable[Any]) -> None:
+        cst.visit_batched(module, list(visitors))
+
+    def positions_of(module: cst.Module,
+                     nodes: Iterable[cst.CSTNode]) -> Mapping[cst.CSTNode, CodeRange]:
+        every = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return {n: every[n] for n in nodes}
 
 
 @dataclass
@@ -33,12 +50,11 @@ class Block:
     complexity: int
 
 
-class _Counter(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
+class _Counter(cst.BatchableCSTVisitor):
     def __init__(self) -> None:
         super().__init__()
-        self.blocks: list[Block] = []
+        #: [name, is_method, node, complexity], in the order functions end
+        self.functions: list[list[Any]] = []
         self._stack: list[list] = []  # [name, is_method, node, count]
         self._scope: list[tuple[str, str]] = []  # (kind, name)
         self.module_complexity = 0
@@ -63,10 +79,7 @@ class _Counter(cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._scope.pop()
-        name, is_method, node, count = self._stack.pop()
-        pos = self.get_metadata(PositionProvider, node)
-        self.blocks.append(Block(name, is_method, pos.start.line, pos.start.column,
-                                 pos.end.line, count))
+        self.functions.append(self._stack.pop())
 
     def visit_If(self, node: cst.If) -> None:
         self._add(1)
@@ -106,5 +119,9 @@ def complexity_blocks(source: str) -> tuple[list[Block], int]:
     """Function blocks and the module-level complexity; raises libcst.ParserSyntaxError."""
     module = cst.parse_module(source)
     counter = _Counter()
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(counter)
-    return counter.blocks, counter.module_complexity
+    visit_batched(module, [counter])
+    where = positions_of(module, [f[2] for f in counter.functions])
+    blocks = [Block(name, is_method, where[node].start.line, where[node].start.column,
+                    where[node].end.line, count)
+              for name, is_method, node, count in counter.functions]
+    return blocks, counter.module_complexity
