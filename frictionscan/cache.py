@@ -106,11 +106,11 @@ def _plain(obj: Any) -> Any:
 
 def encode_parts(measurements: Iterable[Measurement], findings: Iterable[Finding],
                  suppressed: Iterable[Finding], errors: Iterable[AnalysisError],
-                 dated: str | None) -> str:
+                 dated: str | None, checked: bool = True) -> str:
     return json.dumps({"m": [_measurement_row(m) for m in measurements],
                        "f": [_plain(f) for f in findings],
                        "s": [_plain(f) for f in suppressed],
-                       "e": [_plain(e) for e in errors], "dated": dated})
+                       "e": [_plain(e) for e in errors], "dated": dated, "c": checked})
 
 
 def decode_parts(text: str) -> dict[str, Any]:
@@ -118,7 +118,8 @@ def decode_parts(text: str) -> dict[str, Any]:
     return {"measurements": tuple(_measurement(m) for m in d["m"]),
             "findings": tuple(_finding(f) for f in d["f"]),
             "suppressed": tuple(_finding(f) for f in d["s"]),
-            "errors": tuple(_error(e) for e in d["e"]), "dated": d.get("dated")}
+            "errors": tuple(_error(e) for e in d["e"]), "dated": d.get("dated"),
+            "checked": d.get("c", True)}
 
 
 def _time(value: str | None) -> datetime | None:

@@ -282,6 +282,10 @@ def run_ci(session: Session, root: Path, config: Config, *, base: str, head: str
            use_baseline: bool = True, result: ScanResult | None = None,
            progress: Any = None) -> CiReport:
     diff = session.hooks.compare_revisions(root, base, head, deepen, config)
+    # the touched files are checked for findings whatever their score (a change to a file
+    # untouched in the window, in the working tree, still shows its findings)
+    config = replace(config, check_paths=(*config.check_paths,
+                                          *(c.path for c in diff.changes)))
     if result is None:
         result = session.scan(config, progress=progress)
     if not diff.worktree and diff.head_sha != result.head:

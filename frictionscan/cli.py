@@ -176,6 +176,9 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
                           "friction per line first (where an hour removes most)")
     sel.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the result cache (docs/performance.md)")
+    sel.add_argument("--all-findings", action="store_true",
+                     help="check every file for findings, also files whose score is zero "
+                          "whatever their findings (unchanged in the window)")
     _plugin_args(p)
     flagged = [o for o in options if o.flag]
     if flagged:
@@ -189,6 +192,7 @@ def _overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str,
     out: dict[str, Any] = {
         "since": args.since, "top": args.top, "jobs": args.jobs,
         "cache": False if args.no_cache else None,
+        "all_findings": True if args.all_findings else None,
         "order": getattr(args, "order", None),
         "include": tuple(args.include) if args.include else None,
     }
@@ -304,9 +308,14 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
         session = Session.start(_spec(pre, config_plugins, root))
     args = build_parser(session.options, formats(), command).parse_args(argv)
     overrides = _overrides(args, session.options)
-    if command == "explain" and any(o.key == "git.older_history" for o in session.options):
-        # one file's whole story: first change and former names from all of history
-        overrides.setdefault("git.older_history", True)
+    if command == "explain":
+        # one file's whole story: its findings, and its first change and former names from
+        # all of history
+        overrides["check_paths"] = (_explain_path(argv, root),)
+        if any(o.key == "git.older_history" for o in session.options):
+            overrides.setdefault("git.older_history", True)
+    if command == "baseline":  # ci compares touched files' findings with it: all of them
+        overrides["all_findings"] = True
     extra_excludes = overrides.pop("exclude_extra", ())
     config = session.configure(root, config_file=args.config, overrides=overrides)
     if extra_excludes:
@@ -535,6 +544,14 @@ def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
     for name, vals in rows:
         table.add_row(name, *vals)
     console.print(table)
+
+
+def _explain_path(argv: list[str], root: Path) -> str:
+    """The repository-relative path of explain's file ("" when outside the repository)."""
+    try:
+        return Path(_explain_target(argv)).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return ""
 
 
 def _explain_target(argv: list[str]) -> str:

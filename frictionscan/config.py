@@ -120,6 +120,8 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "cache_dir": (str, "", "where the cache lives: .frictionscan/cache (default), 'xdg', or a "
                            "path"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
+    "all_findings": (bool, False, "check every file for findings, also those whose score is "
+                                  "zero whatever their findings"),
 }
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
@@ -147,6 +149,11 @@ class Config:
     #: ``hotspot`` (score) or ``effort`` (score per source line).
     order: str = "hotspot"
     top: int = 0
+    #: Run the ``check_file`` hooks on every file (``--all-findings``).
+    all_findings: bool = False
+    #: Files checked whatever ``frictionscan_skip_checks`` says (``explain``'s file, the
+    #: files a pull request touches).
+    check_paths: tuple[str, ...] = ()
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
     #: HEAD's commit time, set once history is read (``None`` before): the run's "now".

@@ -158,6 +158,21 @@ class HookCalls:
                                       root=root, files=files, config=config)
         return result
 
+    def skip_checks(self, files: Sequence[SourceFile], history: History,
+                    config: Config) -> frozenset[str]:
+        """Paths whose ``check_file`` hooks need not run (none with ``--all-findings``;
+        never those in ``config.check_paths``)."""
+        if config.all_findings:
+            return frozenset()
+        result = self._call("frictionscan_skip_checks", files=files, history=history,
+                            config=config)
+        if result is None:
+            return frozenset()
+        if isinstance(result, str) or not all(isinstance(p, str) for p in result):
+            raise PluginError("frictionscan_skip_checks returned something other than a "
+                              "collection of paths", hook="frictionscan_skip_checks")
+        return frozenset(result) - frozenset(config.check_paths)
+
     # -- per file (worker processes) ----------------------------------------
 
     def _measure_impls(self, history_only: bool) -> list[pluggy.HookImpl]:

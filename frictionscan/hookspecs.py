@@ -140,14 +140,37 @@ def frictionscan_collect_history(
     """Return the change history of ``files`` over the configured window.
 
     Stops at first non-None result. Built-in: the *git* plugin streams one
-    ``git log --numstat`` over the window and one name-only pass over older history, follows
-    renames, and takes "now" from HEAD's commit time.
+    ``git log --numstat`` over the window (and, when asked or needed for dormancy, one
+    name-only pass over older history), follows renames, and takes "now" from HEAD's commit
+    time.
 
     :param root: The repository's top-level directory.
     :param files: Files that survived discovery, sorted by path.
     :param config: The run's configuration.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def frictionscan_skip_checks(
+    files: Sequence[SourceFile], history: History, config: Config
+) -> Collection[str] | None:
+    """Return the paths of files whose findings cannot change what the run reports, so that
+    their ``frictionscan_check_file`` hooks need not run (the most expensive part of a cold
+    scan); their analyses say ``checked=False``.
+
+    Stops at first non-None result: a scoring plugin that replaces the built-in one answers
+    for its own score (an empty collection checks everything). Not called with
+    ``--all-findings``; files in ``config.check_paths`` are checked whatever the answer.
+    Built-in: the *scoring* plugin names the files that did not change in the window (their
+    default score is zero whatever their findings).
+
+    :param files: Files that survived discovery, sorted by path.
+    :param history: Their history, from ``frictionscan_collect_history``.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.2
     """
 
 

@@ -328,6 +328,9 @@ class FileAnalysis:
     suppressed: tuple[Finding, ...] = ()
     #: Whether the results depend on the scan's date (suppressions with ``until=``).
     dated: bool = False
+    #: Whether the ``check_file`` hooks ran (not for files whose findings cannot change the
+    #: result, see ``frictionscan_skip_checks``, unless ``--all-findings``).
+    checked: bool = True
 
     def value(self, key: str, default: float | None = None) -> float | None:
         """The file-level measurement ``key`` (first one without a symbol), or ``default``."""

@@ -216,7 +216,8 @@ def snapshot_dict(result: ScanResult) -> dict[str, Any]:
         "head": result.head,
         "head_time": result.head_time.isoformat(),
         "files": {h.path: {"score": h.score, "rank": h.rank,
-                           "findings": len(h.analysis.findings)}
+                           "findings": len(h.analysis.findings) if h.analysis.checked
+                           else None}
                   for h in result.hotspots},
     }
 
@@ -230,7 +231,10 @@ def compare(snapshot: Mapping[str, Any], result: ScanResult,
                   and v.get("score", 0) > 0}
     for h in result.hotspots:
         old = before.get(h.path)
-        fixed = max(0, (old or {}).get("findings", 0) - len(h.analysis.findings))
+        had = (old or {}).get("findings")
+        # findings are compared only where both plans checked them
+        fixed = max(0, had - len(h.analysis.findings)) \
+            if isinstance(had, int) and h.analysis.checked else 0
         if old is None or (h.rank is not None and h.rank <= 10 and h.score > 0
                            and h.path not in top_before):
             if h.rank is not None and h.rank <= 10 and h.score > 0:

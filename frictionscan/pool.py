@@ -21,7 +21,7 @@ import contextlib
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -65,9 +65,10 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config) -> None:
             return
         if task is None:
             return
-        index, file, history, data, task_config = task
+        index, file, history, data, check, task_config = task
         try:
-            result: FileAnalysis = analyse_file(hooks, task_config, file, history, data)
+            result: FileAnalysis = analyse_file(hooks, task_config, file, history, data,
+                                                check)
         except Exception as exc:  # a bug outside any plugin: keep the worker alive
             result = failed(file, history, ErrorKind.PLUGIN,
                             f"per-file analysis failed: {type(exc).__name__}: {exc}")
@@ -153,9 +154,11 @@ class WorkerPool:
             self._start()
 
     def run(self, items: Sequence[Item], progress: Callable[[int], None] | None = None,
-            config: Config | None = None) -> list[FileAnalysis]:
-        """Analyse ``items`` (with ``config`` if given, e.g. once "now" is known); results
-        come back in the order of ``items``."""
+            config: Config | None = None,
+            unchecked: Collection[str] = frozenset()) -> list[FileAnalysis]:
+        """Analyse ``items`` (with ``config`` if given, e.g. once "now" is known; without
+        the ``check_file`` hooks for the paths in ``unchecked``); results come back in the
+        order of ``items``."""
         if config is not None:
             self.config = config
         results: list[FileAnalysis | None] = [None] * len(items)
@@ -172,7 +175,8 @@ class WorkerPool:
                         file, history = item[0], item[1]
                         data = item[2] if len(item) > 2 else None  # type: ignore[misc]
                         try:
-                            worker.conn.send((index, file, history, data, self.config))
+                            worker.conn.send((index, file, history, data,
+                                              file.path not in unchecked, self.config))
                         except OSError:  # died between tasks; noticed below
                             queue.append(index)
                             continue

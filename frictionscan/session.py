@@ -30,7 +30,12 @@ Progress = Callable[[str, int, int], None]
 
 
 
-def _from_cache(item: Item, entry: Mapping[str, Any]) -> FileAnalysis:
+def _from_cache(item: Item, entry: Mapping[str, Any], unchecked: bool) -> FileAnalysis:
+    """The cached analysis; without findings when they are not wanted this time (as a fresh
+    analysis would be: a result does not depend on what the cache holds)."""
+    if unchecked:
+        return FileAnalysis(file=item[0], history=item[1], measurements=entry["measurements"],
+                            errors=entry["errors"], checked=False)
     return FileAnalysis(file=item[0], history=item[1], measurements=entry["measurements"],
                         findings=entry["findings"], suppressed=entry["suppressed"],
                         errors=entry["errors"], dated=entry["dated"] is not None)
@@ -110,20 +115,28 @@ class Session:
 
     def _analyse(self, root: Path, config: Config, items: list[Item],
                  progress: Progress | None, in_process: bool,
-                 warnings: list[str], pool: WorkerPool | None = None) -> list[FileAnalysis]:
-        """The per-file phase: cached results where the content is unchanged, workers for
-        the rest, then the history-only measurements (never cached)."""
+                 warnings: list[str], pool: WorkerPool | None = None,
+                 unchecked: frozenset[str] = frozenset()) -> list[FileAnalysis]:
+        """The per-file phase: cached results where the content is unchanged (and checked,
+        unless it need not be), workers for the rest, then the history-only measurements
+        (never cached)."""
         cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
-        keys, hits = self._lookup(cache, root, config, items)
-        todo = [item for item in items if keys.get(item[0].path) not in hits]
-        fresh = self._run_fresh(config, todo, progress, in_process, pool)
+        keys, found = self._lookup(cache, root, config, items)
+
+        def hit(path: str) -> dict[str, Any] | None:
+            entry = found.get(keys.get(path, ""))
+            return entry if entry is not None and (entry["checked"] or path in unchecked) \
+                else None
+
+        todo = [item for item in items if hit(item[0].path) is None]
+        fresh = self._run_fresh(config, todo, progress, in_process, pool, unchecked)
         if cache is not None:
             self._store(cache, config, keys, fresh)
             warnings.extend(cache.warnings)
             cache.close()
         self.cache_hits = len(items) - len(todo)
-        analyses = fresh + [_from_cache(item, hits[keys[item[0].path]]) for item in items
-                            if keys.get(item[0].path) in hits]
+        analyses = fresh + [_from_cache(item, entry, item[0].path in unchecked)
+                            for item in items if (entry := hit(item[0].path)) is not None]
         return [self._with_history_measurements(a, config) for a in analyses]
 
     def _lookup(self, cache: Cache | None, root: Path, config: Config, items: list[Item]
@@ -137,7 +150,8 @@ class Session:
         return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
 
     def _run_fresh(self, config: Config, todo: list[Item], progress: Progress | None,
-                   in_process: bool, pool: WorkerPool | None) -> list[FileAnalysis]:
+                   in_process: bool, pool: WorkerPool | None,
+                   unchecked: frozenset[str] = frozenset()) -> list[FileAnalysis]:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         fresh: list[FileAnalysis] = []
         if not todo:
@@ -147,7 +161,8 @@ class Session:
             from frictionscan.worker import analyse_file
 
             fresh = [analyse_file(self.hooks, config, item[0], item[1],
-                                  item[2] if len(item) > 2 else None)  # type: ignore[misc]
+                                  item[2] if len(item) > 2 else None,  # type: ignore[misc]
+                                  check=item[0].path not in unchecked)
                      for item in todo]
         else:
             from frictionscan.pool import WorkerPool
@@ -155,7 +170,7 @@ class Session:
             pool = pool or WorkerPool(self.spec, config,
                                       jobs=min(config.effective_jobs, len(todo)),
                                       file_timeout=config.file_timeout)
-            fresh = pool.run(todo, config=config, progress=(
+            fresh = pool.run(todo, config=config, unchecked=unchecked, progress=(
                 (lambda done: progress("analysing", done, len(todo))) if progress else None))
         if progress:
             progress("analysing", len(todo), len(todo))
@@ -169,7 +184,8 @@ class Session:
         today = config.now.date().isoformat() if config.now else None
         failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
         cache.put_files({keys[a.file.path]: encode_parts(
-            a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None)
+            a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None,
+            a.checked)
             for a in fresh if a.file.path in keys
             and not any(e.kind in failed for e in a.errors)})
 
@@ -253,7 +269,9 @@ class Session:
                                                 config)
             items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
         with self._phase("analyse"):
-            analyses = self._analyse(root, config, items, progress, in_process, warnings, pool)
+            unchecked = self.hooks.skip_checks(files, history, config)
+            analyses = self._analyse(root, config, items, progress, in_process, warnings, pool,
+                                     unchecked)
         analyses.sort(key=lambda a: a.file.path)
         with self._phase("focus"):
             focus = self.hooks.load_focus(root, config, history)

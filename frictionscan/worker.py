@@ -62,13 +62,18 @@ def read_source(root: Path, file: SourceFile, config: Config,
 
 
 def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
-                 history: FileHistory, data: bytes | None = None) -> FileAnalysis:
-    """Read ``file`` once (or take its ``data``) and run the per-file hooks on it."""
+                 history: FileHistory, data: bytes | None = None,
+                 check: bool = True) -> FileAnalysis:
+    """Read ``file`` once (or take its ``data``) and run the per-file hooks on it (the
+    ``check_file`` hooks only if ``check``)."""
     source, problem = read_source(Path(config.root), file, config, data)
     if source is None:
         return FileAnalysis(file=file, history=history,
-                            errors=(problem,) if problem else ())
+                            errors=(problem,) if problem else (), checked=check)
     measurements, m_errors = hooks.measure_file(file, source, history, config)
+    if not check:
+        return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
+                            errors=_one_parse_error(m_errors), checked=False)
     findings, f_errors = hooks.check_file(file, source, config)
     kept, suppressed = suppressions.apply(findings, source, file.path, config.now,
                                           hooks.active_codes(config))

@@ -199,3 +199,21 @@ def test_a_pr_without_python_changes(planted_copy: Path) -> None:
     assert code == 0
     assert out == ("<!-- frictionscan -->\n**frictionscan:** no friction change: no analysed "
                    "Python file touched\n")
+
+
+def test_a_change_to_a_file_untouched_in_the_window_still_shows_its_findings(
+        planted_copy: Path) -> None:
+    # the monolith did not change in the window, so a scan does not check it ...
+    code, out, _ = run("scan", str(planted_copy), "-f", "json")
+    monolith = next(h for h in json.loads(out)["hotspots"]
+                    if h["path"] == "src/legacy/monolith.py")
+    assert monolith["findings_checked"] is False and monolith["findings"] == []
+    # ... but a pull request (here: uncommitted) that touches it is checked, before and after
+    path = planted_copy / "src/legacy/monolith.py"
+    path.write_text(path.read_text() + "\n\ndef more(x=[]):\n    return x\n")
+    code, out, _ = run("ci", str(planted_copy), "--base", "HEAD", "--head", "WORKTREE",
+                       "--format", "json")
+    doc = json.loads(out)
+    touched = next(f for f in doc["files"] if f["path"] == "src/legacy/monolith.py")
+    assert [f["code"] for f in touched["findings_added"]] == ["FS105"]  # the new one only
+    assert touched["findings_removed"] == []

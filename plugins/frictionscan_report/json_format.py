@@ -49,6 +49,7 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
              "complexity": m.value}
             for m in functions[:TOP_FUNCTIONS] if m.symbol is not None
         ],
+        "findings_checked": a.checked,
         "findings": [finding_dict(f) for f in a.findings],
         "suppressed_count": len(a.suppressed),
         **({"suppressed": [finding_dict(f) for f in a.suppressed]} if show_suppressed else {}),

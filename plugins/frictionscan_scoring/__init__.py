@@ -12,6 +12,8 @@ The score of a file (docs/scoring.md explains the choice and the numbers behind 
 
 The product is zero for a file that did not change in the window, however complex it is:
 a hotspot is where complexity meets change. Every component is recorded with a reason.
+Such files need no friction checks (``frictionscan_skip_checks``): their findings could not
+move them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Sequence
 
 from frictionscan import hookimpl
 from frictionscan.config import Config
-from frictionscan.model import Component, FileAnalysis, Hotspot
+from frictionscan.model import Component, FileAnalysis, History, Hotspot, SourceFile
 
 __version__ = "0.1.0"
 
@@ -69,6 +71,10 @@ def complexity_component(a: FileAnalysis) -> Component:
 def findings_component(a: FileAnalysis) -> Component:
     minutes = sum(f.effort_minutes for f in a.findings)
     value = min(FINDINGS_CAP, minutes / FINDINGS_MINUTES_SCALE)
+    if not a.checked:
+        return Component(name="findings", value=0.0,
+                         reason="not checked: they could not move this file "
+                                "(--all-findings checks it)")
     if not a.findings:
         return Component(name="findings", value=0.0, reason="no findings")
     codes = Counter(f.code for f in a.findings)
@@ -91,6 +97,14 @@ def score_file(a: FileAnalysis) -> Hotspot:
     change, complexity, findings, focus = (c.value for c in parts)
     score = change * complexity * (1 + findings) * focus
     return Hotspot(analysis=a, score=round(score, 3), components=parts)
+
+
+@hookimpl(trylast=True)
+def frictionscan_skip_checks(files: Sequence[SourceFile], history: History,
+                             config: Config) -> list[str]:
+    """Files that did not change in the window: their score is zero whatever their findings
+    (the change component is zero), so their findings change no rank."""
+    return [f.path for f in files if history.for_file(f.path).revisions == 0]
 
 
 @hookimpl(trylast=True)
