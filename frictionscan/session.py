@@ -180,14 +180,20 @@ class Session:
     def _store(cache: Cache, config: Config, keys: Mapping[str, str],
                fresh: list[FileAnalysis]) -> None:
         """Keep fresh results, except those of crashed, timed-out or failing plugins (the
-        next run should try again)."""
+        next run should try again). Files with the same content share a key: a checked
+        result wins over an unchecked one."""
         today = config.now.date().isoformat() if config.now else None
         failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
-        cache.put_files({keys[a.file.path]: encode_parts(
-            a.measurements, a.findings, a.suppressed, a.errors, today if a.dated else None,
-            a.checked)
-            for a in fresh if a.file.path in keys
-            and not any(e.kind in failed for e in a.errors)})
+        kept: dict[str, FileAnalysis] = {}
+        for a in fresh:
+            key = keys.get(a.file.path)
+            if key is None or any(e.kind in failed for e in a.errors):
+                continue
+            if key not in kept or (a.checked and not kept[key].checked):
+                kept[key] = a
+        cache.put_files({key: encode_parts(a.measurements, a.findings, a.suppressed, a.errors,
+                                           today if a.dated else None, a.checked)
+                         for key, a in kept.items()})
 
     def _with_history_measurements(self, a: FileAnalysis, config: Config) -> FileAnalysis:
         extra, errors = self.hooks.measure_history(a.file, a.history, config)

@@ -83,3 +83,21 @@ class CheckEverything:
 def test_a_plugin_can_ask_for_every_file_to_be_checked(planted_repo: Path) -> None:
     result = run_scan(planted_repo, plugins=[CheckEverything()])
     assert all(h.analysis.checked for h in result.hotspots)
+
+
+def test_files_with_the_same_content_share_one_checked_cache_entry(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    s.commit("2020-01-01T10:00:00", "add", {"old/__init__.py": "", "old/a.py": "x = 1\n"})
+    s.commit("2026-01-01T10:00:00", "add", {"new/__init__.py": "", "new/b.py": "y = 1\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("scan", str(repo), "-f", "json")
+    assert code == 0, err
+    first = by_path(json.loads(out))
+    assert first["new/__init__.py"]["findings_checked"]
+    assert not first["old/__init__.py"]["findings_checked"]
+    code, out, _ = run("scan", str(repo), "-f", "json")
+    again = json.loads(out)
+    assert again["stats"]["cached_files"] == len(again["hotspots"])
+    assert by_path(again) == first
