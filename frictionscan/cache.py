@@ -14,7 +14,7 @@ is set aside with one warning and rebuilt; it never stops a scan.
 
 from __future__ import annotations
 
-import dataclasses
+import enum
 import hashlib
 import json
 import os
@@ -101,7 +101,18 @@ def _error(d: Mapping[str, Any]) -> AnalysisError:
 
 
 def _plain(obj: Any) -> Any:
-    return json.loads(json.dumps(dataclasses.asdict(obj), default=str))
+    """A frozen dataclass of the model as JSON-ready values: nested dataclasses as objects,
+    enums as their values (what :func:`dataclasses.asdict` gives, without its deep copies:
+    several times faster for the findings of thousands of files)."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: _plain(getattr(obj, name)) for name in obj.__dataclass_fields__}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, (tuple, list)):
+        return [_plain(v) for v in obj]
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    return str(obj)
 
 
 def encode_parts(measurements: Iterable[Measurement], findings: Iterable[Finding],
@@ -126,24 +137,43 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+_HISTORY_FIELDS = ("path", "revisions", "added", "deleted", "authors", "fixes", "recency",
+                   "first_change", "last_change", "age_days", "idle_days", "former_paths",
+                   "change_times")
+_HISTORY_TIMES = {"first_change", "last_change"}
+
+
 def encode_history(history: History) -> str:
+    """One flat row per file (the positions of ``_HISTORY_FIELDS``): several times faster
+    to write and read than one object each, for 5,000 files."""
+    def row(f: FileHistory) -> list[Any]:
+        out = []
+        for name in _HISTORY_FIELDS:
+            value = getattr(f, name)
+            if name in _HISTORY_TIMES:
+                value = value.isoformat() if value is not None else None
+            out.append(value)
+        return out
+
     return json.dumps({
         "head": history.head, "head_time": history.head_time.isoformat(),
         "since": history.since.isoformat() if history.since else None,
         "commits_in_window": history.commits_in_window, "shallow": history.shallow,
-        "files": [_plain(f) for f in history.files]})
+        "fields": _HISTORY_FIELDS, "files": [row(f) for f in history.files]})
 
 
 def decode_history(text: str) -> History:
     d = json.loads(text)
+    if tuple(d["fields"]) != _HISTORY_FIELDS:
+        raise ValueError("history written with other fields")
     files = []
-    for f in d["files"]:
-        f = dict(f)
-        for key in ("first_change", "last_change"):
-            f[key] = _time(f[key])
-        for key in ("authors", "former_paths", "change_times"):
-            f[key] = tuple(f[key])
-        files.append(FileHistory(**f))
+    for (path, revisions, added, deleted, authors, fixes, recency, first, last, age, idle,
+         former, times) in d["files"]:
+        files.append(FileHistory(
+            path=path, revisions=revisions, added=added, deleted=deleted,
+            authors=tuple(authors), fixes=fixes, recency=recency, first_change=_time(first),
+            last_change=_time(last), age_days=age, idle_days=idle,
+            former_paths=tuple(former), change_times=tuple(times)))
     head_time = _time(d["head_time"])
     assert head_time is not None
     return History(head=d["head"], head_time=head_time, since=_time(d["since"]),

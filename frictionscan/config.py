@@ -163,14 +163,27 @@ class Config:
 
     def getoption(self, key: str, default: Any = None) -> Any:
         """The value of plugin option ``key`` (``"radon.maintainability"``)."""
-        for k, v in self.options:
-            if k == key:
-                return v
-        return default
+        return _option_map(self.options).get(key, default)
 
     @property
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+_OPTION_MAPS: dict[int, tuple[tuple[tuple[str, Any], ...], dict[str, Any]]] = {}
+
+
+def _option_map(options: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """``options`` as a dict, made once per options tuple (rules read their options for
+    every file; a frozen, picklable Config keeps the tuple)."""
+    found = _OPTION_MAPS.get(id(options))
+    if found is not None and found[0] is options:
+        return found[1]
+    if len(_OPTION_MAPS) > 16:
+        _OPTION_MAPS.clear()
+    mapping = dict(options)
+    _OPTION_MAPS[id(options)] = (options, mapping)
+    return mapping
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,8 @@ class FileHistory:
     fixes: int = 0
     #: Sum over the window's commits of 0.5 ** (age / half-life): recent changes weigh more.
     recency: float = 0.0
-    #: Earliest and latest commit seen touching the file (any time, not only the window).
+    #: Earliest and latest commit seen touching the file: the first only when all history
+    #: was read (the git plugin's ``older_history``), the last within the history read.
     first_change: datetime | None = None
     last_change: datetime | None = None
     #: Days from the first and the last change to HEAD's commit time (``None`` if unknown).

@@ -51,17 +51,19 @@ class HistoryState:
     #: [time t, whether some commit reachable from ``head`` is older than t], as last
     #: checked; the answer stays true for descendants and earlier t, false for later t.
     older: list[Any] | None = None
+    #: The largest commit number in ``files`` (numbers only tell commits apart).
+    number: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {"head": self.head, "window": self.window, "complete": self.complete,
-                "older": self.older,
+                "older": self.older, "number": self.number,
                 "files": {p: [f.changes, f.first, f.last, f.former]
                           for p, f in self.files.items()}}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> HistoryState:
         return cls(head=d["head"], window=list(d["window"]), complete=bool(d["complete"]),
-                   older=d["older"],
+                   older=d["older"], number=int(d["number"]),
                    files={p: FileState(changes=v[0], first=v[1], last=v[2], former=v[3])
                           for p, v in d["files"].items()})
 
@@ -90,6 +92,7 @@ class HistoryBuilder:
     def add(self, commit: Commit, *, in_window: bool) -> None:
         ts = int(commit.when.timestamp())
         self._number += 1
+        self.state.number = self._number
         if in_window:
             self.state.window.append(ts)
         is_fix = in_window and not commit.is_merge and bool(self._fix.search(commit.subject))
@@ -115,25 +118,51 @@ class HistoryBuilder:
 
 def merge(newer: HistoryState, older: HistoryState, aliases: dict[str, str]) -> HistoryState:
     """``newer`` (commits after ``older.head``, folded for today's paths) merged with the
-    ``older`` state; renames in the newer commits carry older data to the new names."""
-    merged = HistoryState(head=newer.head, window=newer.window + older.window,
-                          complete=older.complete, older=older.older,
-                          files={p: FileState(changes=list(f.changes), first=f.first,
-                                              last=f.last, former=list(f.former))
-                                 for p, f in newer.files.items()})
-    offset = 1 + max((c[5] for f in newer.files.values() for c in f.changes), default=0)
+    ``older`` state; renames in the newer commits carry older data to the new names.
+
+    ``older`` is taken over (it was decoded for this merge): its changes keep their commit
+    numbers and the few newer ones are numbered after them, so a merge costs what the new
+    commits cost, not what the whole window does."""
+    by_current: dict[str, FileState] = {}
     for path, old in older.files.items():
-        target = merged.files.get(aliases.get(path, path))
-        if target is None:
+        current = aliases.get(path, path)
+        if current not in newer.files:
             continue  # deleted since, or no longer scanned
-        target.changes.extend([*c[:5], c[5] + offset] for c in old.changes)
-        firsts = [t for t in (target.first, old.first) if t is not None]
-        lasts = [t for t in (target.last, old.last) if t is not None]
-        target.first = min(firsts) if firsts else None
-        target.last = max(lasts) if lasts else None
-        names = {p for p, _ in target.former}
-        target.former += [e for e in old.former if e[0] not in names]
-    return merged
+        seen = by_current.get(current)
+        if seen is None:
+            by_current[current] = old
+        else:  # two older files now one: combine
+            seen.changes += old.changes
+            seen.first = _min(seen.first, old.first)
+            seen.last = _max(seen.last, old.last)
+            seen.former += [e for e in old.former if all(e[0] != p for p, _ in seen.former)]
+    files: dict[str, FileState] = {}
+    base = older.number
+    for path, new in newer.files.items():
+        fresh = [[*c[:5], c[5] + base] for c in new.changes]
+        old = by_current.get(path)
+        if old is None:
+            files[path] = FileState(changes=fresh, first=new.first, last=new.last,
+                                    former=list(new.former))
+            continue
+        if fresh:
+            old.changes = fresh + old.changes
+        old.first = _min(new.first, old.first)
+        old.last = _max(new.last, old.last)
+        names = {p for p, _ in new.former}
+        old.former = list(new.former) + [e for e in old.former if e[0] not in names]
+        files[path] = old
+    return HistoryState(head=newer.head, window=newer.window + older.window, files=files,
+                        complete=older.complete, older=older.older,
+                        number=base + newer.number)
+
+
+def _min(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else max(a, b)
 
 
 def histories(state: HistoryState, *, now: datetime, since: datetime | None,
@@ -150,29 +179,37 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
     start = since.timestamp() if since is not None else float("-inf")
     known = known_since.timestamp() if known_since is not None else float("-inf")
     now_ts = now.timestamp()
+    utc = timezone.utc
     out = []
     for path, f in sorted(state.files.items()):
         if f.first is None or f.last is None or f.last < known:
             continue
-        changes = [c for c in f.changes if c[0] >= start]
         commits: dict[int, list[Any]] = {}
         added = deleted = 0
-        for c in changes:
-            added += c[1]
-            deleted += c[2]
-            commits.setdefault(c[5], c)
-        authors = sorted({c[3] for c in commits.values()})
-        recency = sum(0.5 ** (max(0.0, now_ts - c[0]) / half_life) if half_life > 0 else 1.0
-                      for c in commits.values())
-        first = datetime.fromtimestamp(f.first, tz=timezone.utc) if known_since is None \
-            else None
-        last = datetime.fromtimestamp(f.last, tz=timezone.utc)
+        for c in f.changes:
+            if c[0] >= start:
+                added += c[1]
+                deleted += c[2]
+                if c[5] not in commits:
+                    commits[c[5]] = c
+        if commits:
+            kept = commits.values()
+            authors = tuple(sorted({c[3] for c in kept}))
+            if half_life > 0:
+                recency = sum(0.5 ** (max(0.0, now_ts - c[0]) / half_life) for c in kept)
+            else:
+                recency = float(len(commits))
+            fixes = sum(1 for c in kept if c[4])
+            times = tuple(sorted((c[0] for c in kept), reverse=True))
+        else:
+            authors, recency, fixes, times = (), 0.0, 0, ()
+        first = datetime.fromtimestamp(f.first, tz=utc) if known_since is None else None
         out.append(FileHistory(
             path=path, revisions=len(commits), added=added, deleted=deleted,
-            authors=tuple(authors), fixes=sum(1 for c in commits.values() if c[4]),
-            recency=round(float(recency), 6), first_change=first, last_change=last,
+            authors=authors, fixes=fixes, recency=round(float(recency), 6),
+            first_change=first, last_change=datetime.fromtimestamp(f.last, tz=utc),
             age_days=round((now_ts - f.first) / 86400, 2) if first is not None else None,
             idle_days=round((now_ts - f.last) / 86400, 2),
             former_paths=tuple(p for p, ts in f.former if ts >= known),
-            change_times=tuple(sorted((c[0] for c in commits.values()), reverse=True))))
+            change_times=times))
     return tuple(out)
