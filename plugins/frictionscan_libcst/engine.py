@@ -26,7 +26,7 @@ from frictionscan.model import (
 from frictionscan_libcst.rule import Rule, RuleContext
 from frictionscan_libcst.rules import BUILTIN_RULES
 from frictionscan_libcst.state import current
-from frictionscan_libcst.walk import positions_of, visit_batched
+from frictionscan_libcst.walk import parse_module, positions_of, visit_batched
 
 
 def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:
@@ -137,7 +137,7 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]],
 def check_file(file: SourceFile, source: str,
                             config: Config) -> list[Finding | AnalysisError]:
     try:
-        module = cst.parse_module(source)
+        module = parse_module(source)
     except cst.ParserSyntaxError as exc:
         return [AnalysisError(kind=ErrorKind.PARSE, path=file.path,
                               message=f"does not parse: {exc.message} (line {exc.raw_line})")]

@@ -63,6 +63,22 @@ def _fields(t: type) -> tuple[str, ...]:
     return names
 
 
+_last_parse: tuple[str, cst.Module] | None = None
+
+
+def parse_module(source: str) -> cst.Module:
+    """``libcst.parse_module(source)``, remembering the last result: the worker reads a file
+    once and passes the same text to every plugin, so a second plugin that needs the tree of
+    the same file (the *radon* plugin, for syntax newer than the interpreter's ``ast``) gets
+    it without parsing again. Trees are immutable, so sharing one is safe."""
+    global _last_parse
+    if _last_parse is not None and _last_parse[0] is source:
+        return _last_parse[1]
+    module = cst.parse_module(source)
+    _last_parse = (source, module)
+    return module
+
+
 def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor],
                   before_visit: Callable[[cst.CSTNode], None] | None = None,
                   after_leave: Callable[[cst.CSTNode], None] | None = None,

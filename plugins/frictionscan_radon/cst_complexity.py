@@ -14,9 +14,10 @@ accepts it; this visitor counts decision points with radon's rules so the number
 Nested functions are reported as blocks of their own, named ``outer.inner``; methods as
 ``Class.method``. Lines are the syntactic positions libcst's ``PositionProvider`` gives.
 
-The tree is walked, and the positions of the function nodes computed, by the libcst plugin's
-fast traversal (:mod:`frictionscan_libcst.walk`) when it is installed, else by libcst's own
-(several times slower: it rebuilds the tree and records every node's position).
+The tree is parsed (once for both plugins), walked, and the positions of the function nodes
+computed by the libcst plugin's helpers (:mod:`frictionscan_libcst.walk`) when it is
+installed, else by libcst's own (several times slower: it rebuilds the tree and records every
+node's position).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 try:
-    from frictionscan_libcst.walk import positions_of, visit_batched
+    from frictionscan_libcst.walk import parse_module, positions_of, visit_batched
 except ImportError:  # pragma: no cover - the libcst plugin is part of the distribution
+    parse_module = cst.parse_module
+
     def visit_batched(module: cst.Module, visitors: Iterable[Any]) -> None:
         cst.visit_batched(module, list(visitors))
 
@@ -117,7 +120,7 @@ class _Counter(cst.BatchableCSTVisitor):
 
 def complexity_blocks(source: str) -> tuple[list[Block], int]:
     """Function blocks and the module-level complexity; raises libcst.ParserSyntaxError."""
-    module = cst.parse_module(source)
+    module = parse_module(source)
     counter = _Counter()
     visit_batched(module, [counter])
     where = positions_of(module, [f[2] for f in counter.functions])
