@@ -10,14 +10,16 @@ directory: a few files change very often, most rarely) is cloned to a temporary 
 so the original is never touched. The script prints, measured in one run:
 
 * raw ``git log --numstat`` over the window, frictionscan's history stage (run on its own,
-  best of three, GitPython already imported: importing it is start-up), and their ratio; and
+  GitPython already imported: importing it is start-up), medians of five interleaved runs,
+  and their ratio; and
   the history stage inside the cold scan, where the workers start alongside it;
 * bare ``ast.parse`` of every file, and the cold per-file stage and its ratio to that;
 * bare ``libcst.parse_module`` of every file split over the cores (libcst imported
   beforehand), and the cold total's ratio to raw git log plus that (the issue's cold target);
 * cold total (empty cache), the same with ``--all-findings``, warm total (nothing changed),
   incremental total (one new commit changing one file), each as a separate
-  ``frictionscan scan`` process, start-up included;
+  ``frictionscan scan`` process, start-up included, the median of ``--repeat`` rounds
+  (default 3);
 * peak memory (largest resident set of the scan processes and their workers).
 """
 
@@ -29,6 +31,8 @@ import contextlib
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,6 +139,8 @@ def main() -> None:
     group.add_argument("--repo", type=Path)
     group.add_argument("--synthetic", nargs=2, type=int, metavar=("COMMITS", "FILES"))
     ap.add_argument("--since", default="12 months")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds of cold, warm and incremental runs (medians are printed)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "repo"
@@ -152,16 +158,19 @@ def main() -> None:
             ["git", "log", "-1", "--format=%ct"], cwd=work, capture_output=True, text=True,
             check=True).stdout), tz=timezone.utc)
         since = resolve_point(args.since, head)
-        raw_log = clock(lambda: subprocess.run(
-            ["git", "log", "-z", "-M", "--numstat", "--format=%H", f"--since={since.isoformat()}",
-             "HEAD", "--", "*.py"], cwd=work, check=True, stdout=subprocess.DEVNULL))
         session = Session.start(PluginSpec(autoload=False))
         config = session.configure(work, overrides={"cache": False, "since": args.since})
         import git  # noqa: F401  (start-up, not history)
 
         scanned = session.hooks.collect_files(work, config)
-        history = min(clock(lambda: session.hooks.collect_history(work, scanned, config))
-                      for _ in range(3))
+        raws, stages = [], []
+        for _ in range(5):  # interleaved, medians
+            raws.append(clock(lambda: subprocess.run(
+                ["git", "log", "-z", "-M", "--numstat", "--format=%H",
+                 f"--since={since.isoformat()}", "HEAD", "--", "*.py"], cwd=work, check=True,
+                stdout=subprocess.DEVNULL)))
+            stages.append(clock(lambda: session.hooks.collect_history(work, scanned, config)))
+        raw_log, history = statistics.median(raws), statistics.median(stages)
         session.scan(config)
         in_scan, analyse = session.timings["history"], session.timings["analyse"]
         files = [p for p in subprocess.run(["git", "ls-files", "*.py"], cwd=work,
@@ -177,19 +186,29 @@ def main() -> None:
 
         bare = clock(parse_all)
         jobs = os.cpu_count() or 1
-        cst_split = libcst_split([str(work / p) for p in files], jobs)
-        cold_all = scan_process(work, "--no-cache", "--all-findings")
-        cold = scan_process(work)
-        warm = scan_process(work)
-        target = work / files[len(files) // 2]
-        target.write_text(target.read_text() + "\n\ndef added(x):\n    return x\n")
-        env = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x", "GIT_COMMITTER_NAME": "B",
-               "GIT_COMMITTER_EMAIL": "b@x",
-               "GIT_COMMITTER_DATE": (head + timedelta(hours=1)).isoformat(),
-               "GIT_AUTHOR_DATE": (head + timedelta(hours=1)).isoformat()}
-        subprocess.run(["git", "commit", "-qam", "one more change"], cwd=work, check=True,
-                       env={**os.environ, **env})
-        incremental = scan_process(work)
+        cache_dir = work / ".frictionscan"
+        # each figure is the median of --repeat runs, interleaved, so that a slow spell of a
+        # shared machine does not land on one figure only
+        floors, colds, colds_all, warms, incrementals = [], [], [], [], []
+        for n in range(args.repeat):
+            floors.append(libcst_split([str(work / p) for p in files], jobs))
+            colds_all.append(scan_process(work, "--no-cache", "--all-findings"))
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            colds.append(scan_process(work))
+            warms.extend(scan_process(work) for _ in range(3))
+            # one new commit changing one file (another file each round)
+            target = work / files[(len(files) // 2 + 17 * n) % len(files)]
+            target.write_text(target.read_text() + f"\n\ndef added_{n}(x):\n    return x\n")
+            when = (head + timedelta(hours=1 + n)).isoformat()
+            env = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x",
+                   "GIT_COMMITTER_NAME": "B", "GIT_COMMITTER_EMAIL": "b@x",
+                   "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+            subprocess.run(["git", "commit", "-qam", "one more change"], cwd=work, check=True,
+                           env={**os.environ, **env})
+            incrementals.append(scan_process(work))
+            warms.extend(scan_process(work) for _ in range(2))
+        cst_split, cold, cold_all = (statistics.median(v) for v in (floors, colds, colds_all))
+        warm, incremental = statistics.median(warms), statistics.median(incrementals)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     commits = args.synthetic[0] if args.synthetic else total_commits
     print(f"python files                  {len(files)}")

@@ -117,6 +117,19 @@ def test_fast_walk_and_positions_agree_with_libcst() -> None:
     assert dict(positions_of(module, every_node)) == {n: expected[n] for n in every_node}
     some = every_node[::7]
     assert dict(positions_of(module, some)) == {n: expected[n] for n in some}
+    # whitespace leaves are skipped unless a visitor asks for them
+    class Spaces(cst.BatchableCSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+
+        def visit_SimpleWhitespace(self, node: cst.SimpleWhitespace) -> None:
+            self.count += 1
+
+    ours_ws, theirs_ws = Spaces(), Spaces()
+    visit_batched(module, [ours_ws])
+    cst.visit_batched(module, [theirs_ws])
+    assert ours_ws.count == theirs_ws.count > 100
     early = [n for n in every_node if expected[n].end.line <= 3]  # printing stops after them
     assert early and dict(positions_of(module, early)) == {n: expected[n] for n in early}
     assert positions_of(module, []) == {}

@@ -34,6 +34,8 @@ _LEAVE = object()
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}
+#: Node types without child nodes that no built-in rule reads.
+_LEAF_TOKENS = (cst.SimpleWhitespace, cst.Newline)
 _NODE_TYPES: dict[type, bool] = {}
 
 
@@ -87,12 +89,17 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
     """Call every visitor's ``visit_*`` and ``leave_*`` methods in one depth-first walk.
 
     A visitor that raises is reported to ``on_error`` (or the exception propagates when there
-    is none) and is not called again; the others carry on.
+    is none) and is not called again; the others carry on. Plain whitespace and newline
+    tokens (nodes without children, half of all nodes) are walked, and passed to
+    ``before_visit`` / ``after_leave``, only when a visitor has a method for them.
     """
     methods: dict[str, list[tuple[int, Callable[[Any], None]]]] = {}
     for i, v in enumerate(visitors):
         for name in _visitor_names(type(v)):
             methods.setdefault(name, []).append((i, getattr(v, name)))
+    skip = frozenset(t for t in _LEAF_TOKENS
+                     if f"visit_{t.__name__}" not in methods
+                     and f"leave_{t.__name__}" not in methods)
     failed: set[int] = set()
     table: dict[tuple[str, type], list[tuple[int, Callable[[Any], None]]]] = {}
 
@@ -131,8 +138,8 @@ def visit_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor
             value = getattr(node, name)
             kind = type(value)
             if kind in (list, tuple):
-                children.extend(c for c in value if _is_node(type(c)))
-            elif _is_node(kind):
+                children.extend(c for c in value if _is_node(type(c)) and type(c) not in skip)
+            elif kind not in skip and _is_node(kind):
                 children.append(value)
         stack.extend(reversed(children))
 
