@@ -190,12 +190,11 @@ class _LineTracker:
             raise _AllFound
 
     def _advance(self, value: str) -> None:
-        newlines = value.count("\n") + value.count("\r") - value.count("\r\n")
-        if newlines:
-            self.line += newlines
-            self.column = len(value) - max(value.rfind("\n"), value.rfind("\r")) - 1
-        else:
+        if "\n" not in value and "\r" not in value:  # most tokens
             self.column += len(value)
+            return
+        self.line += value.count("\n") + value.count("\r") - value.count("\r\n")
+        self.column = len(value) - max(value.rfind("\n"), value.rfind("\r")) - 1
 
     def increase_indent(self, value: str) -> None:
         self.indent_tokens.append(value)
@@ -207,8 +206,7 @@ class _LineTracker:
         for token in self.indent_tokens:
             self._advance(token)
 
-    def add_token(self, value: str) -> None:
-        self._advance(value)
+    add_token = _advance
 
     def pop_trailing_newline(self) -> None:
         pass  # only the Module node's own end differs from libcst's; rules never report it
