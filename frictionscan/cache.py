@@ -58,6 +58,11 @@ def digest(*parts: Any) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def digest_strings(*parts: str) -> str:
+    """:func:`digest` for parts that are strings without NUL (one per file per scan)."""
+    return hashlib.sha1("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def blob_sha(data: bytes) -> str:
     """The git blob SHA of ``data`` (what ``git hash-object`` prints)."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

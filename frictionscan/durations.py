@@ -7,6 +7,7 @@ and years, so ``"12 months"`` before 2026-03-31 is 2025-03-31.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -19,6 +20,7 @@ _UNITS = {
 _DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
 
 
+@functools.lru_cache(maxsize=64)
 def parse_duration(text: str) -> tuple[int, str]:
     """Parse ``"6 months"`` into ``(6, "months")``; raise ValueError with a readable message."""
     m = _DURATION.match(text.lower())

@@ -14,13 +14,27 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.cache import Cache, blob_sha, default_dir, digest, encode_parts
+from frictionscan.cache import (
+    Cache,
+    blob_sha,
+    default_dir,
+    digest,
+    digest_strings,
+    encode_parts,
+)
 from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
 from frictionscan.errors import FrictionscanError, RepositoryError, UsageError
 from frictionscan.globs import match_any
 from frictionscan.hooks import HookCalls
 from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
-from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, ScanResult, SourceFile
+from frictionscan.model import (
+    ErrorKind,
+    FileAnalysis,
+    FileHistory,
+    ScanResult,
+    SourceFile,
+    evolve,
+)
 
 if TYPE_CHECKING:  # the pool and the analysis are imported when files need analysing
     from frictionscan.pool import Item, WorkerPool
@@ -199,7 +213,7 @@ class Session:
         extra, errors = self.hooks.measure_history(a.file, a.history, config)
         if not extra and not errors:
             return a
-        return replace(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
+        return evolve(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
 
     def _cache_keys(self, root: Path, config: Config,
                     items: Sequence[Item]) -> dict[str, str]:
@@ -225,7 +239,7 @@ class Session:
                     continue
             hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
                           h.change_times) if needs_history else ""
-            keys[f.path] = digest(blob, plugins, options, hist)
+            keys[f.path] = digest_strings(blob, plugins, options, hist)
         return keys
 
     @contextmanager
@@ -285,8 +299,8 @@ class Session:
                 if not any(match_any(f.path, area.paths) for f in files):
                     warnings.append(f"focus area {area.name!r}: paths "
                                     f"{', '.join(area.paths)} match no analysed file")
-            analyses = [replace(a, weights=self.hooks.focus_weight(a.file, a.history, focus,
-                                                                   config))
+            analyses = [evolve(a, weights=self.hooks.focus_weight(a.file, a.history, focus,
+                                                                  config))
                         for a in analyses]
         with self._phase("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)

@@ -24,7 +24,14 @@ from collections.abc import Sequence
 
 from frictionscan import hookimpl
 from frictionscan.config import Config
-from frictionscan.model import Component, FileAnalysis, History, Hotspot, SourceFile
+from frictionscan.model import (
+    Component,
+    FileAnalysis,
+    History,
+    Hotspot,
+    SourceFile,
+    evolve,
+)
 
 __version__ = "0.1.0"
 
@@ -120,10 +127,8 @@ def per_line(h: Hotspot) -> float:
 
 @hookimpl(trylast=True)
 def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> list[Hotspot]:
-    from dataclasses import replace
-
     if config.order == "effort":
         ordered = sorted(hotspots, key=lambda h: (-per_line(h), -h.score, h.path))
     else:
         ordered = sorted(hotspots, key=lambda h: (-h.score, h.path))
-    return [replace(h, rank=i) for i, h in enumerate(ordered, 1)]
+    return [evolve(h, rank=i) for i, h in enumerate(ordered, 1)]
