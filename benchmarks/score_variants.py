@@ -45,6 +45,10 @@ HOTSPOT = {
     * math.log2(1 + len(h.analysis.history.authors)),
     "H5 default x (1 + log2(1 + prior fixes))": lambda h: h.score
     * (1 + math.log2(1 + h.analysis.history.fixes)),
+    "H6 change x log2(1 + lines) (size for complexity)": lambda h: c(h, "change")
+    * math.log2(1 + sloc(h)) * c(h, "focus"),
+    "H7 change x (complexity + log2(1 + lines))": lambda h: c(h, "change")
+    * (c(h, "complexity") + math.log2(1 + sloc(h))) * c(h, "focus"),
 }
 EFFORT = {
     "E0 default: score / lines": lambda h: h.score / sloc(h),
@@ -57,6 +61,9 @@ EFFORT = {
     * (1 + h.analysis.history.fixes) / sloc(h),
     "E6 (score + revisions) / lines": lambda h: (h.score + h.analysis.history.revisions)
     / sloc(h),
+    "E7 score / lines ** 0.75": lambda h: h.score / sloc(h) ** 0.75,
+    "E8 (1 + prior fixes) x change / lines": lambda h: (1 + h.analysis.history.fixes)
+    * c(h, "change") / sloc(h),
 }
 
 
