@@ -256,18 +256,17 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
             cached = cache.get_history(key)
             if cached is not None:
                 return replace(cached, warnings=tuple(cache.warnings))
-        repo = open_repo(root)
-        state = _incremental(repo, head, now, since, files, config,
+        state = _incremental(root, head, now, since, files, config,
                              cache.get_state(state_key) if cache is not None else None)
         if state is None:
-            state = _read_history(repo, head, now, since, depth, files, config)
+            state = _read_history(open_repo(root), head, now, since, depth, files, config)
         history = History(
             head=head, head_time=now, since=since,
             files=histories(state, now=now, since=since,
                             half_life_days=float(config.getoption("git.half_life_days", 90.0)),
-                            known_since=_known_since(repo, head, since, depth, state)),
+                            known_since=_known_since(root, head, since, depth, state)),
             commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
-            shallow=(Path(repo.common_dir) / "shallow").is_file())
+            shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true")
         if cache is not None:
             cache.put_history(key, history)
             cache.put_state(state_key, state.to_json())
@@ -285,12 +284,16 @@ def _builder(files: Sequence[SourceFile], now: datetime, config: Config) -> Hist
                                                            DEFAULT_FIX_PATTERN)))
 
 
-def _incremental(repo: git.Repo, head: str, now: datetime, since: datetime,
+def _incremental(root: Path, head: str, now: datetime, since: datetime,
                  files: Sequence[SourceFile], config: Config,
                  cached: dict[str, Any] | None) -> HistoryState | None:
     """The cached state brought up to ``head`` by reading only the commits after it, or
     ``None`` when that is not possible (no state, or HEAD is not a descendant: a rebase or a
-    force-push) and everything must be read again."""
+    force-push) and everything must be read again.
+
+    The new commits are few: their log is read in one piece by a plain git process, which
+    saves importing GitPython (40-90 ms, more than the rest of an incremental run's history
+    stage)."""
     if not cached:
         return None
     try:
@@ -300,16 +303,14 @@ def _incremental(repo: git.Repo, head: str, now: datetime, since: datetime,
     if old.head == head:
         newer = _builder(files, now, config).state
         return merge(newer, old, {})
-    import git
-
     try:
-        repo.git.merge_base("--is-ancestor", old.head, head)
-    except git.exc.GitCommandError:
-        return None
+        run_git(root, "merge-base", "--is-ancestor", old.head, head)
+        log = run_git(root, "log", "-z", "-M", f"--format={LOG_FORMAT}", "--numstat",
+                      f"{old.head}..{head}", "--", *_pathspecs(config))
+    except subprocess.CalledProcessError:
+        return None  # not a descendant (or the old head is gone): read everything again
     builder = _builder(files, now, config)
-    stream = _stream(repo, "-z", "-M", f"--format={LOG_FORMAT}", "--numstat",
-                     f"{old.head}..{head}", "--", *_pathspecs(config))
-    for commit in parse_log(stream, numstat=True):
+    for commit in parse_log([log], numstat=True):
         builder.add(commit, in_window=commit.when >= since)
     merged = merge(builder.state, old, builder.aliases)
     merged.head = head
@@ -381,7 +382,7 @@ def _still_true(older: list[Any] | None, at: int) -> bool:
     return at >= checked_at if found else at <= checked_at
 
 
-def _known_since(repo: git.Repo, head: str, since: datetime, depth: datetime | None,
+def _known_since(root: Path, head: str, since: datetime, depth: datetime | None,
                  state: HistoryState) -> datetime | None:
     """``None`` when all history is in ``state`` as a fresh read would have it (the older
     pass read everything, or no commit is older than the window); otherwise the oldest time
@@ -393,8 +394,8 @@ def _known_since(repo: git.Repo, head: str, since: datetime, depth: datetime | N
     at = int(since.timestamp())
     if not _still_true(state.older, at):
         until = (since - timedelta(seconds=1)).isoformat()
-        state.older = [at, bool(repo.git.rev_list("-1", f"--until={until}",
-                                                  head).strip())]
+        state.older = [at, bool(run_git(root, "rev-list", "-1", f"--until={until}",
+                                        head).strip())]
     return (since if depth is None else depth) if state.older[1] else None
 
 
