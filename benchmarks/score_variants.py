@@ -49,6 +49,9 @@ HOTSPOT = {
     * math.log2(1 + sloc(h)) * c(h, "focus"),
     "H7 change x (complexity + log2(1 + lines))": lambda h: c(h, "change")
     * (c(h, "complexity") + math.log2(1 + sloc(h))) * c(h, "focus"),
+    "H8 default, ties (score 0) by complexity": lambda h: h.score
+    + 1e-6 * c(h, "complexity"),
+    "H9 default, ties (score 0) by lines": lambda h: h.score + 1e-6 * math.log2(1 + sloc(h)),
 }
 EFFORT = {
     "E0 default: score / lines": lambda h: h.score / sloc(h),
