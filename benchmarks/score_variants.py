@@ -52,6 +52,10 @@ HOTSPOT = {
     "H8 default, ties (score 0) by complexity": lambda h: h.score
     + 1e-6 * c(h, "complexity"),
     "H9 default, ties (score 0) by lines": lambda h: h.score + 1e-6 * math.log2(1 + sloc(h)),
+    "H10 default x log2(1 + lines)": lambda h: h.score * math.log2(1 + sloc(h)),
+    "H11 default x sqrt(log2(1 + lines))": lambda h: h.score * math.sqrt(math.log2(1 + sloc(h))),
+    "H12 change x log2(1 + cc + lines / 10) x focus": lambda h: c(h, "change") * math.log2(
+        1 + (h.analysis.value("radon.cc_total") or 0) + sloc(h) / 10) * c(h, "focus"),
 }
 EFFORT = {
     "E0 default: score / lines": lambda h: h.score / sloc(h),
