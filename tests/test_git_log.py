@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder
+from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder, HistoryState
 from frictionscan_git.log import parse_log
 
 from frictionscan.model import Commit, FileChange
@@ -113,3 +113,12 @@ def test_fix_heuristic(subject: str, is_fix: bool) -> None:
     b = HistoryBuilder(["a.py"], now=NOW, half_life_days=90, fix_pattern=DEFAULT_FIX_PATTERN)
     b.add(commit("1", 1, subject, FileChange(path="a.py")), in_window=True)
     assert b.build()[0].fixes == int(is_fix)
+
+
+def test_a_history_state_of_another_shape_is_refused() -> None:
+    good = HistoryState(head="abc", older=[1, True]).to_json()
+    assert HistoryState.from_json(good).older == [1, True]
+    for bad in ({**good, "older": "x"}, {**good, "older": [1]}, {k: v for k, v in good.items()
+                                                                 if k != "number"}):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            HistoryState.from_json(bad)

@@ -62,6 +62,10 @@ class HistoryState:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> HistoryState:
+        """Raises KeyError, TypeError or ValueError for a state of another shape."""
+        older = d["older"]
+        if older is not None and (not isinstance(older, list) or len(older) != 2):
+            raise ValueError(f"unexpected 'older' in a history state: {older!r}")
         return cls(head=d["head"], window=list(d["window"]), complete=bool(d["complete"]),
                    older=d["older"], number=int(d["number"]),
                    files={p: FileState(changes=v[0], first=v[1], last=v[2], former=v[3])
