@@ -27,10 +27,12 @@ from typing import Any
 from frictionscan.model import (
     AnalysisError,
     ErrorKind,
+    FileAnalysis,
     FileHistory,
     Finding,
     History,
     Measurement,
+    SourceFile,
     Span,
     Symbol,
     SymbolKind,
@@ -136,6 +138,19 @@ def decode_parts(text: str) -> dict[str, Any]:
             "suppressed": tuple(_finding(f) for f in d["s"]),
             "errors": tuple(_error(e) for e in d["e"]), "dated": d.get("dated"),
             "checked": d.get("c", True)}
+
+
+def analysis_from_parts(file: SourceFile, history: FileHistory, entry: Mapping[str, Any],
+                        *, without_findings: bool = False) -> FileAnalysis:
+    """The analysis of ``file`` from :func:`decode_parts`' result; ``without_findings``
+    drops its findings, as an analysis that did not run the checks would have none."""
+    if without_findings:
+        return FileAnalysis(file=file, history=history, measurements=entry["measurements"],
+                            errors=entry["errors"], checked=False)
+    return FileAnalysis(file=file, history=history, measurements=entry["measurements"],
+                        findings=entry["findings"], suppressed=entry["suppressed"],
+                        errors=entry["errors"], dated=entry["dated"] is not None,
+                        checked=entry["checked"])
 
 
 def _time(value: str | None) -> datetime | None:

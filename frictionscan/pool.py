@@ -93,13 +93,9 @@ def _encode(result: FileAnalysis) -> str:
 
 
 def _decode(file: SourceFile, history: FileHistory, payload: str) -> FileAnalysis:
-    from frictionscan.cache import decode_parts
+    from frictionscan.cache import analysis_from_parts, decode_parts
 
-    entry = decode_parts(payload)
-    return FileAnalysis(file=file, history=history, measurements=entry["measurements"],
-                        findings=entry["findings"], suppressed=entry["suppressed"],
-                        errors=entry["errors"], dated=entry["dated"] is not None,
-                        checked=entry["checked"])
+    return analysis_from_parts(file, history, decode_parts(payload))
 
 
 def failed(file: SourceFile, history: FileHistory, kind: ErrorKind,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from frictionscan.cache import (
     Cache,
+    analysis_from_parts,
     blob_sha,
     default_dir,
     digest,
@@ -47,12 +48,7 @@ Progress = Callable[[str, int, int], None]
 def _from_cache(item: Item, entry: Mapping[str, Any], unchecked: bool) -> FileAnalysis:
     """The cached analysis; without findings when they are not wanted this time (as a fresh
     analysis would be: a result does not depend on what the cache holds)."""
-    if unchecked:
-        return FileAnalysis(file=item[0], history=item[1], measurements=entry["measurements"],
-                            errors=entry["errors"], checked=False)
-    return FileAnalysis(file=item[0], history=item[1], measurements=entry["measurements"],
-                        findings=entry["findings"], suppressed=entry["suppressed"],
-                        errors=entry["errors"], dated=entry["dated"] is not None)
+    return analysis_from_parts(item[0], item[1], entry, without_findings=unchecked)
 
 
 def find_root(path: Path) -> Path:
