@@ -16,10 +16,17 @@ so the original is never touched. The script prints, measured in one run:
 * bare ``ast.parse`` of every file, and the cold per-file stage and its ratio to that;
 * bare ``libcst.parse_module`` of every file split over the cores (libcst imported
   beforehand), and the cold total's ratio to raw git log plus that (the issue's cold target);
-* cold total (empty cache), the same with ``--all-findings``, warm total (nothing changed),
-  incremental total (one new commit changing one file), each as a separate
-  ``frictionscan scan`` process, start-up included, the median of ``--repeat`` rounds
-  (default 3);
+* for two reports, each run as a separate ``frictionscan scan`` process (start-up included;
+  medians of ``--repeat`` rounds, default 3):
+
+  - ``--format json`` lists every file, so every file that changed in the window is checked
+    for findings: cold total (empty cache), the same with ``--all-findings``, warm total
+    (nothing changed), incremental total (one new commit changing one file);
+  - ``--format table``, what ``frictionscan scan`` shows on a terminal (the first 25
+    files): only the files whose findings could bring them there are checked (docs/
+    performance.md): cold, warm, incremental after a commit to a file picked as for JSON,
+    and incremental after a commit to the top-ranked file (the worst case: it must be
+    checked);
 * peak memory (largest resident set of the scan processes and their workers).
 """
 
@@ -28,6 +35,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import json
 import os
 import random
 import resource
@@ -127,9 +135,9 @@ def clock(fn) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t0
 
 
-def scan_process(repo: Path, *extra: str) -> float:
+def scan_process(repo: Path, *extra: str, fmt: str = "json") -> float:
     return clock(lambda: subprocess.run(
-        [sys.executable, "-m", "frictionscan", "scan", str(repo), "-f", "json", "-q", *extra],
+        [sys.executable, "-m", "frictionscan", "scan", str(repo), "-f", fmt, "-q", *extra],
         check=True, stdout=subprocess.DEVNULL))
 
 
@@ -189,26 +197,45 @@ def main() -> None:
         cache_dir = work / ".frictionscan"
         # each figure is the median of --repeat runs, interleaved, so that a slow spell of a
         # shared machine does not land on one figure only
-        floors, colds, colds_all, warms, incrementals = [], [], [], [], []
-        for n in range(args.repeat):
-            floors.append(libcst_split([str(work / p) for p in files], jobs))
-            colds_all.append(scan_process(work, "--no-cache", "--all-findings"))
-            shutil.rmtree(cache_dir, ignore_errors=True)
-            colds.append(scan_process(work))
-            warms.extend(scan_process(work) for _ in range(3))
-            # one new commit changing one file (another file each round)
-            target = work / files[(len(files) // 2 + 17 * n) % len(files)]
-            target.write_text(target.read_text() + f"\n\ndef added_{n}(x):\n    return x\n")
-            when = (head + timedelta(hours=1 + n)).isoformat()
+        runs: dict[str, list[float]] = {k: [] for k in (
+            "floor", "cold_all", "cold", "warm", "incremental", "cold_table", "warm_table",
+            "incremental_table", "incremental_table_top")}
+        hour = 0
+
+        def commit_to(path: str) -> None:
+            nonlocal hour
+            hour += 1
+            target = work / path
+            target.write_text(target.read_text() + f"\n\ndef added_{hour}(x):\n    return x\n")
+            when = (head + timedelta(hours=hour)).isoformat()
             env = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@x",
                    "GIT_COMMITTER_NAME": "B", "GIT_COMMITTER_EMAIL": "b@x",
                    "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
             subprocess.run(["git", "commit", "-qam", "one more change"], cwd=work, check=True,
                            env={**os.environ, **env})
-            incrementals.append(scan_process(work))
-            warms.extend(scan_process(work) for _ in range(2))
-        cst_split, cold, cold_all = (statistics.median(v) for v in (floors, colds, colds_all))
-        warm, incremental = statistics.median(warms), statistics.median(incrementals)
+
+        for n in range(args.repeat):
+            runs["floor"].append(libcst_split([str(work / p) for p in files], jobs))
+            runs["cold_all"].append(scan_process(work, "--no-cache", "--all-findings"))
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            runs["cold"].append(scan_process(work))
+            runs["warm"].extend(scan_process(work) for _ in range(3))
+            # one new commit changing one file (another file each round)
+            commit_to(files[(len(files) // 2 + 17 * n) % len(files)])
+            runs["incremental"].append(scan_process(work))
+            runs["warm"].extend(scan_process(work) for _ in range(2))
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            runs["cold_table"].append(scan_process(work, fmt="table"))
+            runs["warm_table"].extend(scan_process(work, fmt="table") for _ in range(3))
+            commit_to(files[(len(files) // 3 + 29 * n) % len(files)])
+            runs["incremental_table"].append(scan_process(work, fmt="table"))
+            runs["warm_table"].extend(scan_process(work, fmt="table") for _ in range(2))
+            top = json.loads(subprocess.run(
+                [sys.executable, "-m", "frictionscan", "scan", str(work), "-f", "json", "-q",
+                 "--top", "1"], check=True, capture_output=True, text=True).stdout)
+            commit_to(top["hotspots"][0]["path"])
+            runs["incremental_table_top"].append(scan_process(work, fmt="table"))
+        m = {k: statistics.median(v) for k, v in runs.items()}
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     commits = args.synthetic[0] if args.synthetic else total_commits
     print(f"python files                  {len(files)}")
@@ -218,13 +245,22 @@ def main() -> None:
     print(f"  inside the cold scan          {in_scan:7.2f} s  (workers starting alongside)")
     print(f"bare ast.parse (1 core)       {bare:7.2f} s")
     print(f"per-file stage, cold          {analyse:7.2f} s  = {analyse / bare:.2f}x ast.parse")
-    print(f"bare libcst parse, {jobs} cores    {cst_split:7.2f} s")
-    floor = raw_log + cst_split
-    print(f"cold total (process)          {cold:7.2f} s  = {cold / floor:.2f}x "
-          f"(raw git log + libcst parse)")
-    print(f"cold, --all-findings          {cold_all:7.2f} s  = {cold_all / floor:.2f}x")
-    print(f"warm total (process)          {warm:7.2f} s  = {warm / raw_log:.2f}x raw git log")
-    print(f"incremental total (1 commit)  {incremental:7.2f} s  = {incremental / warm:.2f}x warm")
+    floor = raw_log + m["floor"]
+    print(f"bare libcst parse, {jobs} cores    {m['floor']:7.2f} s")
+    for label, key, unit in (
+            ("json: cold total (process)    ", "cold", floor),
+            ("json: cold, --all-findings    ", "cold_all", floor),
+            ("table: cold total (process)   ", "cold_table", floor)):
+        print(f"{label}{m[key]:7.2f} s  = {m[key] / unit:.2f}x (raw git log + libcst parse)")
+    for fmt, suffix in (("json", ""), ("table", "_table")):
+        warm = m["warm" + suffix]
+        print(f"{fmt + ': warm total (process)':30s}{warm:7.2f} s  = "
+              f"{warm / raw_log:.2f}x raw git log")
+        inc = m["incremental" + suffix]
+        print(f"{fmt + ': incremental (1 commit)':30s}{inc:7.2f} s  = {inc / warm:.2f}x warm")
+    top = m["incremental_table_top"]
+    print(f"{'table: incremental, top file':30s}{top:7.2f} s  = {top / m['warm_table']:.2f}x "
+          f"warm")
     print(f"peak memory                   {peak:7.0f} MB")
 
 

@@ -56,6 +56,36 @@ HOTSPOT = {
     "H11 default x sqrt(log2(1 + lines))": lambda h: h.score * math.sqrt(math.log2(1 + sloc(h))),
     "H12 change x log2(1 + cc + lines / 10) x focus": lambda h: c(h, "change") * math.log2(
         1 + (h.analysis.value("radon.cc_total") or 0) + sloc(h) / 10) * c(h, "focus"),
+    "H13 change x complexity^2 x focus": lambda h: c(h, "change") * c(h, "complexity") ** 2
+    * c(h, "focus"),
+    "H14 sqrt(change) x complexity x focus": lambda h: math.sqrt(c(h, "change"))
+    * c(h, "complexity") * c(h, "focus"),
+    "H15 (1 + change) x complexity x focus": lambda h: (1 + c(h, "change"))
+    * c(h, "complexity") * c(h, "focus"),
+    "H16 change x log2(1 + cc_max) x focus": lambda h: c(h, "change")
+    * math.log2(1 + (h.analysis.value("radon.cc_max") or 0)) * c(h, "focus"),
+    "H17 change x log2(1 + functions) x focus": lambda h: c(h, "change")
+    * math.log2(1 + (h.analysis.value("radon.functions") or 0)) * c(h, "focus"),
+    "H18 log2(1 + lines changed) x complexity x focus": lambda h: math.log2(
+        1 + h.analysis.history.added + h.analysis.history.deleted) * c(h, "complexity")
+    * c(h, "focus"),
+}
+
+
+def _percentiles(values: dict[str, float]) -> dict[str, float]:
+    order = sorted(values, key=lambda p: values[p])
+    return {p: i / max(len(order) - 1, 1) for i, p in enumerate(order)}
+
+
+#: Variants computed over the whole set (rank fusion).
+HOTSPOT_SET = {
+    "H19 mean percentile of default and lines": lambda hs: (lambda a, b: {
+        p: a[p] + b[p] for p in a})(_percentiles({h.path: h.score for h in hs}),
+                                    _percentiles({h.path: sloc(h) for h in hs})),
+    "H20 mean percentile of default and revisions": lambda hs: (lambda a, b: {
+        p: a[p] + b[p] for p in a})(_percentiles({h.path: h.score for h in hs}),
+                                    _percentiles({h.path: h.analysis.history.revisions
+                                                  for h in hs})),
 }
 EFFORT = {
     "E0 default: score / lines": lambda h: h.score / sloc(h),
@@ -107,6 +137,9 @@ def main() -> None:
             for name, f in {**HOTSPOT, **EFFORT}.items():
                 values = {h.path: f(h) for h in result.hotspots}
                 results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))
+            for name, g in HOTSPOT_SET.items():
+                results.setdefault(name, []).append(
+                    bt.evaluate(g(result.hotspots), labels.touches, loc))
         print(f"== {root.name}")
         for name, runs in results.items():
             mean = {m: bt._mean([r[m] for r in runs]) for m in bt.METRICS}

@@ -178,7 +178,10 @@ def analyse_before(session: Session, root: Path, config: Config, diff: RevisionD
     items = [(f, history.for_file(f.path), contents[f.path]) for f in files]
     pool = WorkerPool(session.spec, base_config, jobs=min(config.effective_jobs, len(items)),
                       file_timeout=config.file_timeout)
-    analyses = pool.run(items)
+    try:
+        analyses = pool.run(items)
+    finally:
+        pool.close()
     focus = session.hooks.load_focus(root, config, history)
     new_for_old = {old: new for new, old in paths.items()}
     weighted = []

@@ -236,17 +236,22 @@ class _Progress:
         self.progress.update(self.tasks[phase], completed=done, total=total or None)
 
 
+def _formatter(formats: dict[str, Formatter], fmt_name: str | None, output: str | None,
+               stdout: TextIO) -> Formatter:
+    """The ``--format`` chosen, or the default for where the report goes."""
+    if fmt_name is not None:
+        return formats[fmt_name]
+    interactive = output is None and stdout.isatty()
+    wanted = [f for f in formats.values()
+              if (f.default_on_terminal if interactive else f.default_elsewhere)]
+    if not wanted:
+        raise UsageError("no default output format; choose one with --format")
+    return wanted[0]
+
+
 def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: str | None,
            output: str | None, stdout: TextIO) -> None:
-    interactive = output is None and stdout.isatty()
-    if fmt_name is None:
-        wanted = [f for f in formats.values()
-                  if (f.default_on_terminal if interactive else f.default_elsewhere)]
-        if not wanted:
-            raise UsageError("no default output format; choose one with --format")
-        fmt = wanted[0]
-    else:
-        fmt = formats[fmt_name]
+    fmt = _formatter(formats, fmt_name, output, stdout)
     if output is None:
         fmt.write(result, config, stdout)
         return
@@ -255,6 +260,16 @@ def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: st
         raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"cannot write {output}: it is a directory")
+    if target.exists() and not target.is_file():
+        # /dev/null, /dev/stdout, a named pipe: write into it (replacing it with a file, as
+        # below, would destroy a device node when run as root)
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                fmt.write(result, config, fh)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    target = target.resolve()  # a symbolic link: replace what it points to, not the link
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".frictionscan-", suffix=".tmp")
     except OSError as exc:
@@ -328,10 +343,14 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
     with _Progress(show_progress) as progress:
         result = session.scan(config, progress=progress)
     if args.verbose:
-        timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
-        stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s; "
-                     f"{session.cache_hits} files from the cache\n")
+        _write_timings(session, stderr)
     return session, config, result, args, root
+
+
+def _write_timings(session: Session, stderr: TextIO) -> None:
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
+    stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s; "
+                 f"{session.cache_hits} files from the cache\n")
 
 
 def _exit_code(result: ScanResult) -> int:
@@ -341,8 +360,15 @@ def _exit_code(result: ScanResult) -> int:
 
 
 def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    session, config, result, args, _ = _run(argv, stderr, "scan", "scan")
-    _write(result, session.hooks.formatters("scan"), config, args.format, args.output, stdout)
+    session, config, progress, args, _ = _run(argv, stderr, "scan", "scan", scan=False)
+    formats = session.hooks.formatters("scan")
+    # a report of the first N files needs findings only where they could reach it
+    reach = config.top or _formatter(formats, args.format, args.output, stdout).shows_top or 0
+    with progress:
+        result = session.scan(config, progress=progress, reach=reach)
+    if args.verbose:
+        _write_timings(session, stderr)
+    _write(result, formats, config, args.format, args.output, stdout)
     return _exit_code(result)
 
 

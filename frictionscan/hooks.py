@@ -231,9 +231,23 @@ class HookCalls:
         return tuple(result)
 
     def rank(self, hotspots: Sequence[Hotspot], config: Config) -> tuple[Hotspot, ...]:
+        """The hotspots in order, numbered."""
         result = self._first("frictionscan_rank", (list, tuple), "a list of Hotspot",
                              hotspots=hotspots, config=config)
         return tuple(result)
+
+    def prune_checks(self, hotspots: Sequence[Hotspot], top: int,
+                     config: Config) -> frozenset[str] | None:
+        """Paths whose findings could not bring them into the first ``top`` (``None``:
+        check them all); never those in ``config.check_paths``."""
+        result = self._call("frictionscan_prune_checks", hotspots=hotspots, top=top,
+                            config=config)
+        if result is None:
+            return None
+        if isinstance(result, str) or not all(isinstance(p, str) for p in result):
+            raise PluginError("frictionscan_prune_checks returned something other than a "
+                              "collection of paths", hook="frictionscan_prune_checks")
+        return frozenset(result) - frozenset(config.check_paths)
 
     def compare_revisions(self, root: Path, base: str, head: str, deepen: bool,
                           config: Config) -> RevisionDiff:

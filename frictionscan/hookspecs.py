@@ -293,6 +293,37 @@ def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> Sequence[H
     """
 
 
+@hookspec(firstresult=True)
+def frictionscan_prune_checks(
+    hotspots: Sequence[Hotspot], top: int, config: Config
+) -> Collection[str] | None:
+    """Return the paths of files whose findings could not bring them into the first ``top``
+    of the ranking, so that their ``frictionscan_check_file`` hooks need not run.
+
+    Called only when the report shows no more than the first ``top`` files (the terminal
+    table; ``--top N``) and not with ``--all-findings``. Before the call every file is
+    analysed *without* its friction checks (``checked=False``; files in
+    ``config.check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that
+    ranking, each score a lower bound. The files you do not name are then checked, scored
+    and ranked again; the first ``top`` places of that second ranking are exact as long as
+    no file you named could have overtaken the ``top``-th file once checked.
+
+    Stops at first non-None result; ``None`` (or no implementation) checks every file that
+    ``frictionscan_skip_checks`` left. A plugin that replaces the built-in score or ranking
+    answers for its own (return an empty collection to check everything). Built-in: the
+    *scoring* plugin, whose findings component adds at most +50% to a score and whose two
+    orders both grow with the score: a file whose ranking key, raised by 50%, stays below
+    the ``top``-th file's is named. It answers ``None`` when the hotspots were not scored or
+    ranked by it.
+
+    :param hotspots: The first ranking, best first, scored without most findings.
+    :param top: How many of the first places the report shows.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.2
+    """
+
+
 # -------------------------------------------------------------------------
 # Pull requests (``frictionscan ci``)
 # -------------------------------------------------------------------------

@@ -31,6 +31,10 @@ class Formatter:
     default_elsewhere: bool = False
     #: Which command it serves: ``"scan"`` or ``"plan"``.
     view: str = "scan"
+    #: How many of the first-ranked files it shows when ``--top`` is not given (``None``:
+    #: all). The files that cannot reach them are not checked for findings
+    #: (``frictionscan_prune_checks``), so their ranks are lower bounds.
+    shows_top: int | None = None
 
 
 def printable(text: str) -> str:

@@ -32,6 +32,7 @@ from frictionscan.model import (
     ErrorKind,
     FileAnalysis,
     FileHistory,
+    Focus,
     ScanResult,
     SourceFile,
     evolve,
@@ -78,6 +79,10 @@ class Session:
     cache_hits: int = 0
     #: Cache keys computed before the history was read (when they do not depend on it).
     _known_keys: dict[str, str] = field(default_factory=dict)
+    #: Paths analysed afresh (not from the cache) in the current scan.
+    _analysed: set[str] = field(default_factory=set)
+    #: Checked cache entries read in the current scan, by path (for the second pass).
+    _checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -97,8 +102,15 @@ class Session:
              or type(plugin).__qualname__)
             for name, plugin in self.pm.list_name_plugin() if plugin is not None))
 
+    def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus,
+               config: Config) -> list[FileAnalysis]:
+        """The analyses with their roadmap weights, sorted by path."""
+        weighed = [evolve(a, weights=self.hooks.focus_weight(a.file, a.history, focus, config))
+                   for a in analyses]
+        return sorted(weighed, key=lambda a: a.file.path)
+
     def _prestart(self, root: Path, config: Config, files: Sequence[SourceFile],
-                  warnings: list[str]) -> WorkerPool | None:
+                  warnings: list[str], checks: bool = True) -> WorkerPool | None:
         """Start workers before the history is read when some files will need them: their
         start-up (plugins, parsers) then overlaps with git. Only possible when the cache keys
         do not depend on the history."""
@@ -119,7 +131,8 @@ class Session:
             jobs = min(jobs, misses)
         from frictionscan.pool import WorkerPool
 
-        pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout)
+        pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
+                          warm_checks=checks)
         pool.start(jobs)
         return pool
 
@@ -139,12 +152,15 @@ class Session:
                 else None
 
         todo = [item for item in items if hit(item[0].path) is None]
+        self._analysed.update(item[0].path for item in todo)
+        self._checked_entries.update((path, entry) for path, key in keys.items()
+                                     if (entry := found.get(key)) is not None
+                                     and entry["checked"])
         fresh = self._run_fresh(config, todo, progress, in_process, pool, unchecked)
         if cache is not None:
             self._store(cache, config, keys, fresh)
             warnings.extend(cache.warnings)
             cache.close()
-        self.cache_hits = len(items) - len(todo)
         analyses = fresh + [_from_cache(item, entry, item[0].path in unchecked)
                             for item in items if (entry := hit(item[0].path)) is not None]
         return [self._with_history_measurements(a, config) for a in analyses]
@@ -156,7 +172,7 @@ class Session:
             return {}, {}
         keys = self._known_keys or self._cache_keys(root, config, items)
         today = config.now.date().isoformat() if config.now else None
-        found = cache.get_files(set(keys.values()))
+        found = cache.get_files({key for item in items if (key := keys.get(item[0].path))})
         return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
 
     def _run_fresh(self, config: Config, todo: list[Item], progress: Progress | None,
@@ -165,8 +181,7 @@ class Session:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         fresh: list[FileAnalysis] = []
         if not todo:
-            if pool is not None:  # started early, needed after all by nothing
-                pool.close()
+            pass
         elif in_process:
             from frictionscan.worker import analyse_file
 
@@ -177,11 +192,17 @@ class Session:
         else:
             from frictionscan.pool import WorkerPool
 
-            pool = pool or WorkerPool(self.spec, config,
-                                      jobs=min(config.effective_jobs, len(todo)),
-                                      file_timeout=config.file_timeout)
-            fresh = pool.run(todo, config=config, unchecked=unchecked, progress=(
-                (lambda done: progress("analysing", done, len(todo))) if progress else None))
+            own = pool is None  # else started early by scan(), which closes it
+            if pool is None:
+                pool = WorkerPool(self.spec, config, jobs=min(config.effective_jobs, len(todo)),
+                                  file_timeout=config.file_timeout)
+            try:
+                fresh = pool.run(todo, config=config, unchecked=unchecked, progress=(
+                    (lambda done: progress("analysing", done, len(todo))) if progress
+                    else None))
+            finally:
+                if own:
+                    pool.close()
         if progress:
             progress("analysing", len(todo), len(todo))
         return fresh
@@ -254,11 +275,17 @@ class Session:
         return config
 
     def scan(self, config: Config, *, progress: Progress | None = None,
-             in_process: bool = False) -> ScanResult:
-        """Run the whole pipeline on the repository at ``config.root``."""
+             in_process: bool = False, reach: int = 0) -> ScanResult:
+        """Run the whole pipeline on the repository at ``config.root``.
+
+        ``reach``: the report shows only the first ``reach`` files of the ranking (0: all),
+        so files whose findings could not bring them there need no friction checks
+        (``frictionscan_prune_checks``); ranks beyond ``reach`` are then lower bounds."""
         root = Path(config.root)
         warnings: list[str] = []
         self._known_keys = {}
+        self._analysed = set()
+        self._checked_entries = {}
         with self._phase("files"):
             collected = self.hooks.collect_files(root, config)
             files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
@@ -266,7 +293,18 @@ class Session:
             excluded = f", {len(collected)} of them excluded" if collected else ""
             warnings.append(f"no files to analyse: {len(collected)} tracked files match include "
                             f"({', '.join(config.include)}){excluded}")
-        pool = self._prestart(root, config, files, warnings) if not in_process else None
+        pool = self._prestart(root, config, files, warnings, checks=not reach) \
+            if not in_process else None
+        try:
+            return self._scan(root, config, collected, files, warnings, pool, progress,
+                              in_process, reach)
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _scan(self, root: Path, config: Config, collected: Sequence[SourceFile],
+              files: Sequence[SourceFile], warnings: list[str], pool: WorkerPool | None,
+              progress: Progress | None, in_process: bool, reach: int) -> ScanResult:
         if progress:
             progress("reading history of", 0, len(files))
         with self._phase("history"):
@@ -284,28 +322,50 @@ class Session:
             contents = self.hooks.read_versions(root, config.revision, [f.path for f in files],
                                                 config)
             items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
+        pruning = reach > 0 and not config.all_findings
         with self._phase("analyse"):
             unchecked = self.hooks.skip_checks(files, history, config)
+            first = frozenset(f.path for f in files) - frozenset(config.check_paths) \
+                if pruning else unchecked
             analyses = self._analyse(root, config, items, progress, in_process, warnings, pool,
-                                     unchecked)
-        analyses.sort(key=lambda a: a.file.path)
+                                     first)
         with self._phase("focus"):
             focus = self.hooks.load_focus(root, config, history)
             for area in focus.areas:
                 if not any(match_any(f.path, area.paths) for f in files):
                     warnings.append(f"focus area {area.name!r}: paths "
                                     f"{', '.join(area.paths)} match no analysed file")
-            analyses = [evolve(a, weights=self.hooks.focus_weight(a.file, a.history, focus,
-                                                                  config))
-                        for a in analyses]
+            analyses = self._weigh(analyses, focus, config)
         with self._phase("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
+        if pruning:
+            # the first ranking scored (almost) every file without its findings; check those
+            # that could still reach the report, then rank again
+            pruned = self.hooks.prune_checks(hotspots, reach, config)
+            wanted = first - unchecked - (pruned or frozenset())
+            if wanted:
+                with self._phase("analyse"):
+                    known = self._checked_entries  # read in the first pass
+                    checked = [self._with_history_measurements(
+                        _from_cache(i, known[i[0].path], False), config)
+                        for i in items if i[0].path in wanted and i[0].path in known]
+                    rest = [i for i in items if i[0].path in wanted and i[0].path not in known]
+                    if rest:
+                        checked += self._analyse(root, config, rest, progress, in_process,
+                                                 warnings, pool)
+                with self._phase("focus"):
+                    fresh = {a.file.path: a for a in self._weigh(checked, focus, config)}
+                with self._phase("score"):
+                    analyses = [fresh.get(a.file.path, a) for a in analyses]
+                    hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
+        self.cache_hits = len(files) - len(self._analysed)
         errors = tuple(e for a in analyses for e in a.errors)
         stats = (
             ("files", len(files)),
             ("files_collected", len(collected)),
             ("commits_in_window", history.commits_in_window),
             ("findings", sum(len(a.findings) for a in analyses)),
+            ("files_checked", sum(a.checked for a in analyses)),
             ("cached_files", self.cache_hits),
             *((f"seconds_{k}", round(v, 3)) for k, v in self.timings.items()),
         )

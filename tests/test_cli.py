@@ -315,3 +315,30 @@ def test_output_to_a_directory_or_nowhere(planted_repo: Path, tmp_path: Path) ->
     code, _, err = run("scan", str(planted_repo), "-o", str(tmp_path / "no" / "x.json"))
     assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "does not exist")
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+def test_output_into_a_pipe_or_through_a_link(planted_repo: Path, tmp_path: Path) -> None:
+    """-o /dev/null must write into the device, not replace it with a file (as root it
+    could); a named pipe is read by whoever waits on it; a link keeps pointing where it
+    did."""
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    code, _, err = run("scan", str(planted_repo), "-f", "json", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert json.loads(received[0])["hotspots"]
+    assert fifo.is_fifo()
+    real = tmp_path / "reports" / "scan.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    code, _, err = run("scan", str(planted_repo), "-f", "json", "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and json.loads(real.read_text())["hotspots"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,91 @@ def test_files_with_the_same_content_share_one_checked_cache_entry(tmp_path: Pat
     again = json.loads(out)
     assert again["stats"]["cached_files"] == len(again["hotspots"])
     assert by_path(again) == first
+
+
+# -- a report of the first N files checks only the files that could reach it --------------
+
+LIFTED = "pkg/m05.py"  # sixth by history, first five with its findings
+
+
+def module(name: str, version: int, todos: int = 0) -> str:
+    notes = "".join(f"    # TODO: untangle step {n}\n" for n in range(todos))
+    return (f'"""Module {name}."""\n\n\ndef run_{name}(x, y):\n{notes}'
+            f"    if x > {version}:\n        return y\n    for i in range(y):\n"
+            f"        if i % 3 == 0 and x:\n            x -= i\n    return x\n")
+
+
+@pytest.fixture(scope="module")
+def reach_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
+    """Five busy files, a sixth almost as busy whose TODO markers (+50%) lift it among
+    them, and 34 files changed a few times that no finding could lift that far."""
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    names = [f"m{i:02d}" for i in range(40)]
+    for k in range(64):
+        changed = {f"pkg/{n}.py": module(n, k, todos=8 if n == "m05" else 0)
+                   for i, n in enumerate(names)
+                   if i < 5 or (i == 5 and k % 2 == 0) or (i > 5 and k < 1 + i % 4)}
+        s.commit(f"2026-0{1 + k // 11}-{1 + k % 11 * 2:02d}T10:00:00", f"change {k}", changed)
+    return build_repo(s.text(), tmp_path_factory.mktemp("reach") / "repo")
+
+
+@pytest.mark.parametrize("order", ["hotspot", "effort"])
+def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
+                                                               order: str) -> None:
+    everything = run_scan(reach_repo, overrides={"all_findings": True, "order": order})
+    top5 = run_scan(reach_repo, overrides={"order": order}, reach=5)
+    # the first five places are exact ...
+    assert [(h.path, h.score, h.rank) for h in top5.hotspots[:5]] == \
+        [(h.path, h.score, h.rank) for h in everything.hotspots[:5]]
+    assert LIFTED in [h.path for h in top5.hotspots[:5]]
+    lifted = next(h for h in top5.hotspots if h.path == LIFTED)
+    assert lifted.component("findings") == 0.5
+    # ... and only the files that could get there were checked
+    checked = {h.path for h in top5.hotspots if h.analysis.checked}
+    assert checked == {f"pkg/m{i:02d}.py" for i in range(6)}
+    assert top5.stat("files_checked") == 6 and everything.stat("files_checked") == 40
+    # beyond the report the ranks are lower bounds: every score there is at most the exact one
+    exact = {h.path: h.score for h in everything.hotspots}
+    assert all(h.score <= exact[h.path] for h in top5.hotspots)
+
+
+def test_the_table_and_top_n_check_less_and_json_checks_all(reach_repo: Path,
+                                                            tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(reach_repo, repo, symlinks=True)
+    code, out, err = run("scan", str(repo), "-f", "json", "--top", "5")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert len(doc["hotspots"]) == 5 and doc["stats"]["files_checked"] == 6
+    code, out, err = run("scan", str(repo), "-f", "json")
+    assert json.loads(out)["stats"]["files_checked"] == 40  # every file is in the report
+    code, table, err = run("scan", str(repo), "-f", "table", "--top", "5")
+    assert code == 0, err
+    assert LIFTED in table
+    # cached results of the narrower runs never change a wider one
+    code, out, _ = run("scan", str(repo), "-f", "json", "--all-findings")
+    fresh = run_scan(repo, overrides={"all_findings": True})
+    assert [(h["path"], h["score"]) for h in json.loads(out)["hotspots"]] == \
+        [(h.path, h.score) for h in fresh.hotspots]
+
+
+class ForeignScore:
+    """A score the built-in bound knows nothing about: every file is checked."""
+
+    @hookimpl
+    def frictionscan_score(self, analyses, config):  # type: ignore[no-untyped-def]
+        from frictionscan.model import Component, Hotspot
+
+        return [Hotspot(analysis=a, score=float(len(a.findings)),
+                        components=(Component(name="findings", value=len(a.findings),
+                                              reason="findings only"),))
+                for a in analyses]
+
+
+def test_a_replaced_score_is_not_pruned_by_the_built_in_bound(reach_repo: Path) -> None:
+    result = run_scan(reach_repo, plugins=[ForeignScore()], reach=5)
+    changed = {h.path for h in result.hotspots if h.analysis.history.revisions}
+    assert {h.path for h in result.hotspots if h.analysis.checked} == changed
+    assert result.hotspots[0].path == LIFTED  # the only file with findings

@@ -156,7 +156,7 @@ def build_repo(stream: str | bytes | Path, dest: Path, *, branch: str = "main",
 def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable[str] = (),
              modules: Iterable[str] = (), overrides: Mapping[str, Any] | None = None,
              config_file: str | None = None, in_process: bool = True,
-             autoload: bool = False, cache: bool = False) -> ScanResult:
+             autoload: bool = False, cache: bool = False, reach: int = 0) -> ScanResult:
     """Run a scan of the repository containing ``path`` and return the result.
 
     :param plugins: plugin objects (modules or instances) registered after the built-ins.
@@ -167,6 +167,8 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
         uses the worker pool exactly like the command line (plugin objects must pickle).
     :param autoload: also load installed plugins from entry points.
     :param cache: use the result cache (off by default, so tests see fresh results).
+    :param reach: the report shows the first ``reach`` files only (as the terminal table
+        does): the others are checked for findings only if these could bring them there.
     """
     from frictionscan.session import find_root
 
@@ -177,4 +179,4 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     session = Session.start(spec)
     config = session.configure(root, config_file=config_file,
                                overrides={"cache": cache, **(overrides or {})})
-    return session.scan(config, in_process=in_process)
+    return session.scan(config, in_process=in_process, reach=reach)

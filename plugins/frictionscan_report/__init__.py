@@ -31,6 +31,9 @@ write_html = _lazy("plan_html", "write_html")
 
 __version__ = "0.1.0"
 
+#: Rows of the terminal table without ``--top``.
+TABLE_TOP = 25
+
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
@@ -47,7 +50,7 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 def frictionscan_formatters() -> list[Formatter]:
     return [
         Formatter(name="table", description="ranked table with reasons, for a terminal",
-                  write=write_table, default_on_terminal=True),
+                  write=write_table, default_on_terminal=True, shows_top=TABLE_TOP),
         Formatter(name="json", description="versioned JSON document (docs/json-format.md)",
                   write=write_json, default_elsewhere=True),
         Formatter(name="markdown", description="sprint-planning report for GitHub",

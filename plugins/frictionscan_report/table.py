@@ -12,8 +12,7 @@ from rich.text import Text
 from frictionscan.config import Config
 from frictionscan.model import ErrorKind, Hotspot, ScanResult
 from frictionscan.report import printable
-
-DEFAULT_TOP = 25
+from frictionscan_report import TABLE_TOP as DEFAULT_TOP
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:

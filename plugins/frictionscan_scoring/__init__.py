@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from frictionscan import hookimpl
 from frictionscan.config import Config
@@ -121,14 +121,48 @@ def frictionscan_score(analyses: Sequence[FileAnalysis], config: Config) -> list
 
 def per_line(h: Hotspot) -> float:
     """Friction per source line (the effort order): where an hour removes the most."""
+    return h.score / _lines(h)
+
+
+def _lines(h: Hotspot) -> float:
     sloc = h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0
-    return h.score / max(sloc, 10.0)
+    return max(sloc, 10.0)
+
+
+def _order_key(config: Config) -> Callable[[Hotspot], tuple[float, float, str]]:
+    if config.order == "effort":
+        return lambda h: (-per_line(h), -h.score, h.path)
+    return lambda h: (-h.score, 0.0, h.path)
 
 
 @hookimpl(trylast=True)
 def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> list[Hotspot]:
-    if config.order == "effort":
-        ordered = sorted(hotspots, key=lambda h: (-per_line(h), -h.score, h.path))
-    else:
-        ordered = sorted(hotspots, key=lambda h: (-h.score, h.path))
+    ordered = sorted(hotspots, key=_order_key(config))
     return [evolve(h, rank=i) for i, h in enumerate(ordered, 1)]
+
+
+_COMPONENTS = ("change", "complexity", "findings", "focus")
+
+
+@hookimpl(trylast=True)
+def frictionscan_prune_checks(hotspots: Sequence[Hotspot], top: int,
+                              config: Config) -> list[str] | None:
+    """Unchecked files that stay below the ``top``-th file even with the largest findings
+    component (+50%): in either order the ranking key is the score over something findings
+    do not change. ``None`` when the hotspots are not this plugin's scores in this plugin's
+    order (another plugin replaced one of them: check everything)."""
+    if any(tuple(c.name for c in h.components) != _COMPONENTS for h in hotspots):
+        return None
+    key = _order_key(config)
+    keys = [key(h) for h in hotspots]
+    if keys != sorted(keys):
+        return None
+    if len(hotspots) <= top:
+        return []
+    bar = hotspots[top - 1]
+    lines = (lambda h: _lines(h)) if config.order == "effort" else (lambda h: 1.0)
+    reach = bar.score / lines(bar)
+    # a margin for the rounding of the score to three decimals
+    return [h.path for h in hotspots[top:]
+            if not h.analysis.checked
+            and (h.score + 0.001) * (1 + FINDINGS_CAP) / lines(h) < reach]
