@@ -162,15 +162,16 @@ def evaluate(values: Mapping[str, float], fixes: Mapping[str, int],
             "precision10": precision_at(order, fixes)}
 
 
-def _loc(h: Hotspot) -> float:
+def loc_of(h: Hotspot) -> float:
+    """Source lines (radon), or an estimate from the size when not measured."""
     return h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0
 
 
 #: Rankings compared: name -> value per hotspot (higher = more friction expected).
 RANKINGS: dict[str, Callable[[Hotspot], float]] = {
     "frictionscan (hotspot order)": lambda h: h.score,
-    "frictionscan (effort order)": lambda h: h.score / max(_loc(h), 10.0),
-    "lines of code": _loc,
+    "frictionscan (effort order)": lambda h: h.score / max(loc_of(h), 10.0),
+    "lines of code": loc_of,
     "revisions": lambda h: float(h.analysis.history.revisions),
     "churn (lines added + deleted)": lambda h: float(h.analysis.history.added
                                                      + h.analysis.history.deleted),
@@ -181,7 +182,7 @@ RANKINGS: dict[str, Callable[[Hotspot], float]] = {
 def backtest(result: ScanResult, labels: Labels) -> dict[str, dict[str, float]]:
     """Metrics of every ranking (and of random orders, averaged) for one cut."""
     paths = [h.path for h in result.hotspots]
-    loc = {h.path: _loc(h) for h in result.hotspots}
+    loc = {h.path: loc_of(h) for h in result.hotspots}
     out = {name: evaluate({h.path: f(h) for h in result.hotspots}, labels.touches, loc)
            for name, f in RANKINGS.items()}
     rng = random.Random(20261124)
@@ -191,18 +192,19 @@ def backtest(result: ScanResult, labels: Labels) -> dict[str, dict[str, float]]:
         rng.shuffle(shuffled)
         runs.append(evaluate({p: float(len(paths) - i) for i, p in enumerate(shuffled)},
                              labels.touches, loc))
-    out["random (mean of 50)"] = {m: _mean([r[m] for r in runs]) for m in METRICS}
+    out["random (mean of 50)"] = {m: mean([r[m] for r in runs]) for m in METRICS}
     return out
 
 
-def _mean(values: Sequence[float]) -> float:
+def mean(values: Sequence[float]) -> float:
+    """The mean of the values that are numbers (NaN: a metric undefined for a cut)."""
     real = [v for v in values if not math.isnan(v)]
     return sum(real) / len(real) if real else math.nan
 
 
 def average(cuts: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:
     names = list(cuts[0])
-    return {n: {m: _mean([c[n][m] for c in cuts]) for m in METRICS} for n in names}
+    return {n: {m: mean([c[n][m] for c in cuts]) for m in METRICS} for n in names}
 
 
 def warnings_for(labels: Labels, result: ScanResult) -> list[str]:

@@ -154,8 +154,12 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
                          help="cut at the last commit N months before HEAD (default 12)")
         bt.add_argument("--horizon", default="12 months",
                         help="how long after the cut to look for bug fixes (default 12 months)")
-        bt.add_argument("--cuts", type=int, default=1, metavar="K",
-                        help="repeat at K cut points, 3 months apart, and report the mean")
+        bt.add_argument("--cuts", type=int, default=None, metavar="K",
+                        help="repeat at K cut points, 3 months apart, and report the mean "
+                             "(default 1; 3 with --calibrate)")
+        bt.add_argument("--calibrate", action="store_true",
+                        help="fit the score's options to this history and write them into "
+                             "the configuration file (docs/backtest.md)")
     if command == "plan":
         out.add_argument("--save", action="store_true",
                          help="save this plan as the snapshot the next plan compares with "
@@ -484,12 +488,17 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         amount, unit = parse_duration(args.horizon)
     except ValueError as exc:
         raise UsageError(f"--horizon: {exc}") from None
+    if args.cuts is None:
+        args.cuts = 1 if args.at or not args.calibrate else 3
     if args.at and args.cuts > 1:
         raise UsageError("--cuts needs --months-ago, not --at")
+    if args.cuts < 1:
+        raise UsageError("--cuts must be at least 1")
     head_ts = _git_out(root, "log", "-1", "--format=%ct", "HEAD")
     head_time = datetime.fromtimestamp(int(head_ts), tz=timezone.utc)
     cuts = []
-    for i in range(max(1, args.cuts)):
+    ranked = []  # (result, labels) per cut, for --calibrate
+    for i in range(args.cuts):
         if args.at:
             sha = _git_out(root, "rev-parse", "--verify", "--quiet", f"{args.at}^{{commit}}")
             if not sha:
@@ -508,6 +517,7 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         commits = session.hooks.commits_after(root, sha, until, config)
         labels = bt.label(commits, {h.path for h in result.hotspots},
                           str(config.getoption("git.fix_pattern", "")) or r"\bfix")
+        ranked.append((result, labels))
         notes = bt.warnings_for(labels, result)
         if until > head_time:
             notes.append(f"the horizon ends after HEAD ({until.date()}): fixes are counted "
@@ -518,6 +528,17 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
                      "metrics": bt.backtest(result, labels), "warnings": notes})
     report = {"schema_version": 1, "horizon": args.horizon, "cuts": cuts,
               "mean": bt.average([c["metrics"] for c in cuts])}  # type: ignore[misc]
+    if args.calibrate:
+        from frictionscan.calibrate import calibrate, write_options
+
+        fit = calibrate(session.hooks, config, ranked)
+        fit["written_to"] = None
+        if fit["changed"]:
+            written = write_options(find_config_file(root, args.config), root,
+                                    fit["chosen"]["options"])
+            fit["written_to"] = str(written.relative_to(root)) \
+                if written.is_relative_to(root) else str(written)
+        report["calibration"] = fit
     _write_backtest(report, args.format or "table", stdout)
     return 0
 
@@ -548,6 +569,29 @@ def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
         lines += [f"warning: {w}" for w in c["warnings"]]
     title = ("mean of " + str(len(report["cuts"])) + " cuts") if len(report["cuts"]) > 1 \
         else "results"
+    fit = report.get("calibration")
+    fit_title = fit_outcome = ""
+    fit_rows: list[list[str]] = []
+    fit_columns: list[str] = []
+    if fit:
+        fit_title = (f"{fit['combinations']} combinations of "
+                     f"{', '.join(fit['options'])}, {fit['fix_commits']} fix commits")
+
+        fit_columns = [*(k.split(".", 1)[-1] for k in fit["options"]),
+                       "hotspot: top 20% files", "effort: top 20% lines", "Popt", ""]
+
+        def tag(c: dict[str, Any]) -> str:
+            if c["options"] == fit["current"]["options"]:
+                return "current"
+            return "chosen" if c["options"] == fit["chosen"]["options"] else ""
+
+        fit_rows = [[*(f"{v:g}" for v in c["options"].values()),
+                     cell(c["top20_files"], "top20_files"), cell(c["top20_loc"], "top20_loc"),
+                     cell(c["popt"], "popt"), tag(c)] for c in fit["candidates"]]
+        chosen = ", ".join(f"{k} = {v:g}" for k, v in fit["chosen"]["options"].items())
+        fit_outcome = (f"wrote {chosen} into {fit['written_to']}" if fit["written_to"] else
+                       "kept the current options: no combination gains half a point "
+                       "(top 20% of files plus top 20% of lines)")
     rows = [(name, [cell(m[k], k) for k in labels]) for name, m in report["mean"].items()]
     if fmt == "markdown":
         out = [f"**frictionscan backtest** ({title}, horizon {report['horizon']})", ""]
@@ -555,6 +599,15 @@ def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
         out += ["| ranking | " + " | ".join(labels.values()) + " |",
                 "|---|" + "---:|" * len(labels)]
         out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
+        if fit:
+            from frictionscan.report import markdown_escape
+
+            out += ["", f"**Calibration** ({markdown_escape(fit_title)})", "",
+                    "| " + " | ".join(markdown_escape(c) for c in fit_columns) + " |",
+                    "|" + "---:|" * (len(fit_columns) - 1) + "---|"]
+            out += ["| " + " | ".join(vals) + " |" for vals in fit_rows]
+            out += ["", markdown_escape(fit_outcome)]
+            out += [f"- warning: {markdown_escape(w)}" for w in fit["warnings"]]
         stdout.write("\n".join(out) + "\n")
         return
     from rich.console import Console
@@ -570,6 +623,18 @@ def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
     for name, vals in rows:
         table.add_row(name, *vals)
     console.print(table)
+    if fit:
+        from rich.text import Text
+
+        cal = Table(title=Text(f"Calibration ({fit_title})"), title_justify="left")
+        for name in fit_columns:
+            cal.add_column(Text(name), justify="right" if name else "left")
+        for vals in fit_rows:
+            cal.add_row(*vals)
+        console.print(cal)
+        console.print(Text(fit_outcome))
+        for w in fit["warnings"]:
+            console.print(Text(f"warning: {w}", style="yellow"))
 
 
 def _explain_path(argv: list[str], root: Path) -> str:

@@ -9,7 +9,7 @@ results for that file; whole-run hooks raise :class:`~frictionscan.errors.Plugin
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -235,6 +235,23 @@ class HookCalls:
         result = self._first("frictionscan_rank", (list, tuple), "a list of Hotspot",
                              hotspots=hotspots, config=config)
         return tuple(result)
+
+    def calibration_options(self, config: Config) -> dict[str, list[float]]:
+        """Every tunable option (declared by the plugin that offers it) and its values."""
+        declared = {key for key, _ in config.options}
+        grid: dict[str, list[float]] = {}
+        for answer in self._call("frictionscan_calibration_options", config=config):
+            if not isinstance(answer, Mapping):
+                raise PluginError("frictionscan_calibration_options returned something other "
+                                  "than a mapping", hook="frictionscan_calibration_options")
+            for key, values in answer.items():
+                if key not in declared or isinstance(values, (str, bytes)) or not values or \
+                        not all(isinstance(v, (int, float)) for v in values):
+                    raise PluginError(f"frictionscan_calibration_options: {key!r} must be a "
+                                      f"declared option with a list of numbers",
+                                      hook="frictionscan_calibration_options")
+                grid[key] = sorted({float(v) for v in values})
+        return grid
 
     def prune_checks(self, hotspots: Sequence[Hotspot], top: int,
                      config: Config) -> frozenset[str] | None:

@@ -25,7 +25,7 @@ Conventions, as in pluggy and pytest:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -290,6 +290,23 @@ def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> Sequence[H
     :param config: The run's configuration.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def frictionscan_calibration_options(config: Config) -> Mapping[str, Sequence[float]] | None:
+    """Return the numeric options of your score that ``frictionscan backtest --calibrate``
+    may tune, each with the values to try (include the default).
+
+    Calibration scores the files of every cut once per combination of values (through
+    ``frictionscan_score``, with the options set in ``config``), keeps the combination whose
+    hotspot order captures the most fix touches in its top 20% of files, and writes it into
+    the configuration file. Keep the grids small: their product is the number of scorings.
+    Built-in: *scoring* offers ``scoring.complexity_weight`` and ``scoring.fixes_weight``.
+
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.2
     """
 
 

@@ -98,3 +98,100 @@ def test_scan_effort_order(planted_repo: Path) -> None:
     per_line = [h["score"] / max(h["signals"].get("radon.sloc", 0), 10)
                 for h in doc["hotspots"] if "radon.sloc" in h["signals"]]
     assert per_line == sorted(per_line, reverse=True)
+
+
+# -- backtest --calibrate ---------------------------------------------------------------------
+
+
+def busy(k: int) -> str:
+    return f"def step(x):\n    return x + {k}\n"
+
+
+def intricate(name: str) -> str:
+    """30 small functions of one branch each: complexity 60, and no friction findings."""
+    return "".join(f"def {name}_{i}(x):\n    if x > {i}:\n        return x\n    return -x\n\n\n"
+                   for i in range(30))
+
+
+@pytest.fixture(scope="module")
+def calibration_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
+    """Five simple files changed all autumn and five intricate ones changed once, early in
+    the year; after the cut (the "release" commit) every bug fix lands in an intricate file.
+    The default score ranks the busy files first; complexity weighed more finds the fixes."""
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    s.commit("2025-01-05T10:00:00", "start",
+             {**{f"lib/deep{i}.py": intricate(f"deep{i}") for i in range(5)},
+              **{f"lib/busy{i}.py": busy(0) for i in range(5)}})
+    for k in range(1, 21):
+        s.commit(f"2025-09-{k:02d}T10:00:00", f"tweak {k}",
+                 {f"lib/busy{i}.py": busy(k) for i in range(5)})
+    s.commit("2025-11-01T10:00:00", "release", {"README.md": "release\n"})
+    for k in range(25):
+        i = k % 5
+        s.commit(f"2025-12-{1 + k:02d}T10:00:00", f"fix crash in deep{i} ({k})",
+                 {f"lib/deep{i}.py": intricate(f"deep{i}") + f"# fixed {k}\n"})
+    repo = build_repo(s.text(), tmp_path_factory.mktemp("calibration") / "repo")
+    return repo
+
+
+def test_calibrate_fits_the_weights_and_writes_them_keeping_the_file(
+        calibration_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(calibration_repo, repo, symlinks=True)
+    config = repo / ".frictionscan.toml"
+    config.write_text('# the team\'s settings\nsince = "12 months"  # a year\n')
+    cut = git(repo, "log", "--format=%H", "--grep=release").strip()
+    args = ("backtest", str(repo), "--at", cut, "--horizon", "6 months", "--format", "json")
+    code, out, err = run(*args, "--calibrate")
+    assert code == 0, err
+    fit = json.loads(out)["calibration"]
+    current, chosen = fit["current"], fit["chosen"]
+    assert current["options"] == {"scoring.complexity_weight": 1.0, "scoring.fixes_weight": 0.0}
+    assert current["top20_files"] == 0.0  # the busy files are first: no fix among them
+    assert chosen["options"]["scoring.complexity_weight"] >= 2
+    assert chosen["top20_files"] == pytest.approx(0.4)  # two of the five fixed files
+    assert fit["changed"] and fit["written_to"] == ".frictionscan.toml"
+    assert any("overfitting" in w for w in fit["warnings"])  # 25 fix commits, one cut
+    assert any("one cut" in w for w in fit["warnings"])
+    text = config.read_text()
+    assert text.startswith('# the team\'s settings\nsince = "12 months"  # a year\n')
+    assert "[scoring]" in text
+    # the next scan uses the weights, and says so
+    code, out, err = run("scan", str(repo), "-f", "json")
+    assert code == 0, err
+    deep = next(h for h in json.loads(out)["hotspots"] if h["path"] == "lib/deep0.py")
+    assert "scoring.complexity_weight" in deep["components"]["complexity"]["reason"]
+    # fitted once, a second calibration keeps them
+    code, out, err = run(*args, "--calibrate")
+    again = json.loads(out)["calibration"]
+    assert not again["changed"] and again["written_to"] is None
+    assert config.read_text() == text
+    code, out, _ = run(*args[:-2], "--calibrate")  # the table says what it did
+    assert "Calibration" in out and "kept the current options" in out
+
+
+def test_calibrate_writes_into_pyproject_when_that_is_the_config(calibration_repo: Path,
+                                                                 tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(calibration_repo, repo, symlinks=True)
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.ruff]\nline-length = 99\n')
+    cut = git(repo, "log", "--format=%H", "--grep=release").strip()
+    code, out, err = run("backtest", str(repo), "--at", cut, "--horizon", "6 months",
+                         "--calibrate", "--format", "markdown")
+    assert code == 0, err
+    assert "**Calibration**" in out and "wrote scoring.complexity" in out
+    text = (repo / "pyproject.toml").read_text()
+    assert text.startswith('[project]\nname = "x"\n\n[tool.ruff]\nline-length = 99\n')
+    assert "[tool.frictionscan.scoring]" in text
+
+
+def test_score_weights_are_checked(planted_copy: Path) -> None:
+    (planted_copy / ".frictionscan.toml").write_text("[scoring]\ncomplexity_weight = -1\n")
+    code, _, err = run("scan", str(planted_copy))
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "between 0 and 10")

@@ -10,6 +10,13 @@ The score of a file (docs/scoring.md explains the choice and the numbers behind 
 * ``findings``   = friction-rule effort in minutes / 240, at most 0.5 - up to +50%;
 * ``focus``      = product of the roadmap weights (focus area, dormancy discount).
 
+Two options weigh the components (``frictionscan backtest --calibrate`` fits them to a
+repository's history; the defaults leave the formula above unchanged):
+
+* ``scoring.complexity_weight`` (default 1): the complexity component is raised to this power;
+* ``scoring.fixes_weight`` (default 0): the change component is multiplied by
+  ``(1 + log2(1 + bug-fix commits in the window)) ** fixes_weight``.
+
 The product is zero for a file that did not change in the window, however complex it is:
 a hotspot is where complexity meets change. Every component is recorded with a reason.
 Such files need no friction checks (``frictionscan_skip_checks``): their findings could not
@@ -23,7 +30,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from frictionscan import hookimpl
-from frictionscan.config import Config
+from frictionscan.config import Config, OptionParser
+from frictionscan.errors import ConfigError
 from frictionscan.model import (
     Component,
     FileAnalysis,
@@ -45,34 +53,72 @@ def _plural(n: float, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def change_component(a: FileAnalysis) -> Component:
+@hookimpl
+def frictionscan_addoption(parser: OptionParser) -> None:
+    parser.addoption("scoring.complexity_weight", type=float, default=1.0,
+                     help="power the complexity component is raised to (2 = complexity counts "
+                          "twice as much against change)")
+    parser.addoption("scoring.fixes_weight", type=float, default=0.0,
+                     help="how much the window's bug-fix commits add to the change component "
+                          "(0 = nothing, 1 = a factor of 1 + log2(1 + fixes))")
+
+
+@hookimpl
+def frictionscan_configure(config: Config) -> None:
+    for key in ("scoring.complexity_weight", "scoring.fixes_weight"):
+        value = float(config.getoption(key, 0.0))
+        if not 0.0 <= value <= 10.0:
+            raise ConfigError(f"{key} must be between 0 and 10, not {value:g}")
+
+
+@hookimpl
+def frictionscan_calibration_options(config: Config) -> dict[str, list[float]]:
+    return {"scoring.complexity_weight": [0.5, 1.0, 1.5, 2.0, 3.0],
+            "scoring.fixes_weight": [0.0, 0.5, 1.0]}
+
+
+def _weights(config: Config | None) -> tuple[float, float]:
+    if config is None:
+        return 1.0, 0.0
+    return (float(config.getoption("scoring.complexity_weight", 1.0)),
+            float(config.getoption("scoring.fixes_weight", 0.0)))
+
+
+def change_component(a: FileAnalysis, fixes_weight: float = 0.0) -> Component:
     h = a.history
     value = math.log2(1 + h.recency)
+    if fixes_weight and h.fixes:
+        value *= (1 + math.log2(1 + h.fixes)) ** fixes_weight
     if h.revisions == 0:
         when = f", last {h.idle_days:.0f} days ago" if h.idle_days is not None else ""
         return Component(name="change", value=0.0, reason=f"no change in the window{when}")
     parts = [f"changed {_plural(h.revisions, 'time')} by {_plural(len(h.authors), 'author')}"]
     if h.fixes:
-        parts.append(_plural(h.fixes, "bug-fix commit"))
+        parts.append(_plural(h.fixes, "bug-fix commit")
+                     + (f" (weighed by scoring.fixes_weight = {fixes_weight:g})"
+                        if fixes_weight else ""))
     if h.idle_days is not None:
         parts.append(f"last {h.idle_days:.0f} days ago")
     return Component(name="change", value=round(value, 4), reason=", ".join(parts))
 
 
-def complexity_component(a: FileAnalysis) -> Component:
+def complexity_component(a: FileAnalysis, weight: float = 1.0) -> Component:
+    weighed = f"; raised to the power {weight:g} (scoring.complexity_weight)" \
+        if weight != 1.0 else ""
     total = a.value("radon.cc_total")
     if total is None:
         sloc = a.value("radon.sloc") or (a.file.size / 40.0)
         est = sloc * SIZE_TO_COMPLEXITY
-        return Component(name="complexity", value=round(math.log2(1 + est), 4),
-                         reason=f"not measured; estimated {est:.0f} from size")
+        return Component(name="complexity", value=round(math.log2(1 + est) ** weight, 4),
+                         reason=f"not measured; estimated {est:.0f} from size{weighed}")
     functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
     reason = f"complexity {total:g} in {_plural(len(functions), 'function')}"
     if functions:
         top = functions[0]
         assert top.symbol is not None
         reason += f" (max {top.value:g} in {top.symbol.name})"
-    return Component(name="complexity", value=round(math.log2(1 + total), 4), reason=reason)
+    return Component(name="complexity", value=round(math.log2(1 + total) ** weight, 4),
+                     reason=reason + weighed)
 
 
 def findings_component(a: FileAnalysis) -> Component:
@@ -98,9 +144,10 @@ def focus_component(a: FileAnalysis) -> Component:
     return Component(name="focus", value=round(factor, 4), reason=reason)
 
 
-def score_file(a: FileAnalysis) -> Hotspot:
-    parts = (change_component(a), complexity_component(a), findings_component(a),
-             focus_component(a))
+def score_file(a: FileAnalysis, config: Config | None = None) -> Hotspot:
+    complexity_weight, fixes_weight = _weights(config)
+    parts = (change_component(a, fixes_weight), complexity_component(a, complexity_weight),
+             findings_component(a), focus_component(a))
     change, complexity, findings, focus = (c.value for c in parts)
     score = change * complexity * (1 + findings) * focus
     return Hotspot(analysis=a, score=round(score, 3), components=parts)
@@ -116,7 +163,7 @@ def frictionscan_skip_checks(files: Sequence[SourceFile], history: History,
 
 @hookimpl(trylast=True)
 def frictionscan_score(analyses: Sequence[FileAnalysis], config: Config) -> list[Hotspot]:
-    return [score_file(a) for a in analyses]
+    return [score_file(a, config) for a in analyses]
 
 
 def per_line(h: Hotspot) -> float:
