@@ -3,11 +3,14 @@
 Usage::
 
     python benchmarks/score_variants.py PATH [PATH...] [--cuts 3] [--horizon "12 months"]
+    python benchmarks/score_variants.py --grid PATH [PATH...]   # the --calibrate grid
 
 For each repository and cut, the code is ranked once at the cut (as ``frictionscan
 backtest`` does); every variant below is then computed from the same signals and judged by
 the backtest metrics. Hotspot-order variants are judged by the share of fix touches in the
-top 20% of files; effort-order variants by the top 20% of lines and Popt.
+top 20% of files; effort-order variants by the top 20% of lines and Popt. Some variants read
+more history than a scan does: files changed together (one ``git log --name-only``) and the
+functions each commit changed (``git log -p -U0``, each changed blob parsed with radon).
 """
 
 from __future__ import annotations
@@ -96,6 +99,110 @@ def co_changes(root: Path, sha: str, since: datetime) -> dict[str, tuple[int, in
     return {f: (len(p) - 1, alone.get(f, 0)) for f, p in partners.items()}
 
 
+def function_churn(root: Path, sha: str, since: datetime, now: datetime
+                   ) -> dict[str, tuple[float, float, int]]:
+    """Per Python file, over the window before the cut, from the diffs: the complexity of the
+    functions each commit changed (summed over commits, and recency-weighted as git.recency
+    is), and how many distinct functions changed. A hunk belongs to the innermost function
+    whose lines (in the commit's version of the file) it touches."""
+    import ast
+    import re
+    import warnings
+
+    from radon.visitors import ComplexityVisitor
+
+    out = subprocess.run(["git", "log", "--no-renames", "--no-merges", "-p", "-U0",
+                          "--format=%x01%H %ct", f"--since={since.isoformat()}", sha,
+                          "--", "*.py"], cwd=root, capture_output=True, check=True).stdout
+    cat = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE)
+    assert cat.stdin is not None and cat.stdout is not None
+
+    def content(rev: str, path: str) -> bytes:
+        assert cat.stdin is not None and cat.stdout is not None
+        cat.stdin.write(f"{rev}:{path}\n".encode())
+        cat.stdin.flush()
+        header = cat.stdout.readline().split()
+        if len(header) < 3:
+            return b""
+        data = cat.stdout.read(int(header[2]))
+        cat.stdout.readline()
+        return data
+
+    def functions(source: bytes) -> list[tuple[int, int, str, int]]:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                visitor = ComplexityVisitor.from_ast(ast.parse(source))
+        except (SyntaxError, ValueError, RecursionError):
+            return []
+        spans = []
+        stack = list(visitor.functions + visitor.classes)
+        while stack:
+            block = stack.pop()
+            if hasattr(block, "methods"):
+                stack.extend(block.methods + block.inner_classes)
+                continue
+            spans.append((block.lineno, block.endline, block.name, block.complexity))
+            stack.extend(getattr(block, "closures", []))
+        return spans
+
+    hunk = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.M)
+    cc_sum: dict[str, float] = {}
+    cc_recent: dict[str, float] = {}
+    names: dict[str, set[str]] = {}
+    for block in out.split(b"\x01")[1:]:
+        head, _, body = block.partition(b"\n")
+        rev, ts = head.decode().split()
+        age = (now.timestamp() - int(ts)) / 86400
+        weight = 0.5 ** (age / 90)
+        files = body.split(b"\ndiff --git ")
+        if len(files) > 30:
+            continue
+        for diff in files:
+            m = re.search(rb"^\+\+\+ b/(.+)$", diff, re.M)
+            if not m or not m.group(1).endswith(b".py"):
+                continue
+            path = m.group(1).decode("utf-8", "replace")
+            ranges = [(int(a), int(b) if b else 1) for a, b in hunk.findall(diff)]
+            spans = functions(content(rev, path))
+            touched: dict[str, int] = {}
+            for start, count in ranges:
+                end = start + max(count, 1) - 1
+                inner = [s for s in spans if s[0] <= end and s[1] >= start]
+                if inner:
+                    best = min(inner, key=lambda s: s[1] - s[0])
+                    touched[f"{best[2]}@{best[0]}"] = best[3]
+            total = sum(touched.values())
+            cc_sum[path] = cc_sum.get(path, 0) + total
+            cc_recent[path] = cc_recent.get(path, 0) + weight * total
+            names.setdefault(path, set()).update(n.split("@")[0] for n in touched)
+    cat.stdin.close()
+    cat.wait()
+    return {p: (cc_sum[p], cc_recent[p], len(names.get(p, ()))) for p in cc_sum}
+
+
+FUNCTION_CHURN: dict[str, dict[str, tuple[float, float, int]]] = {}
+
+
+def fchurn(h: Hotspot) -> tuple[float, float, int]:
+    return FUNCTION_CHURN["current"].get(h.path, (0.0, 0.0, 0))
+
+
+HOTSPOT_FUNCTIONS = {
+    "H24 log2(1 + recency-weighted complexity of changed functions) x focus": lambda h:
+    math.log2(1 + fchurn(h)[1]) * c(h, "focus"),
+    "H25 change x log2(1 + recency-weighted cc of changed functions) x focus": lambda h:
+    c(h, "change") * math.log2(1 + fchurn(h)[1]) * c(h, "focus"),
+    "H26 default x log2(2 + distinct functions changed)": lambda h: h.score
+    * math.log2(2 + fchurn(h)[2]),
+    "H27 log2(1 + complexity of changed functions) x focus": lambda h:
+    math.log2(1 + fchurn(h)[0]) * c(h, "focus"),
+    "H28 default x (1 + log2(1 + recency-weighted cc of changed functions))": lambda h:
+    h.score * (1 + math.log2(1 + fchurn(h)[1])),
+}
+
+
 COUPLING: dict[str, dict[str, tuple[int, int]]] = {}
 
 
@@ -179,6 +286,11 @@ def main() -> None:
                 values = {h.path: f(h) for h in result.hotspots}
                 results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))
             COUPLING["current"] = co_changes(root, sha, subtract(cut, 12, "months"))
+            FUNCTION_CHURN["current"] = function_churn(root, sha, subtract(cut, 12, "months"),
+                                                       cut)
+            for name, f in HOTSPOT_FUNCTIONS.items():
+                values = {h.path: f(h) for h in result.hotspots}
+                results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))
             for name, f in HOTSPOT_COUPLED.items():
                 values = {h.path: f(h) for h in result.hotspots}
                 results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))

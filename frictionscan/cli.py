@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -256,20 +256,34 @@ def _formatter(formats: dict[str, Formatter], fmt_name: str | None, output: str 
 def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: str | None,
            output: str | None, stdout: TextIO) -> None:
     fmt = _formatter(formats, fmt_name, output, stdout)
-    if output is None:
-        fmt.write(result, config, stdout)
-        return
+    _emit(output, stdout, lambda fh: fmt.write(result, config, fh))
+
+
+def _check_output(output: str) -> Path:
+    """The ``-o`` target, or a usage error saying why it cannot be written (checked before a
+    long scan as well as after it)."""
     target = Path(output)
     if target.parent and not target.parent.exists():
         raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"cannot write {output}: it is a directory")
+    return target
+
+
+def _emit(output: str | None, stdout: TextIO, write: Callable[[TextIO], None]) -> None:
+    """Run ``write`` on standard output, or on ``-o FILE``: a regular file is replaced
+    atomically (a temporary file renamed into place, through a symbolic link to where it
+    points); a device or named pipe is written into."""
+    if output is None:
+        write(stdout)
+        return
+    target = _check_output(output)
     if target.exists() and not target.is_file():
         # /dev/null, /dev/stdout, a named pipe: write into it (replacing it with a file, as
         # below, would destroy a device node when run as root)
         try:
             with open(target, "w", encoding="utf-8", newline="\n") as fh:
-                fmt.write(result, config, fh)
+                write(fh)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         return
@@ -283,7 +297,7 @@ def _write(result: Any, formats: dict[str, Formatter], config: Any, fmt_name: st
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is not
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fmt.write(result, config, fh)
+            write(fh)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -326,6 +340,8 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
             raise ConfigError(f"{raw.path}: plugins must be a list of module names")
         session = Session.start(_spec(pre, config_plugins, root))
     args = build_parser(session.options, formats(), command).parse_args(argv)
+    if getattr(args, "output", None):
+        _check_output(args.output)
     overrides = _overrides(args, session.options)
     if command == "explain":
         # one file's whole story: its findings, and its first change and former names from
@@ -539,7 +555,7 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             fit["written_to"] = str(written.relative_to(root)) \
                 if written.is_relative_to(root) else str(written)
         report["calibration"] = fit
-    _write_backtest(report, args.format or "table", stdout)
+    _emit(args.output, stdout, lambda fh: _write_backtest(report, args.format or "table", fh))
     return 0
 
 

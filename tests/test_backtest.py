@@ -82,6 +82,14 @@ def test_backtest_table_and_markdown(planted_repo: Path) -> None:
     assert "| revisions |" in out
 
 
+def test_backtest_writes_to_the_output_file(planted_repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "backtest.md"
+    code, out, err = run("backtest", str(planted_repo), "--months-ago", "6", "--horizon",
+                         "6 months", "--format", "markdown", "-o", str(target))
+    assert code == 0, err
+    assert out == "" and target.read_text().startswith("**frictionscan backtest**")
+
+
 def test_backtest_bad_input(planted_repo: Path) -> None:
     code, _, err = run("backtest", str(planted_repo), "--at", "nope")
     assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "--at 'nope' is not a commit")
