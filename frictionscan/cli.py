@@ -555,102 +555,10 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             fit["written_to"] = str(written.relative_to(root)) \
                 if written.is_relative_to(root) else str(written)
         report["calibration"] = fit
-    _emit(args.output, stdout, lambda fh: _write_backtest(report, args.format or "table", fh))
+    from frictionscan.backtest_report import WRITERS
+
+    _emit(args.output, stdout, lambda fh: WRITERS[args.format or "table"](report, fh))
     return 0
-
-
-def _write_backtest(report: dict[str, Any], fmt: str, stdout: TextIO) -> None:
-    import json
-    import math
-
-    labels = {"top20_files": "top 20% files", "top20_loc": "top 20% lines", "popt": "Popt",
-              "spearman": "Spearman", "precision10": "precision@10"}
-
-    def cell(value: float, metric: str) -> str:
-        if isinstance(value, float) and math.isnan(value):
-            return "-"
-        return f"{value:.1%}" if metric.startswith("top20") or metric == "precision10" \
-            else f"{value:.3f}"
-
-    if fmt == "json":
-        stdout.write(json.dumps(report, indent=2, default=lambda v: None) + "\n")
-        return
-    lines = []
-    for c in report["cuts"]:
-        s = c["summary"]
-        lines.append(f"cut {c['revision'][:10]} ({c['time'][:10]}), fixes until "
-                     f"{c['until'][:10]}: {s['fix_commits']} fix commits touching "
-                     f"{s['files_with_fixes']} of {s['files']} files ({s['fix_touches']} "
-                     f"touches)")
-        lines += [f"warning: {w}" for w in c["warnings"]]
-    title = ("mean of " + str(len(report["cuts"])) + " cuts") if len(report["cuts"]) > 1 \
-        else "results"
-    fit = report.get("calibration")
-    fit_title = fit_outcome = ""
-    fit_rows: list[list[str]] = []
-    fit_columns: list[str] = []
-    if fit:
-        fit_title = (f"{fit['combinations']} combinations of "
-                     f"{', '.join(fit['options'])}, {fit['fix_commits']} fix commits")
-
-        fit_columns = [*(k.split(".", 1)[-1] for k in fit["options"]),
-                       "hotspot: top 20% files", "effort: top 20% lines", "Popt", ""]
-
-        def tag(c: dict[str, Any]) -> str:
-            if c["options"] == fit["current"]["options"]:
-                return "current"
-            return "chosen" if c["options"] == fit["chosen"]["options"] else ""
-
-        fit_rows = [[*(f"{v:g}" for v in c["options"].values()),
-                     cell(c["top20_files"], "top20_files"), cell(c["top20_loc"], "top20_loc"),
-                     cell(c["popt"], "popt"), tag(c)] for c in fit["candidates"]]
-        chosen = ", ".join(f"{k} = {v:g}" for k, v in fit["chosen"]["options"].items())
-        fit_outcome = (f"wrote {chosen} into {fit['written_to']}" if fit["written_to"] else
-                       "kept the current options: no combination gains half a point "
-                       "(top 20% of files plus top 20% of lines)")
-    rows = [(name, [cell(m[k], k) for k in labels]) for name, m in report["mean"].items()]
-    if fmt == "markdown":
-        out = [f"**frictionscan backtest** ({title}, horizon {report['horizon']})", ""]
-        out += [f"- {line}" for line in lines] + [""]
-        out += ["| ranking | " + " | ".join(labels.values()) + " |",
-                "|---|" + "---:|" * len(labels)]
-        out += [f"| {name} | " + " | ".join(vals) + " |" for name, vals in rows]
-        if fit:
-            from frictionscan.report import markdown_escape
-
-            out += ["", f"**Calibration** ({markdown_escape(fit_title)})", "",
-                    "| " + " | ".join(markdown_escape(c) for c in fit_columns) + " |",
-                    "|" + "---:|" * (len(fit_columns) - 1) + "---|"]
-            out += ["| " + " | ".join(vals) + " |" for vals in fit_rows]
-            out += ["", markdown_escape(fit_outcome)]
-            out += [f"- warning: {markdown_escape(w)}" for w in fit["warnings"]]
-        stdout.write("\n".join(out) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=stdout, highlight=False)
-    for line in lines:
-        console.print(line)
-    table = Table(title=f"Backtest ({title}, horizon {report['horizon']})", title_justify="left")
-    table.add_column("ranking")
-    for name in labels.values():
-        table.add_column(name, justify="right")
-    for name, vals in rows:
-        table.add_row(name, *vals)
-    console.print(table)
-    if fit:
-        from rich.text import Text
-
-        cal = Table(title=Text(f"Calibration ({fit_title})"), title_justify="left")
-        for name in fit_columns:
-            cal.add_column(Text(name), justify="right" if name else "left")
-        for vals in fit_rows:
-            cal.add_row(*vals)
-        console.print(cal)
-        console.print(Text(fit_outcome))
-        for w in fit["warnings"]:
-            console.print(Text(f"warning: {w}", style="yellow"))
 
 
 def _explain_path(argv: list[str], root: Path) -> str:
