@@ -18,14 +18,16 @@ from __future__ import annotations
 import argparse
 import math
 import subprocess
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan import backtest as bt
+from frictionscan.config import Config
 from frictionscan.durations import parse_duration, subtract
 from frictionscan.manager import PluginSpec
-from frictionscan.model import Hotspot
+from frictionscan.model import Hotspot, ScanResult
 from frictionscan.session import Session
 
 
@@ -252,6 +254,25 @@ def git(root: Path, *args: str) -> str:
                           check=True).stdout.strip()
 
 
+def ranked_cuts(root: Path, session: Session, config: Config, cuts: int, horizon: str
+                ) -> Iterator[tuple[str, datetime, ScanResult, bt.Labels]]:
+    """The cuts ``frictionscan backtest --cuts`` takes (12, 15, 18... months before HEAD),
+    each ranked as it stood, with the fixes of the horizon after it."""
+    amount, unit = parse_duration(horizon)
+    head = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct")), tz=timezone.utc)
+    for i in range(cuts):
+        sha = git(root, "rev-list", "-1",
+                  f"--before={subtract(head, 12 + 3 * i, 'months').isoformat()}", "HEAD")
+        cut = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", sha)),
+                                     tz=timezone.utc)
+        result = session.scan(replace(config, revision=sha))
+        labels = bt.label(session.hooks.commits_after(root, sha, subtract(cut, -amount, unit),
+                                                      config),
+                          {h.path for h in result.hotspots},
+                          str(config.getoption("git.fix_pattern")))
+        yield sha, cut, result, labels
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("paths", nargs="+", type=Path)
@@ -263,24 +284,13 @@ def main() -> None:
     if args.grid:
         grid_means(args)
         return
-    amount, unit = parse_duration(args.horizon)
     for root in args.paths:
         root = root.resolve()
         session = Session.start(PluginSpec(autoload=False))
         config = session.configure(root)
-        head = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct")),
-                                      tz=timezone.utc)
         results: dict[str, list[dict[str, float]]] = {}
-        for i in range(args.cuts):
-            sha = git(root, "rev-list", "-1",
-                      f"--before={subtract(head, 12 + 3 * i, 'months').isoformat()}", "HEAD")
-            cut = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", sha)),
-                                         tz=timezone.utc)
-            result = session.scan(replace(config, revision=sha))
-            labels = bt.label(session.hooks.commits_after(root, sha,
-                                                          subtract(cut, -amount, unit), config),
-                              {h.path for h in result.hotspots},
-                              str(config.getoption("git.fix_pattern")))
+        for sha, cut, result, labels in ranked_cuts(root, session, config, args.cuts,
+                                                    args.horizon):
             loc = {h.path: sloc(h) for h in result.hotspots}
             for name, f in {**HOTSPOT, **EFFORT}.items():
                 values = {h.path: f(h) for h in result.hotspots}
@@ -309,26 +319,13 @@ def grid_means(args: argparse.Namespace) -> None:
     combination over the projects: which default would a calibration across them choose?"""
     from frictionscan.calibrate import combinations, evaluate
 
-    amount, unit = parse_duration(args.horizon)
     table: dict[tuple[tuple[str, float], ...], list[tuple[float, float, float]]] = {}
     for root in args.paths:
         root = root.resolve()
         session = Session.start(PluginSpec(autoload=False))
         config = session.configure(root)
-        head = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct")),
-                                      tz=timezone.utc)
-        cuts = []
-        for i in range(args.cuts):
-            sha = git(root, "rev-list", "-1",
-                      f"--before={subtract(head, 12 + 3 * i, 'months').isoformat()}", "HEAD")
-            cut = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", sha)),
-                                         tz=timezone.utc)
-            result = session.scan(replace(config, revision=sha))
-            labels = bt.label(session.hooks.commits_after(root, sha,
-                                                          subtract(cut, -amount, unit), config),
-                              {h.path for h in result.hotspots},
-                              str(config.getoption("git.fix_pattern")))
-            cuts.append((result, labels))
+        cuts = [(result, labels) for _, _, result, labels
+                in ranked_cuts(root, session, config, args.cuts, args.horizon)]
         print(f"== {root.name}")
         for values in combinations(session.hooks.calibration_options(config)):
             c = evaluate(session.hooks, config, cuts, values)

@@ -15,15 +15,13 @@ file with tomlkit, which keeps the file's comments and layout.
 from __future__ import annotations
 
 import itertools
-import os
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from frictionscan import backtest as bt
+from frictionscan.atomic import replace_text
 from frictionscan.config import Config, RawConfig
 from frictionscan.errors import ConfigError, UsageError
 from frictionscan.hooks import HookCalls
@@ -152,30 +150,8 @@ def write_options(raw: RawConfig, root: Path, values: Mapping[str, float]) -> Pa
             if not isinstance(table, Mapping):
                 raise ConfigError(f"{path}: cannot write {key}: {part} is not a table")
         table[name] = float(value)
-    _replace_file(path, tomlkit.dumps(doc))
+    try:
+        replace_text(path, lambda fh: fh.write(tomlkit.dumps(doc)))
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, keeping its permissions (or the umask's)."""
-    if path.exists():
-        mode = stat.S_IMODE(path.stat().st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".frictionscan-", suffix=".tmp")
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

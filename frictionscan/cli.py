@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import frictionscan
+from frictionscan.atomic import replace_text
 from frictionscan.config import CORE_KEYS, Option, find_config_file
 from frictionscan.errors import ConfigError, ExitCode, FrictionscanError, UsageError
 from frictionscan.manager import PluginSpec, describe_plugins
@@ -289,22 +289,9 @@ def _emit(output: str | None, stdout: TextIO, write: Callable[[TextIO], None]) -
         return
     target = target.resolve()  # a symbolic link: replace what it points to, not the link
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".frictionscan-", suffix=".tmp")
+        replace_text(target, write)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is not
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = True
