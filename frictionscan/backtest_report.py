@@ -84,8 +84,20 @@ def _rows(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     return [(name, [cell(m[k], k) for k in LABELS]) for name, m in report["mean"].items()]
 
 
+def _null_for_nan(value: Any) -> Any:
+    """A metric that cannot be computed is NaN in Python and ``null`` in JSON (``NaN`` is
+    not JSON: strict parsers reject it)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _null_for_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_null_for_nan(v) for v in value]
+    return value
+
+
 def write_json(report: Mapping[str, Any], stream: TextIO) -> None:
-    stream.write(json.dumps(report, indent=2, default=lambda v: None) + "\n")
+    stream.write(json.dumps(_null_for_nan(report), indent=2, allow_nan=False) + "\n")
 
 
 def write_markdown(report: Mapping[str, Any], stream: TextIO) -> None:

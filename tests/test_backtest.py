@@ -199,6 +199,28 @@ def test_calibrate_writes_into_pyproject_when_that_is_the_config(calibration_rep
     assert "[tool.frictionscan.scoring]" in text
 
 
+def test_a_history_without_fixes_gives_strict_json(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    for k in range(30):
+        s.commit(f"2025-{1 + k % 12:02d}-{1 + k // 12:02d}T10:00:00", f"tweak {k}",
+                 {f"a{k % 5}.py": f"def f(x):\n    if x:\n        return {k}\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("backtest", str(repo), "--months-ago", "1", "--horizon", "1 months",
+                         "--calibrate", "--cuts", "1", "--format", "json")
+    assert code == 0, err
+
+    def reject(constant: str) -> None:
+        raise ValueError(f"not JSON: {constant}")
+
+    doc = json.loads(out, parse_constant=reject)
+    assert doc["mean"]["revisions"]["top20_files"] is None
+    assert doc["calibration"]["current"]["top20_files"] is None
+    assert not doc["calibration"]["changed"]
+    assert not (repo / ".frictionscan.toml").exists()
+
+
 def test_score_weights_are_checked(planted_copy: Path) -> None:
     (planted_copy / ".frictionscan.toml").write_text("[scoring]\ncomplexity_weight = -1\n")
     code, _, err = run("scan", str(planted_copy))
