@@ -33,6 +33,7 @@ from frictionscan.model import (
     FileAnalysis,
     FileHistory,
     Focus,
+    Hotspot,
     ScanResult,
     SourceFile,
     evolve,
@@ -101,6 +102,45 @@ class Session:
                            "__version__", None) or getattr(plugin, "__version__", None)
              or type(plugin).__qualname__)
             for name, plugin in self.pm.list_name_plugin() if plugin is not None))
+
+    def _check_reachable(self, root: Path, config: Config, items: list[Item],
+                         analyses: list[FileAnalysis], hotspots: tuple[Hotspot, ...],
+                         focus: Focus, reach: int, candidates: frozenset[str],
+                         progress: Progress | None, in_process: bool, warnings: list[str],
+                         pool: WorkerPool | None) -> tuple[list[FileAnalysis],
+                                                          tuple[Hotspot, ...]]:
+        """Check the ``candidates`` whose findings could bring them into the first ``reach``
+        (``frictionscan_prune_checks``), in rounds: every check can raise the bar the rest
+        must reach, so the files ranked highest are checked first and the question is asked
+        again. Results the cache holds cost nothing and are taken in the first round; fresh
+        analyses go in batches (the first ``reach`` wanted files, then a few per worker)."""
+        done: set[str] = set()
+        by_path = {item[0].path: item for item in items}
+        batch = max(reach, 1)
+        while True:
+            pruned = self.hooks.prune_checks(hotspots, reach, config)
+            wanted = [h.path for h in hotspots if h.path in candidates
+                      and h.path not in done and (pruned is None or h.path not in pruned)]
+            if not wanted:
+                return analyses, hotspots
+            known = self._checked_entries  # checked results read in the first pass
+            cached = [p for p in wanted if p in known]
+            fresh = [p for p in wanted if p not in known]
+            if pruned is not None:  # else everything now: nothing would be pruned later
+                fresh = fresh[:batch]
+            batch = 2 * max(config.effective_jobs, 2)
+            done.update(cached, fresh)
+            with self._phase("analyse"):
+                checked = [self._with_history_measurements(
+                    _from_cache(by_path[p], known[p], False), config) for p in cached]
+                if fresh:
+                    checked += self._analyse(root, config, [by_path[p] for p in fresh],
+                                             progress, in_process, warnings, pool)
+            with self._phase("focus"):
+                update = {a.file.path: a for a in self._weigh(checked, focus, config)}
+            with self._phase("score"):
+                analyses = [update.get(a.file.path, a) for a in analyses]
+                hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
 
     def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus,
                config: Config) -> list[FileAnalysis]:
@@ -339,25 +379,9 @@ class Session:
         with self._phase("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
         if pruning:
-            # the first ranking scored (almost) every file without its findings; check those
-            # that could still reach the report, then rank again
-            pruned = self.hooks.prune_checks(hotspots, reach, config)
-            wanted = first - unchecked - (pruned or frozenset())
-            if wanted:
-                with self._phase("analyse"):
-                    known = self._checked_entries  # read in the first pass
-                    checked = [self._with_history_measurements(
-                        _from_cache(i, known[i[0].path], False), config)
-                        for i in items if i[0].path in wanted and i[0].path in known]
-                    rest = [i for i in items if i[0].path in wanted and i[0].path not in known]
-                    if rest:
-                        checked += self._analyse(root, config, rest, progress, in_process,
-                                                 warnings, pool)
-                with self._phase("focus"):
-                    fresh = {a.file.path: a for a in self._weigh(checked, focus, config)}
-                with self._phase("score"):
-                    analyses = [fresh.get(a.file.path, a) for a in analyses]
-                    hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
+            analyses, hotspots = self._check_reachable(
+                root, config, items, analyses, hotspots, focus, reach,
+                first - unchecked, progress, in_process, warnings, pool)
         self.cache_hits = len(files) - len(self._analysed)
         errors = tuple(e for a in analyses for e in a.errors)
         stats = (

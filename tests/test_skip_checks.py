@@ -116,20 +116,43 @@ def module(name: str, version: int, todos: int = 0) -> str:
             f"        if i % 3 == 0 and x:\n            x -= i\n    return x\n")
 
 
-@pytest.fixture(scope="module")
-def reach_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
-    """Five busy files, a sixth almost as busy whose TODO markers (+50%) lift it among
-    them, and 34 files changed a few times that no finding could lift that far."""
+def build_reach_repo(dest: Path, noted: set[int]) -> Path:
+    """Five busy files (m00-m04), a sixth half as busy (m05) and 34 files changed a few
+    times; the files in ``noted`` carry TODO markers (+50%, the most findings can add)."""
     from frictionscan.testing import StreamBuilder, build_repo
 
     s = StreamBuilder()
     names = [f"m{i:02d}" for i in range(40)]
     for k in range(64):
-        changed = {f"pkg/{n}.py": module(n, k, todos=8 if n == "m05" else 0)
+        changed = {f"pkg/{n}.py": module(n, k, todos=8 if i in noted else 0)
                    for i, n in enumerate(names)
                    if i < 5 or (i == 5 and k % 2 == 0) or (i > 5 and k < 1 + i % 4)}
         s.commit(f"2026-0{1 + k // 11}-{1 + k % 11 * 2:02d}T10:00:00", f"change {k}", changed)
-    return build_repo(s.text(), tmp_path_factory.mktemp("reach") / "repo")
+    return build_repo(s.text(), dest)
+
+
+@pytest.fixture(scope="module")
+def reach_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
+    """m05's findings lift it among the busy five; no finding could lift the rest that far."""
+    return build_reach_repo(tmp_path_factory.mktemp("reach") / "repo", noted={5})
+
+
+def test_checked_files_raise_the_bar_for_the_rest(tmp_path: Path, isolated_git: None) -> None:
+    """The busy five carry the findings: once they are checked (first, being ranked first),
+    m05 can no longer reach them, and is not checked at all."""
+    repo = build_reach_repo(tmp_path / "repo", noted={0, 1, 2, 3, 4})
+    everything = run_scan(repo, overrides={"all_findings": True})
+    top5 = run_scan(repo, reach=5)
+    assert [(h.path, h.score) for h in top5.hotspots[:5]] == \
+        [(h.path, h.score) for h in everything.hotspots[:5]]
+    assert {h.path for h in top5.hotspots if h.analysis.checked} == \
+        {f"pkg/m{i:02d}.py" for i in range(5)}
+    # in one pass m05 would have been checked: before the five had their findings (+50%),
+    # its upper bound reached the fifth one's score
+    fifth = min(h.score for h in top5.hotspots[:5])
+    assert all(h.component("findings") == 0.5 for h in top5.hotspots[:5])
+    m05 = next(h for h in top5.hotspots if h.path == LIFTED)
+    assert m05.score * 1.5 >= fifth / 1.5
 
 
 @pytest.mark.parametrize("order", ["hotspot", "effort"])
