@@ -318,12 +318,14 @@ def frictionscan_prune_checks(
     of the ranking, so that their ``frictionscan_check_file`` hooks need not run.
 
     Called only when the report shows no more than the first ``top`` files (the terminal
-    table; ``--top N``) and not with ``--all-findings``. Before the call every file is
+    table; ``--top N``) and not with ``--all-findings``. Before the first call every file is
     analysed *without* its friction checks (``checked=False``; files in
     ``config.check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that
-    ranking, each score a lower bound. The files you do not name are then checked, scored
-    and ranked again; the first ``top`` places of that second ranking are exact as long as
-    no file you named could have overtaken the ``top``-th file once checked.
+    ranking, the unchecked files' scores lower bounds. The core then checks the highest
+    ranked of the files you did not name, scores and ranks again, and calls you again with
+    the new ranking (checked files' scores are exact, so the bar can only rise), until every
+    file you do not name has been checked. The first ``top`` places are exact as long as no
+    file you named could have overtaken the ``top``-th file once checked.
 
     Stops at first non-None result; ``None`` (or no implementation) checks every file that
     ``frictionscan_skip_checks`` left. A plugin that replaces the built-in score or ranking

@@ -113,7 +113,8 @@ class Session:
         (``frictionscan_prune_checks``), in rounds: every check can raise the bar the rest
         must reach, so the files ranked highest are checked first and the question is asked
         again. Results the cache holds cost nothing and are taken in the first round; fresh
-        analyses go in batches (the first ``reach`` wanted files, then a few per worker)."""
+        analyses go in batches (the first ``reach`` wanted files, then a few per worker, or
+        one per 200 files in the repository if that is more)."""
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
         batch = max(reach, 1)
@@ -128,7 +129,9 @@ class Session:
             fresh = [p for p in wanted if p not in known]
             if pruned is not None:  # else everything now: nothing would be pruned later
                 fresh = fresh[:batch]
-            batch = 2 * max(config.effective_jobs, 2)
+            # later rounds: a few files per worker, more on large repositories, where each
+            # round's scoring and ranking of every file costs more (0.1 s for 5,000 files)
+            batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
             done.update(cached, fresh)
             with self._phase("analyse"):
                 checked = [self._with_history_measurements(
