@@ -1,0 +1,230 @@
+"""The per-file phase of one scan: cache lookups, the worker pool, and what they remember.
+
+One :class:`FilePhase` lives for one :meth:`Session.scan
+<frictionscan.session.Session.scan>`. It holds what the steps of that scan share: where the
+repository is, the configuration (given "now" once the history is read), the worker pool
+started early, the cache keys computed before the history was read, the files analysed
+afresh, and the checked cache entries the first pass of a top-N report read (the later
+rounds take them without asking the cache again).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from frictionscan.cache import (
+    Cache,
+    analysis_from_parts,
+    blob_sha,
+    default_dir,
+    digest,
+    digest_strings,
+    encode_parts,
+)
+from frictionscan.config import Config
+from frictionscan.errors import FrictionscanError
+from frictionscan.hooks import HookCalls
+from frictionscan.manager import PluginSpec
+from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
+
+if TYPE_CHECKING:  # the pool and the analysis are imported when files need analysing
+    from frictionscan.pool import Item, WorkerPool
+
+#: Called as ``progress(phase, done, total)``; ``total`` is 0 while unknown.
+Progress = Callable[[str, int, int], None]
+
+
+def from_cache(item: Item, entry: Mapping[str, Any], unchecked: bool) -> FileAnalysis:
+    """The cached analysis; without findings when they are not wanted this time (as a fresh
+    analysis would be: a result does not depend on what the cache holds)."""
+    return analysis_from_parts(item[0], item[1], entry, without_findings=unchecked)
+
+
+def plugins_digest(hooks: HookCalls) -> str:
+    """The loaded plugins and their versions, for cache keys."""
+    return digest(sorted(
+        (name, getattr(sys.modules.get(getattr(plugin, "__name__", ""), None),
+                       "__version__", None) or getattr(plugin, "__version__", None)
+         or type(plugin).__qualname__)
+        for name, plugin in hooks.pm.list_name_plugin() if plugin is not None))
+
+
+@dataclass
+class FilePhase:
+    """Analyses files for one scan: from the cache where it can, else in workers."""
+
+    hooks: HookCalls
+    spec: PluginSpec
+    root: Path
+    #: The run's configuration; :meth:`Session.scan` sets "now" once the history is read.
+    config: Config
+    progress: Progress | None
+    in_process: bool
+    #: One-line warnings for the report (the cache's, for example).
+    warnings: list[str]
+    #: Workers started before the history was read; closed by :meth:`close`.
+    pool: WorkerPool | None = None
+    #: Cache keys computed before the history was read (when they do not depend on it).
+    known_keys: dict[str, str] = field(default_factory=dict)
+    #: Paths analysed afresh (not from the cache).
+    analysed: set[str] = field(default_factory=set)
+    #: Checked cache entries read so far, by path.
+    checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def prestart(self, files: Sequence[SourceFile], checks: bool = True) -> None:
+        """Start workers before the history is read when some files will need them: their
+        start-up (plugins, parsers) then overlaps with git. Only possible when the cache keys
+        do not depend on the history. ``checks``: whether the first files they analyse are
+        checked (else they import the friction rules' parser only when a file needs it)."""
+        config = self.config
+        if not files or self.in_process:
+            return
+        jobs = min(config.effective_jobs, len(files))
+        if config.cache and not self.hooks.content_needs_history:
+            cache = Cache(default_dir(self.root, config.cache_dir))
+            empty = [(f, FileHistory.empty(f.path)) for f in files]
+            keys = self.cache_keys(empty)
+            self.known_keys = keys  # history-independent: reused after the history is read
+            found = cache.has_files(set(keys.values()))
+            misses = sum(1 for f in files if keys.get(f.path) not in found)
+            self.warnings.extend(cache.warnings)
+            cache.close()
+            if not misses:
+                return
+            jobs = min(jobs, misses)
+        from frictionscan.pool import WorkerPool
+
+        self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
+                               warm_checks=checks)
+        self.pool.start(jobs)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    def analyse(self, items: list[Item],
+                unchecked: frozenset[str] = frozenset()) -> list[FileAnalysis]:
+        """Cached results where the content is unchanged (and checked, unless it need not
+        be), workers for the rest, then the history-only measurements (never cached)."""
+        config = self.config
+        cache = Cache(default_dir(self.root, config.cache_dir)) if config.cache else None
+        keys, found = self._lookup(cache, items)
+
+        def hit(path: str) -> dict[str, Any] | None:
+            entry = found.get(keys.get(path, ""))
+            return entry if entry is not None and (entry["checked"] or path in unchecked) \
+                else None
+
+        todo = [item for item in items if hit(item[0].path) is None]
+        self.analysed.update(item[0].path for item in todo)
+        self.checked_entries.update((path, entry) for path, key in keys.items()
+                                    if (entry := found.get(key)) is not None
+                                    and entry["checked"])
+        fresh = self._run_fresh(todo, unchecked)
+        if cache is not None:
+            self._store(cache, keys, fresh)
+            self.warnings.extend(cache.warnings)
+            cache.close()
+        analyses = fresh + [from_cache(item, entry, item[0].path in unchecked)
+                            for item in items if (entry := hit(item[0].path)) is not None]
+        return [self.with_history_measurements(a) for a in analyses]
+
+    def checked_from_cache(self, item: Item) -> FileAnalysis | None:
+        """The checked result read earlier in this scan, if the cache had one."""
+        entry = self.checked_entries.get(item[0].path)
+        if entry is None:
+            return None
+        return self.with_history_measurements(from_cache(item, entry, False))
+
+    def _lookup(self, cache: Cache | None, items: list[Item]
+                ) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+        """Cache keys per path, and the entries found (minus those dated another day)."""
+        if cache is None or not items:
+            return {}, {}
+        keys = self.known_keys or self.cache_keys(items)
+        now = self.config.now
+        today = now.date().isoformat() if now else None
+        found = cache.get_files({key for item in items if (key := keys.get(item[0].path))})
+        return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
+
+    def _run_fresh(self, todo: list[Item],
+                   unchecked: frozenset[str] = frozenset()) -> list[FileAnalysis]:
+        """Analyse what the cache did not have: in this process, or in the worker pool."""
+        config, progress = self.config, self.progress
+        fresh: list[FileAnalysis] = []
+        if not todo:
+            pass
+        elif self.in_process:
+            from frictionscan.worker import analyse_file
+
+            fresh = [analyse_file(self.hooks, config, item[0], item[1],
+                                  item[2] if len(item) > 2 else None,  # type: ignore[misc]
+                                  check=item[0].path not in unchecked)
+                     for item in todo]
+        else:
+            from frictionscan.pool import WorkerPool
+
+            if self.pool is None:  # closed with the phase, reused by later rounds
+                self.pool = WorkerPool(self.spec, config,
+                                       jobs=min(config.effective_jobs, len(todo)),
+                                       file_timeout=config.file_timeout)
+            fresh = self.pool.run(todo, config=config, unchecked=unchecked, progress=(
+                (lambda done: progress("analysing", done, len(todo))) if progress else None))
+        if progress:
+            progress("analysing", len(todo), len(todo))
+        return fresh
+
+    def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
+        """Keep fresh results, except those of crashed, timed-out or failing plugins (the
+        next run should try again). Files with the same content share a key: a checked
+        result wins over an unchecked one."""
+        now = self.config.now
+        today = now.date().isoformat() if now else None
+        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+        kept: dict[str, FileAnalysis] = {}
+        for a in fresh:
+            key = keys.get(a.file.path)
+            if key is None or any(e.kind in failed for e in a.errors):
+                continue
+            if key not in kept or (a.checked and not kept[key].checked):
+                kept[key] = a
+        cache.put_files({key: encode_parts(a.measurements, a.findings, a.suppressed, a.errors,
+                                           today if a.dated else None, a.checked)
+                         for key, a in kept.items()})
+
+    def with_history_measurements(self, a: FileAnalysis) -> FileAnalysis:
+        extra, errors = self.hooks.measure_history(a.file, a.history, self.config)
+        if not extra and not errors:
+            return a
+        return evolve(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
+
+    def cache_keys(self, items: Sequence[Item]) -> dict[str, str]:
+        """Content-addressed keys: blob SHA (hashed anew for files with uncommitted
+        changes), plugins and versions, result-relevant options, and the history when a
+        content measurement reads it."""
+        config, root = self.config, self.root
+        try:
+            past = (config.revision or "HEAD") != "HEAD"  # blobs from ls-tree are exact
+            changed = frozenset() if past else self.hooks.changed_files(root, config)
+        except FrictionscanError:
+            return {}
+        plugins = plugins_digest(self.hooks)
+        options = digest(config.options, config.max_file_size)
+        needs_history = self.hooks.content_needs_history
+        keys = {}
+        for item in items:
+            f, h = item[0], item[1]
+            blob = f.blob
+            if f.path in changed or blob is None:
+                try:
+                    blob = blob_sha((root / f.path).read_bytes())
+                except OSError:
+                    continue
+            hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
+                          h.change_times) if needs_history else ""
+            keys[f.path] = digest_strings(blob, plugins, options, hist)
+        return keys
