@@ -8,13 +8,16 @@
 
 Values are JSON, never pickle: a cache inside a repository could be committed by anyone, and
 loading it must not be a way to run code. The database runs in WAL mode; every write is one
-transaction. A cache that cannot be opened or read (corrupt, another version, unwritable)
-is set aside with one warning and rebuilt; it never stops a scan.
+transaction. A cache never stops a scan: one that is corrupt or of another version or
+layout is deleted and rebuilt with one warning; a read-only one is read (if it can be) and
+never written, with one warning; one that cannot be used at all (locked, its directory
+impossible to create) is skipped with one warning and left as it is.
 """
 
 from __future__ import annotations
 
 import enum
+import errno
 import hashlib
 import json
 import os
@@ -24,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from frictionscan.errors import UsageError
 from frictionscan.model import (
     AnalysisError,
     ErrorKind,
@@ -201,57 +205,181 @@ def decode_history(text: str) -> History:
                    shallow=d["shallow"])
 
 
+#: The tables of a cache of this version: per column its name, type, NOT NULL and PRIMARY KEY.
+_TABLES = {
+    "meta": (("key", "TEXT", 0, 1), ("value", "TEXT", 0, 0)),
+    "files": (("key", "TEXT", 0, 1), ("value", "TEXT", 1, 0)),
+    "history": (("key", "TEXT", 0, 1), ("value", "TEXT", 1, 0)),
+}
+_CREATE = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class _Mismatch(sqlite3.DatabaseError):
+    """The database is not a cache of this version (another version number or layout)."""
+
+
+def _is_read_only_error(exc: sqlite3.Error) -> bool:
+    """SQLITE_READONLY: the database or its directory cannot be written (Python 3.10 has no
+    ``sqlite_errorname``, the message is the same everywhere)."""
+    return "readonly" in str(exc)
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _mismatch(db: sqlite3.Connection, tables: set[str]) -> str | None:
+    """Why the database is not a cache of this version, or ``None`` (a new database without
+    tables is one): a version number other than :data:`CACHE_VERSION`, or the right number
+    with tables missing or of another shape."""
+    if not tables:
+        return None
+    if "meta" not in tables:
+        return "no meta table"
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    except sqlite3.OperationalError:
+        return "a meta table of another shape"
+    if row is None:
+        return "no version"
+    if row[0] != str(CACHE_VERSION):
+        return f"cache version {row[0]}"
+    for name, columns in _TABLES.items():
+        if name not in tables:
+            return f"version {CACHE_VERSION} without a {name} table"
+        shape = tuple((c[1], str(c[2]).upper(), c[3], c[5])
+                      for c in db.execute(f"PRAGMA table_info({name})"))
+        if shape != columns:
+            return f"version {CACHE_VERSION} with a {name} table of another shape"
+    return None
+
+
 class Cache:
-    """An SQLite cache in ``directory``; every method fails soft (see the module docs)."""
+    """An SQLite cache in ``directory``; every method fails soft (see the module docs).
+
+    A cache that cannot be written (a read-only directory or file system, another user's
+    files) is read if it can be, and never written: one warning says so."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.path = directory / CACHE_FILE
         self.warnings: list[str] = []
+        #: Whether the cache turned out to be read-only (it is then never written).
+        self.read_only = False
         self._db: sqlite3.Connection | None = None
+        self._opened = False
 
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
 
     def _open(self) -> sqlite3.Connection | None:
-        if self._db is not None:
+        """The connection, opened on first use (once: a cache that failed stays unused)."""
+        if self._opened:
             return self._db
+        self._opened, self.read_only = True, False
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.directory.is_dir():
+                self.directory.mkdir(parents=True, exist_ok=True)
+            if not self._writable():
+                return self._open_read_only()
             ignore = self.directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by frictionscan\n*\n")
             self._db = self._connect()
-        except (OSError, sqlite3.Error) as exc:
-            self._warn(f"cache at {self.path} is unusable ({exc}); scanning without it")
-            self._db = None
+        except PermissionError:
+            return self._open_read_only()
+        except OSError as exc:
+            if exc.errno == errno.EROFS:
+                return self._open_read_only()
+            self._unusable(exc)
+        except sqlite3.Error as exc:
+            if _is_read_only_error(exc):
+                return self._open_read_only()
+            self._unusable(exc)
         return self._db
 
+    def _unusable(self, exc: Exception) -> None:
+        self._warn(f"cache at {self.path} is unusable ({exc}); scanning without it")
+        self._db = None
+
+    def _writable(self) -> bool:
+        """Whether the directory, and the database if there is one, can be written."""
+        return os.access(self.directory, os.W_OK) and (
+            not self.path.exists() or os.access(self.path, os.W_OK))
+
+    def _open_read_only(self) -> sqlite3.Connection | None:
+        """The cache opened for reading only (``mode=ro``), with one warning. A database in
+        WAL mode needs its ``-shm`` file, which a read-only directory may not let SQLite
+        create: without a ``-wal`` file (nothing uncommitted to the database file), it is
+        then opened as immutable. A cache that cannot be read is not used."""
+        self.read_only = True
+        self._db = None
+        if self.path.is_file():
+            failure = self._connect_read_only()
+            if failure is not None:
+                self._warn(f"cache at {self.path} is read-only and cannot be read ({failure}); "
+                           f"scanning without it")
+                return None
+        self._warn(f"cache at {self.path} is read-only; scanning without writing to it")
+        return self._db
+
+    def _connect_read_only(self) -> sqlite3.Error | None:
+        """Set ``_db`` to a read-only connection; or why the cache cannot be read."""
+        queries = ["mode=ro"]
+        if not Path(str(self.path) + "-wal").exists():
+            queries.append("mode=ro&immutable=1")
+        failure: sqlite3.Error | None = None
+        for query in queries:
+            try:
+                db = sqlite3.connect(f"{self.path.absolute().as_uri()}?{query}", uri=True,
+                                     timeout=10)
+            except sqlite3.Error as exc:
+                failure = exc
+                continue
+            try:
+                problem = _mismatch(db, _tables(db))
+            except sqlite3.Error as exc:
+                db.close()
+                failure = exc
+                continue
+            if problem is not None:
+                db.close()
+                failure = _Mismatch(problem)
+                break
+            self._db = db
+            return None
+        return failure
+
     def _connect(self) -> sqlite3.Connection:
+        """Open the database, creating its tables when it is new. A database that is
+        corrupt, of another version, or of the right version with another layout is
+        removed and created anew, with one warning. Other errors (locked, read-only) are
+        raised: they say nothing about the cache's content."""
         for attempt in (1, 2):
             db = sqlite3.connect(self.path, timeout=10)
             try:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                if row is not None and row[0] != str(CACHE_VERSION):
-                    raise sqlite3.DatabaseError(f"cache version {row[0]}")
-                with db:
-                    db.execute("CREATE TABLE IF NOT EXISTS files "
-                               "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                    db.execute("CREATE TABLE IF NOT EXISTS history "
-                               "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)",
-                               (str(CACHE_VERSION),))
+                tables = _tables(db)
+                problem = _mismatch(db, tables)
+                if problem is not None:
+                    raise _Mismatch(problem)
+                if not tables:
+                    # every table and the version in one transaction: a cache has all or none
+                    db.executescript(f"BEGIN IMMEDIATE; {_CREATE} INSERT OR REPLACE INTO meta "
+                                     f"VALUES ('version', '{CACHE_VERSION}'); COMMIT;")
                 return db
             except sqlite3.DatabaseError as exc:
                 db.close()
-                if attempt == 2:
+                if attempt == 2 or isinstance(exc, sqlite3.OperationalError):
                     raise
+                self._remove()  # an error here is not a rebuild: no warning says so
                 self._warn(f"cache at {self.path} was corrupt or from another version "
                            f"({exc}); rebuilt")
-                self._remove()
         raise AssertionError("unreachable")
 
     def _remove(self) -> None:
@@ -265,18 +393,34 @@ class Cache:
         try:
             return db.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
-            self._warn(f"cache read failed ({exc}); scanning without it")
+            self._failed(exc, f"cache read failed ({exc}); scanning without it")
             return []
 
     def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
         db = self._open()
-        if db is None:
+        if db is None or self.read_only:
             return
         try:
             with db:
                 db.executemany(sql, rows)
         except sqlite3.Error as exc:
-            self._warn(f"cache write failed ({exc}); results not kept")
+            self._failed(exc, f"cache write failed ({exc}); results not kept")
+
+    def _failed(self, exc: sqlite3.Error, warning: str) -> None:
+        """After a failed query: a database found corrupt (pages that opening it did not
+        read) is removed, and created anew by the next use, with one warning. Other errors
+        (busy, locked, full disk) say nothing about its content: ``warning`` is given."""
+        if type(exc) is not sqlite3.DatabaseError or self.read_only:
+            self._warn(warning)
+            return
+        self.close()
+        try:
+            self._remove()
+        except OSError as err:
+            self._unusable(err)
+            self._opened = True  # not opened again
+            return
+        self._warn(f"cache at {self.path} was corrupt or from another version ({exc}); rebuilt")
 
     def get_files(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         keys = list(keys)
@@ -340,10 +484,16 @@ class Cache:
                 "histories": histories[0][0] if histories else 0, "bytes": size}
 
     def clear(self) -> None:
+        """Delete the cache (:class:`UsageError` when it cannot be deleted)."""
         self.close()
-        self._remove()
+        try:
+            self._remove()
+        except OSError as exc:
+            raise UsageError(f"cannot clear the cache at {self.path}: "
+                             f"{exc.strerror or exc}") from None
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+        self._opened = False

@@ -64,7 +64,8 @@ class FilePhase:
     config: Config
     progress: Progress | None
     in_process: bool
-    #: One-line warnings for the report (the cache's, for example).
+    #: One-line warnings for the report (the cache's, for example), each once, in the order
+    #: they were first given: add them with :meth:`warn`.
     warnings: list[str]
     #: Workers started before the history was read; closed by :meth:`close`.
     pool: WorkerPool | None = None
@@ -91,7 +92,7 @@ class FilePhase:
             self.known_keys = keys  # history-independent: reused after the history is read
             found = cache.has_files(set(keys.values()))
             misses = sum(1 for f in files if keys.get(f.path) not in found)
-            self.warnings.extend(cache.warnings)
+            self.warn(*cache.warnings)
             cache.close()
             if not misses:
                 return
@@ -101,6 +102,12 @@ class FilePhase:
         self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
                                warm_checks=checks)
         self.pool.start(jobs)
+
+    def warn(self, *messages: str) -> None:
+        """Add warnings to the report, those it has already left out: the cache is opened
+        several times per scan (before the history, for it, once per round of checks), and
+        each opening repeats what went wrong with it."""
+        self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -127,7 +134,7 @@ class FilePhase:
         fresh = self._run_fresh(todo, unchecked)
         if cache is not None:
             self._store(cache, keys, fresh)
-            self.warnings.extend(cache.warnings)
+            self.warn(*cache.warnings)
             cache.close()
         analyses = fresh + [from_cache(item, entry, item[0].path in unchecked)
                             for item in items if (entry := hit(item[0].path)) is not None]

@@ -137,16 +137,15 @@ class Session:
         so files whose findings could not bring them there need no friction checks
         (``frictionscan_prune_checks``); ranks beyond ``reach`` are then lower bounds."""
         root = Path(config.root)
-        warnings: list[str] = []
         with self._phase("files"):
             collected = self.hooks.collect_files(root, config)
             files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
+        phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config,
+                          progress=progress, in_process=in_process, warnings=[])
         if not files:
             excluded = f", {len(collected)} of them excluded" if collected else ""
-            warnings.append(f"no files to analyse: {len(collected)} tracked files match include "
-                            f"({', '.join(config.include)}){excluded}")
-        phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config,
-                          progress=progress, in_process=in_process, warnings=warnings)
+            phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
+                       f"({', '.join(config.include)}){excluded}")
         phase.prestart(files, checks=not reach)
         try:
             return self._scan(phase, collected, files, reach)
@@ -155,19 +154,18 @@ class Session:
 
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
               files: Sequence[SourceFile], reach: int) -> ScanResult:
-        root, config, progress, warnings = phase.root, phase.config, phase.progress, \
-            phase.warnings
+        root, config, progress = phase.root, phase.config, phase.progress
         if progress:
             progress("reading history of", 0, len(files))
         with self._phase("history"):
             history = self.hooks.collect_history(root, files, config)
         if progress:
             progress("reading history of", len(files), len(files))
-        warnings.extend(history.warnings)
+        phase.warn(*history.warnings)
         if history.shallow:
-            warnings.append("this is a shallow clone: history is truncated, so churn and ages "
-                            "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
-                            "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
+            phase.warn("this is a shallow clone: history is truncated, so churn and ages "
+                       "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
+                       "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
         config = phase.config = replace(config, now=history.head_time)
         items: list[Item] = [(f, history.for_file(f.path)) for f in files]
         if (config.revision or "HEAD") != "HEAD":  # a past commit: contents from git objects
@@ -184,8 +182,8 @@ class Session:
             focus = self.hooks.load_focus(root, config, history)
             for area in focus.areas:
                 if not any(match_any(f.path, area.paths) for f in files):
-                    warnings.append(f"focus area {area.name!r}: paths "
-                                    f"{', '.join(area.paths)} match no analysed file")
+                    phase.warn(f"focus area {area.name!r}: paths "
+                               f"{', '.join(area.paths)} match no analysed file")
             analyses = self._weigh(analyses, focus, config)
         with self._phase("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
@@ -205,5 +203,5 @@ class Session:
         )
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
-                          warnings=tuple(warnings), stats=stats, focus=focus,
+                          warnings=tuple(phase.warnings), stats=stats, focus=focus,
                           order=config.order)
