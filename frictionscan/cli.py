@@ -19,7 +19,13 @@ from typing import Any, TextIO
 import frictionscan
 from frictionscan.atomic import replace_text
 from frictionscan.config import CORE_KEYS, Option, find_config_file
-from frictionscan.errors import ConfigError, ExitCode, FrictionscanError, UsageError
+from frictionscan.errors import (
+    ConfigError,
+    ExitCode,
+    FrictionscanError,
+    RepositoryError,
+    UsageError,
+)
 from frictionscan.manager import PluginSpec, describe_plugins
 from frictionscan.model import ErrorKind, ScanResult
 from frictionscan.report import Formatter
@@ -338,12 +344,7 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
             overrides.setdefault("git.older_history", True)
     if command == "baseline":  # ci compares touched files' findings with it: all of them
         overrides["all_findings"] = True
-    extra_excludes = overrides.pop("exclude_extra", ())
     config = session.configure(root, config_file=args.config, overrides=overrides)
-    if extra_excludes:
-        from dataclasses import replace
-
-        config = replace(config, exclude=(*config.exclude, *extra_excludes))
     show_progress = not args.quiet and stderr.isatty()
     if not scan:
         return session, config, _Progress(show_progress), args, root
@@ -498,7 +499,11 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.cuts < 1:
         raise UsageError("--cuts must be at least 1")
     head_ts = _git_out(root, "log", "-1", "--format=%ct", "HEAD")
+    if not head_ts:
+        raise RepositoryError(f"{root}: the repository has no commits yet; commit something "
+                              f"first")
     head_time = datetime.fromtimestamp(int(head_ts), tz=timezone.utc)
+    head_sha = _git_out(root, "rev-parse", "HEAD")
     cuts = []
     ranked = []  # (result, labels) per cut, for --calibrate
     for i in range(args.cuts):
@@ -512,6 +517,9 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             if not sha:
                 raise UsageError(f"no commit {args.months_ago + 3 * i} months before HEAD: "
                                  f"the history is too short (try --months-ago smaller)")
+        if sha == head_sha:
+            raise UsageError("the cut is HEAD itself: no later commits to check the ranking "
+                             "against (cut at an earlier commit with --at or --months-ago)")
         cut_time = datetime.fromtimestamp(int(_git_out(root, "log", "-1", "--format=%ct", sha)),
                                           tz=timezone.utc)
         until = subtract(cut_time, -amount, unit)

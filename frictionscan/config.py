@@ -15,15 +15,17 @@ options override the file.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frictionscan.durations import check_point
+from frictionscan.durations import check_point, parse_duration
 from frictionscan.errors import ConfigError
+from frictionscan.globs import check_glob
 from frictionscan.model import FocusArea
 
 if sys.version_info >= (3, 11):
@@ -60,6 +62,61 @@ class Option:
     choices: tuple[Any, ...] | None = None
     #: Name of the plugin that declared it (``None`` for core options).
     plugin: str | None = None
+    #: Checks a value of the right type; raises :class:`ValueError` saying what is wrong
+    #: (see :class:`Between`, :func:`regular_expression`, :func:`duration`).
+    validate: Callable[[Any], None] | None = None
+
+
+#: Validators for :meth:`OptionParser.addoption`'s ``validate``: each raises ValueError with
+#: a reason that the core prints after the file and key (or the command-line flag).
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    """A number from ``low`` to ``high`` (both included; ``None``: no bound)."""
+
+    low: float | None = None
+    high: float | None = None
+
+    def __call__(self, value: Any) -> None:
+        if self.low is not None and self.high is not None:
+            wanted = f"between {self.low:g} and {self.high:g}"
+        elif self.low is not None:
+            wanted = f"at least {self.low:g}"
+        elif self.high is not None:
+            wanted = f"at most {self.high:g}"
+        else:
+            return
+        below = self.low is not None and not value >= self.low  # NaN is neither
+        above = self.high is not None and not value <= self.high
+        if below or above:
+            raise ValueError(f"must be {wanted}, got {value!r}")
+
+
+def regular_expression(value: Any) -> None:
+    """A Python regular expression (``re`` syntax)."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise ValueError(f"{value!r} is not a valid regular expression: {exc.msg}{where}") \
+            from None
+
+
+def duration(value: Any) -> None:
+    """A duration such as ``"90 days"`` or ``"12 months"``."""
+    parse_duration(value)
+
+
+def date_or_duration(value: Any) -> None:
+    """A duration, or an ISO date such as ``"2025-01-31"``."""
+    check_point(value)
+
+
+def globs(value: Any) -> None:
+    """A list of repository-relative glob patterns."""
+    for pattern in value:
+        check_glob(pattern)
 
 
 class OptionParser:
@@ -78,6 +135,7 @@ class OptionParser:
         help: str,
         flag: str | None = None,
         choices: Iterable[Any] | None = None,
+        validate: Callable[[Any], None] | None = None,
     ) -> None:
         """Declare option ``key`` (``"<section>.<name>"``, e.g. ``"radon.maintainability"``).
 
@@ -85,7 +143,12 @@ class OptionParser:
         parts, such as ``"libcst.FS101.limit"``, from a nested table
         (``[tool.frictionscan.libcst.FS101]``, key ``limit``). ``flag`` (if any)
         adds a command-line option that overrides the file. ``type`` is one of ``bool``,
-        ``int``, ``float``, ``str`` or ``list`` (a list of strings).
+        ``int``, ``float``, ``str`` or ``list`` (a list of strings). ``validate`` (if any)
+        checks a value of that type, from the file or the command line, and raises
+        :class:`ValueError` with the reason when it is not valid: ``Between(0, 1)``,
+        ``regular_expression``, ``duration``, ``date_or_duration``, ``globs`` or a function
+        of your own. The run then stops with exit code 2 and
+        ``<file>: tool.frictionscan.<key>: <reason>`` (or ``<flag>: <reason>``).
         """
         if "." not in key:
             raise ConfigError(f"option {key!r} must be namespaced as '<section>.<name>'")
@@ -96,7 +159,7 @@ class OptionParser:
         self._options[key] = Option(
             key=key, type=type, default=default, help=help, flag=flag,
             choices=tuple(choices) if choices is not None else None,
-            plugin=self._current_plugin,
+            plugin=self._current_plugin, validate=validate,
         )
 
     @property
@@ -200,8 +263,12 @@ def find_config_file(root: Path, explicit: str | None = None) -> RawConfig:
     """Read the configuration table for the repository at ``root``."""
     if explicit:
         path = Path(explicit)
-        if not path.is_file():
+        if path.is_dir():
+            raise ConfigError(f"config file {explicit} is a directory, not a file")
+        if not path.exists():
             raise ConfigError(f"config file {explicit} does not exist")
+        if not path.is_file():
+            raise ConfigError(f"config file {explicit} is not a regular file")
         data = _read_toml(path)
         tool = data.get("tool")
         if path.name == "pyproject.toml" or (isinstance(tool, dict) and "frictionscan" in tool):
@@ -259,6 +326,12 @@ def _check_type(value: Any, t: type, where: str) -> Any:
     return value
 
 
+#: Command-line flags of the core keys, to name a bad value given on the command line
+#: (``exclude_extra``: ``--exclude`` globs, added to the file's ``exclude``).
+CORE_FLAGS = {"since": "--since", "include": "--include", "exclude_extra": "--exclude",
+              "jobs": "--jobs", "top": "--top", "order": "--order"}
+
+
 def build_config(
     root: Path,
     raw: RawConfig,
@@ -266,7 +339,9 @@ def build_config(
     overrides: Mapping[str, Any] | None = None,
 ) -> Config:
     """Validate ``raw`` against the core keys and the ``declared`` plugin options, then apply
-    command-line ``overrides`` (keys as in :class:`Config` or plugin option keys)."""
+    command-line ``overrides`` (keys as in :class:`Config` or plugin option keys;
+    ``exclude_extra`` adds globs to ``exclude``). A bad value is named where it came from:
+    the file and key, or the command-line flag."""
     src = raw.path or "<defaults>"
 
     def where(key: str) -> str:
@@ -277,6 +352,8 @@ def build_config(
     sections = {k.split(".", 1)[0] for k in plugin_opts}
     values: dict[str, Any] = {}
     options: dict[str, Any] = {o.key: o.default for o in plugin_opts.values()}
+    #: how to name each value given, in messages: the file and key, or the flag
+    origin: dict[str, str] = {}
 
     for key, value in raw.table.items():
         if key in CORE_KEYS:
@@ -284,6 +361,7 @@ def build_config(
                 values["focus"] = _parse_focus(value, where("focus"))
                 continue
             values[key] = _check_type(value, CORE_KEYS[key][0], where(key))
+            origin[key] = where(key)
         elif key in sections and isinstance(value, dict):
             for full, subval in _flatten(key, value):
                 opt = plugin_opts.get(full)
@@ -293,6 +371,7 @@ def build_config(
                     raise ConfigError(f"{where(full)}: unknown key (known: {known})")
                 options[full] = _check_choice(_check_type(subval, opt.type, where(full)),
                                               opt, where(full))
+                origin[full] = where(full)
         elif isinstance(value, dict):
             raise ConfigError(f"{where(key)}: no loaded plugin declares options in this table "
                               f"(is the plugin installed, or blocked with -p no:?)")
@@ -305,30 +384,48 @@ def build_config(
             continue
         if key in plugin_opts:
             options[key] = value
+            origin[key] = plugin_opts[key].flag or key
+        elif key == "exclude_extra":
+            _validate(globs, value, CORE_FLAGS[key])
+            values["exclude"] = (*values.get("exclude", ()), *value)
+            origin.setdefault("exclude", CORE_FLAGS[key])
         else:
             values[key] = value
+            origin[key] = CORE_FLAGS.get(key, key)
 
+    for key, opt in plugin_opts.items():
+        if opt.validate is not None and key in origin:
+            _validate(opt.validate, options[key], origin[key])
     if "since" in values:
-        try:
-            check_point(values["since"])
-        except ValueError as exc:
-            raise ConfigError(f"{where('since')}: {exc}") from None
+        _validate(date_or_duration, values["since"], origin["since"])
+    for key in ("include", "exclude"):
+        if key in values:
+            _validate(globs, values[key], origin[key])
     for key in ("include", "exclude", "plugins"):
         if key in values:
             values[key] = tuple(values[key])
     if values.get("order", "hotspot") not in ("hotspot", "effort"):
-        raise ConfigError(f"{where('order')} must be 'hotspot' or 'effort', got "
+        raise ConfigError(f"{origin['order']} must be 'hotspot' or 'effort', got "
                           f"{values['order']!r}")
     if values.get("file_timeout", 1) <= 0:
-        raise ConfigError(f"{where('file_timeout')} must be positive, got {values['file_timeout']}")
+        raise ConfigError(f"{origin['file_timeout']} must be positive, got "
+                          f"{values['file_timeout']}")
     for key in ("jobs", "max_file_size", "top"):
         if key in values and values[key] < 0:
-            raise ConfigError(f"{where(key)} must not be negative, got {values[key]}")
+            raise ConfigError(f"{origin[key]} must not be negative, got {values[key]}")
     return replace(
         Config(root=str(root), config_file=raw.path),
         **values,
         options=tuple(sorted(options.items())),
     )
+
+
+def _validate(check: Callable[[Any], None], value: Any, where: str) -> None:
+    """Run one validator; its ValueError becomes a ConfigError naming ``where``."""
+    try:
+        check(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _flatten(prefix: str, table: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -365,13 +462,11 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
         fields = {k: _check_type(v, FOCUS_KEYS[k], f"{here}.{k}") for k, v in table.items()}
         if not fields["paths"]:
             raise ConfigError(f"{here}.paths must name at least one glob")
+        _validate(globs, fields["paths"], f"{here}.paths")
         if "weight" in fields and fields["weight"] < 0:
             raise ConfigError(f"{here}.weight must not be negative, got {fields['weight']}")
         if "horizon" in fields:
-            try:
-                check_point(fields["horizon"])
-            except ValueError as exc:
-                raise ConfigError(f"{here}.horizon: {exc}") from None
+            _validate(date_or_duration, fields["horizon"], f"{here}.horizon")
         if "goal" in fields and fields["goal"] not in GOALS:
             raise ConfigError(f"{here}.goal must be one of {', '.join(GOALS)}, "
                               f"got {fields['goal']!r}")

@@ -1,12 +1,16 @@
 """``frictionscan fix``: apply the plugins' quick fixes, as a diff or in place.
 
-* Without ``--apply`` nothing is written: the changes are printed as a unified diff.
+* Without ``--apply`` nothing is written: the changes are printed as a unified diff. Into
+  a file or a pipe it is written as bytes, exactly what ``--apply`` would change (the file's
+  encoding, byte order mark and line endings kept, lines split at ``\n`` only), so that
+  ``git apply`` takes it; on a terminal it is shown as text.
 * With ``--apply`` each changed file is written atomically (a temporary file in the same
   directory, renamed over the original, permissions kept), in its original encoding and
   line endings.
 * Files with uncommitted changes are skipped unless ``--force``, so a fix never mixes with
   work in progress and ``git diff`` shows exactly what the fix did.
 * Unsafe fixes (which may change behaviour) are only applied with ``--unsafe``.
+* A symbolic link is not followed: it is listed as skipped.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from __future__ import annotations
 import difflib
 import io
 import os
+import re
 import stat
 import tempfile
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from frictionscan.config import Config
 from frictionscan.errors import UsageError
@@ -59,6 +64,59 @@ def _decode(data: bytes) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
+def _lines(data: bytes) -> list[bytes]:
+    """``data`` split after each ``\n`` (git's lines: a lone ``\r`` or a form feed is part
+    of a line); the last line may lack its ``\n``."""
+    parts = data.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    return lines + [parts[-1]] if parts[-1] else lines
+
+
+#: Bytes git writes quoted in a path (C-style, the whole name in double quotes).
+_NEEDS_QUOTES = re.compile(rb'[\x00-\x1f"\\\x7f]')
+_C_ESCAPES = {ord("\a"): b"\\a", ord("\b"): b"\\b", ord("\t"): b"\\t", ord("\n"): b"\\n",
+              ord("\v"): b"\\v", ord("\f"): b"\\f", ord("\r"): b"\\r", ord('"'): b'\\"',
+              ord("\\"): b"\\\\"}
+
+
+def _patch_name(prefix: str, path: str) -> bytes:
+    """``a/path`` as git writes it in a patch header: quoted when it holds control
+    characters, a double quote or a backslash."""
+    name = (prefix + path).encode("utf-8", "surrogateescape")
+    if not _NEEDS_QUOTES.search(name):
+        return name
+    out = b"".join(_C_ESCAPES.get(c) or (b"\\%03o" % c if c < 0x20 or c == 0x7F
+                                           else bytes((c,))) for c in name)
+    return b'"' + out + b'"'
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> bytes:
+    """A unified diff from ``old`` to ``new`` (the bytes of the file at ``path``) that
+    ``git apply`` and ``patch -p1`` take: bytes as they are, and ``\\ No newline at end of
+    file`` after a last line without one."""
+    out = []
+    for line in difflib.diff_bytes(difflib.unified_diff, _lines(old), _lines(new),
+                                   fromfile=_patch_name("a/", path),
+                                   tofile=_patch_name("b/", path)):
+        out.append(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n")
+    return b"".join(out)
+
+
+def _write_diff(stdout: TextIO, path: str, old: bytes, new: bytes, old_text: str,
+                new_text: str) -> None:
+    """The diff as bytes into a file or a pipe (for ``git apply``), as text on a terminal
+    or into a text-only stream."""
+    buffer: Any = getattr(stdout, "buffer", None)
+    if buffer is not None and not stdout.isatty():
+        stdout.flush()
+        buffer.write(unified_diff(path, old, new))
+        buffer.flush()
+        return
+    stdout.writelines(printable(line) for line in difflib.unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+        fromfile=f"a/{path}", tofile=f"b/{path}"))
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".frictionscan-", suffix=".tmp")
@@ -84,6 +142,9 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
                                    f"or use --force)")
             continue
         path = root / file.path
+        if path.is_symlink():
+            summary.skipped.append(f"{file.path}: symbolic link; not followed")
+            continue
         try:
             data = path.read_bytes()
             text, encoding = _decode(data)
@@ -103,13 +164,12 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
         summary.fixes += len(result.applied)
         for fix in result.applied:
             stderr.write(printable(f"{file.path}:{fix.line}: {fix.code} {fix.message}") + "\n")
+        new = result.source.encode(encoding)
         if apply:
             try:
-                _write_atomically(path, result.source.encode(encoding))
+                _write_atomically(path, new)
             except OSError as exc:
                 raise UsageError(f"cannot write {file.path}: {exc.strerror or exc}") from None
         else:
-            stdout.writelines(printable(line) for line in difflib.unified_diff(
-                text.splitlines(keepends=True), result.source.splitlines(keepends=True),
-                fromfile=f"a/{file.path}", tofile=f"b/{file.path}"))
+            _write_diff(stdout, file.path, data, new, text, result.source)
     return summary

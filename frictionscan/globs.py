@@ -6,6 +6,10 @@
 * a pattern without ``/`` matches the file name at any depth (``*_pb2.py``), as in
   ``.gitignore``;
 * a pattern ending in ``/`` matches everything below that directory (``build/``).
+
+Patterns are relative to the repository's root: :func:`check_glob` rejects absolute ones
+(``/etc/*``), ones that leave the repository (``../x``) and invalid character classes
+(``[z-a]``), so that configuration errors are found before a scan starts.
 """
 
 from __future__ import annotations
@@ -58,6 +62,24 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(c))
             i += 1
     return re.compile("".join(out) + r"\Z")
+
+
+def check_glob(pattern: str) -> None:
+    """Raise ValueError saying why ``pattern`` is not a repository-relative glob."""
+    pat = pattern.strip()
+    if not pat:
+        raise ValueError("an empty pattern matches no file")
+    if pat.startswith("/"):
+        raise ValueError(f"{pattern!r} is an absolute path; patterns are relative to the "
+                         f"repository's root (write {pat.lstrip('/')!r} for that folder "
+                         f"at the root)")
+    if ".." in pat.split("/"):
+        raise ValueError(f"{pattern!r} leaves the repository; patterns are relative to the "
+                         f"repository's root")
+    try:
+        compile_glob(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid glob: {exc.msg}") from None
 
 
 def match_path(path: str, pattern: str) -> bool:

@@ -27,6 +27,17 @@ def decode_source(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+def link_problem(root: Path, link: Path) -> str:
+    """Why nothing else analyses what the symbolic link ``link`` points to: ``"out of the
+    repository"``, ``"to a missing file or a loop"``, or ``""`` (its target is in the
+    repository, analysed under its own name)."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
+        return "to a missing file or a loop"
+    return "" if target.is_relative_to(root.resolve()) else "out of the repository"
+
+
 def read_source(root: Path, file: SourceFile, config: Config,
                 data: bytes | None = None) -> tuple[str | None, AnalysisError | None]:
     """The decoded text of ``file`` (from ``data`` when given, else the working tree), or
@@ -37,7 +48,9 @@ def read_source(root: Path, file: SourceFile, config: Config,
     path = root / file.path
     try:
         if data is None and path.is_symlink():
-            return skipped(ErrorKind.SKIPPED, "symbolic link; not followed")
+            why = link_problem(root, path)
+            return skipped(ErrorKind.SKIPPED, f"symbolic link{' ' if why else ''}{why}; "
+                                              f"not followed")
         size = len(data) if data is not None else path.stat().st_size
         if config.max_file_size and size > config.max_file_size:
             return skipped(ErrorKind.SKIPPED, f"{size:,} bytes is over max_file_size "

@@ -1,7 +1,9 @@
 """Built-in plugin *git*: which files to scan, their change history and churn numbers.
 
 * ``frictionscan_collect_files``: tracked files (``git ls-files``) matching ``include`` globs;
-  submodules and symlinks skipped;
+  submodules and symbolic links inside the repository left out (a link's target is analysed
+  under its own name); a link out of the repository, to a missing file or in a loop is
+  collected, so that the per-file step lists it as skipped (it is never followed);
 * ``frictionscan_ignore_file``: ``exclude`` globs and the default excludes dropped;
 * ``frictionscan_collect_history``: one streamed ``git log -M --numstat`` over the window
   (``since``, counted back from HEAD's commit time) and, only when asked for or needed for
@@ -22,9 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 from frictionscan import hookimpl
 from frictionscan.cache import Cache, default_dir, digest
-from frictionscan.config import DEFAULT_EXCLUDES, Config, OptionParser
+from frictionscan.config import (
+    DEFAULT_EXCLUDES,
+    Between,
+    Config,
+    OptionParser,
+    regular_expression,
+)
 from frictionscan.durations import resolve_point
-from frictionscan.errors import RepositoryError
+from frictionscan.errors import ConfigError, RepositoryError
 from frictionscan.globs import match_any
 from frictionscan.model import (
     Commit,
@@ -54,13 +62,30 @@ _SPOOL_IN_MEMORY = 16 << 20
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
-    parser.addoption("git.half_life_days", type=float, default=90.0,
-                     help="half-life in days of a change's weight in recency-weighted revisions")
+    parser.addoption("git.half_life_days", type=float, default=90.0, validate=Between(0),
+                     help="half-life in days of a change's weight in recency-weighted revisions "
+                          "(0: every change weighs 1)")
     parser.addoption("git.fix_pattern", type=str, default=DEFAULT_FIX_PATTERN,
+                     validate=regular_expression,
                      help="regular expression over commit subjects that marks bug fixes")
     parser.addoption("git.older_history", type=bool, default=False, flag="--older-history",
                      help="also read all history before the window (names only), for file "
                           "ages and former names; explain always does")
+
+
+def git_message(stderr: str | bytes | None, fallback: object = "") -> str:
+    """What git said went wrong, as one complete line: its last ``fatal:`` or ``error:`` line
+    (else its last line), without GitPython's ``stderr: '...'`` wrapping."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else (stderr or "")
+    text = text.strip()
+    if text.startswith("stderr: '") and text.endswith("'"):  # GitCommandError.stderr
+        text = text[len("stderr: '"):-1]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    told = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    line = (told or lines or [str(fallback).strip().replace("\n", " ")])[-1]
+    for prefix in ("fatal: ", "error: "):
+        line = line.removeprefix(prefix)
+    return line
 
 
 def run_git(root: Path, *args: str) -> bytes:
@@ -127,8 +152,7 @@ def _stream(repo: git.Repo, *args: str) -> Iterator[bytes]:
         try:
             proc.wait()
         except git.exc.GitCommandError as exc:
-            msg = (exc.stderr or str(exc)).strip().splitlines()
-            raise RepositoryError(f"git log failed: {msg[-1] if msg else exc}") from None
+            raise RepositoryError(f"git log failed: {git_message(exc.stderr, exc)}") from None
 
 
 class _Spool:
@@ -191,9 +215,8 @@ def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
         else:
             raw = run_git(root, "ls-files", "-s", "-z")
     except subprocess.CalledProcessError as exc:
-        msg = exc.stderr.decode(errors="replace").strip().splitlines()
         raise RepositoryError(f"git could not list the files: "
-                              f"{msg[-1] if msg else exc}") from None
+                              f"{git_message(exc.stderr, exc)}") from None
     files: dict[str, SourceFile] = {}
     for entry in raw.split(b"\0"):
         if not entry:
@@ -203,17 +226,30 @@ def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
             mode, _type, blob = meta.split(b" ")
         else:
             mode, blob, _stage = meta.split(b" ")
-        if mode in (b"160000", b"120000"):  # submodule, symlink
+        if mode == b"160000":  # a submodule
             continue
         path = rawpath.decode("utf-8", "surrogateescape")
+        if mode == b"120000" and (past or _leads_inside(root, path)):
+            continue  # a symbolic link: its target is analysed under its own name
         if path in files or not match_any(path, config.include):
             continue
         try:
-            size = 0 if past else (root / path).stat().st_size
+            size = 0 if past else (root / path).lstat().st_size
         except OSError:
             size = 0
         files[path] = SourceFile(path=path, blob=blob.decode(), size=size)
     return sorted(files.values(), key=lambda f: f.path)
+
+
+def _leads_inside(root: Path, path: str) -> bool:
+    """Whether the symbolic link at ``path`` leads to a file in the repository (else it is
+    collected, and the per-file step lists it as skipped: nothing else would analyse what it
+    points to)."""
+    try:
+        target = (root / path).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop (RuntimeError before Python 3.13)
+        return False
+    return target.is_relative_to(root.resolve())
 
 
 @hookimpl(trylast=True)
@@ -241,6 +277,11 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
     # base with the head as of the same moment, so that time alone moves no score)
     now = config.now or datetime.fromtimestamp(int(committed), tz=timezone.utc)
     since = resolve_point(config.since, now)
+    if since > now:
+        at = "HEAD" if revision == "HEAD" else f"the commit {head[:12]}"
+        raise ConfigError(f"since {config.since.strip()} is after {at}'s commit time "
+                          f"({now.date().isoformat()}): the window would be empty; give an "
+                          f"earlier date or a duration such as '12 months'")
     cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
     depth = _older_depth(now, since, config)
     options = (__version__, config.since, config.include, config.exclude,
@@ -425,8 +466,7 @@ def frictionscan_changed_files(root: Path, config: Config) -> set[str]:
         raw = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all")
     except subprocess.CalledProcessError as exc:
         check_repository(root)
-        msg = exc.stderr.decode(errors="replace").strip().splitlines()
-        raise RepositoryError(f"git status failed: {msg[-1] if msg else exc}") from None
+        raise RepositoryError(f"git status failed: {git_message(exc.stderr, exc)}") from None
     changed: set[str] = set()
     entries = raw.split(b"\0")
     i = 0
@@ -486,8 +526,7 @@ def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: boo
                 repo.git.fetch("--deepen=100", "--quiet")
             except git.exc.GitCommandError as exc:
                 raise RepositoryError(f"could not deepen the clone: "
-                                      f"{(exc.stderr or str(exc)).strip().splitlines()[-1]}") \
-                    from None
+                                      f"{git_message(exc.stderr, exc)}") from None
             merge_base = _merge_base(repo, base_sha, head_sha)
             if merge_base is not None:
                 break
@@ -518,7 +557,7 @@ def frictionscan_read_versions(root: Path, revision: str, paths: Sequence[str],
             blob = tree / path
         except KeyError:
             continue
-        if blob.type == "blob":
+        if blob.type == "blob" and blob.mode != 0o120000:  # a symbolic link is not source
             out[path] = blob.data_stream.read()
     return out
 

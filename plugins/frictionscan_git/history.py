@@ -212,8 +212,11 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
             path=path, revisions=len(commits), added=added, deleted=deleted,
             authors=authors, fixes=fixes, recency=round(float(recency), 6),
             first_change=first, last_change=datetime.fromtimestamp(f.last, tz=utc),
-            age_days=round((now_ts - f.first) / 86400, 2) if first is not None else None,
-            idle_days=round((now_ts - f.last) / 86400, 2),
+            # a commit dated after HEAD (clocks differ, history rewritten) is no later
+            # than HEAD's time: ages are never negative
+            age_days=round(max(0.0, now_ts - f.first) / 86400, 2) if first is not None
+            else None,
+            idle_days=round(max(0.0, now_ts - f.last) / 86400, 2),
             former_paths=tuple(p for p, ts in f.former if ts >= known),
             change_times=times))
     return tuple(out)

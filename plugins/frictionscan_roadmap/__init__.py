@@ -19,9 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from frictionscan import hookimpl
-from frictionscan.config import Config, OptionParser
+from frictionscan.config import Between, Config, OptionParser, duration
 from frictionscan.durations import duration_days, resolve_point
-from frictionscan.errors import ConfigError
 from frictionscan.globs import match_any
 from frictionscan.model import FileHistory, Focus, FocusArea, History, SourceFile, Weight
 
@@ -48,18 +47,10 @@ def horizon_weight(horizon: str | None, reference_days: float | None = None) -> 
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
-    parser.addoption("roadmap.dormant_after", type=str, default="12 months",
+    parser.addoption("roadmap.dormant_after", type=str, default="12 months", validate=duration,
                      help="code unchanged this long and outside every focus area is dormant")
-    parser.addoption("roadmap.dormant_factor", type=float, default=0.5,
-                     help="score factor for dormant code (1 = no discount)")
-
-
-@hookimpl
-def frictionscan_configure(config: Config) -> None:
-    try:
-        duration_days(config.getoption("roadmap.dormant_after", "12 months"))
-    except ValueError as exc:
-        raise ConfigError(f"{config.config_file}: roadmap.dormant_after: {exc}") from None
+    parser.addoption("roadmap.dormant_factor", type=float, default=0.5, validate=Between(0, 1),
+                     help="score factor for dormant code, from 0 to 1 (1 = no discount)")
 
 
 #: Factor for an area's goal: friction where the team will leave or delete code matters little.
