@@ -26,7 +26,7 @@ from frictionscan.config import Config
 from frictionscan.errors import UsageError
 from frictionscan.hooks import HookCalls
 from frictionscan.model import FixResult, SourceFile
-from frictionscan.report import printable
+from frictionscan.report import printable, terminal_safe
 
 
 @dataclass
@@ -102,7 +102,8 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
         summary.files_changed += 1
         summary.fixes += len(result.applied)
         for fix in result.applied:
-            stderr.write(printable(f"{file.path}:{fix.line}: {fix.code} {fix.message}") + "\n")
+            stderr.write(terminal_safe(f"{file.path}:{fix.line}: {fix.code} {fix.message}")
+                         + "\n")
         if apply:
             try:
                 _write_atomically(path, result.source.encode(encoding))
