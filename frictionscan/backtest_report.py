@@ -6,13 +6,12 @@ docs/backtest.md; repository text (none but commit ids reaches it) is escaped al
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from frictionscan.report import markdown_escape
+from frictionscan.report import json_text, markdown_escape, terminal_safe
 
 #: The metrics in the order of the columns, with their headings.
 LABELS = {"top20_files": "top 20% files", "top20_loc": "top 20% lines", "popt": "Popt",
@@ -84,20 +83,10 @@ def _rows(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     return [(name, [cell(m[k], k) for k in LABELS]) for name, m in report["mean"].items()]
 
 
-def _null_for_nan(value: Any) -> Any:
+def write_json(report: Mapping[str, Any], stream: TextIO) -> None:
     """A metric that cannot be computed is NaN in Python and ``null`` in JSON (``NaN`` is
     not JSON: strict parsers reject it)."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, Mapping):
-        return {k: _null_for_nan(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_null_for_nan(v) for v in value]
-    return value
-
-
-def write_json(report: Mapping[str, Any], stream: TextIO) -> None:
-    stream.write(json.dumps(_null_for_nan(report), indent=2, allow_nan=False) + "\n")
+    stream.write(json_text(report) + "\n")
 
 
 def write_markdown(report: Mapping[str, Any], stream: TextIO) -> None:
@@ -125,25 +114,27 @@ def write_table(report: Mapping[str, Any], stream: TextIO) -> None:
 
     console = Console(file=stream, highlight=False)
     for line in _cut_lines(report):
-        console.print(Text(line))
-    table = Table(title=Text(f"Backtest ({_title(report)})"), title_justify="left")
+        console.print(Text(terminal_safe(line)))
+    table = Table(title=Text(terminal_safe(f"Backtest ({_title(report)})")),
+                  title_justify="left")
     table.add_column("ranking")
     for name in LABELS.values():
         table.add_column(name, justify="right")
     for name, vals in _rows(report):
-        table.add_row(Text(name), *vals)
+        table.add_row(Text(terminal_safe(name)), *vals)
     console.print(table)
     fit = _calibration(report.get("calibration"))
     if fit:
-        cal = Table(title=Text(f"Calibration ({fit.title})"), title_justify="left")
+        cal = Table(title=Text(terminal_safe(f"Calibration ({fit.title})")),
+                    title_justify="left")
         for name in fit.columns:
-            cal.add_column(Text(name), justify="right" if name else "left")
+            cal.add_column(Text(terminal_safe(name)), justify="right" if name else "left")
         for vals in fit.rows:
             cal.add_row(*vals)
         console.print(cal)
-        console.print(Text(fit.outcome))
+        console.print(Text(terminal_safe(fit.outcome)))
         for w in fit.warnings:
-            console.print(Text(f"warning: {w}", style="yellow"))
+            console.print(Text(terminal_safe(f"warning: {w}"), style="yellow"))
 
 
 WRITERS = {"json": write_json, "markdown": write_markdown, "table": write_table}

@@ -30,6 +30,7 @@ from frictionscan.model import (
     SourceFile,
 )
 from frictionscan.pool import WorkerPool
+from frictionscan.report import json_text
 from frictionscan.session import Session
 
 #: Policy checks that ``--fail-on`` accepts.
@@ -228,7 +229,8 @@ def write_baseline(root: Path, result: ScanResult) -> Path:
     ignore.write_text("# created by frictionscan\n*\n!.gitignore\n!baseline.json\n")
     target = root / BASELINE
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(baseline_dict(result), indent=1, sort_keys=True) + "\n")
+    tmp.write_text(json_text(baseline_dict(result), indent=1, sort_keys=True,
+                             ensure_ascii=True) + "\n")
     tmp.replace(target)
     return target
 

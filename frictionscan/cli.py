@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import frictionscan
 from frictionscan.atomic import replace_text
@@ -28,7 +28,8 @@ from frictionscan.errors import (
 )
 from frictionscan.manager import PluginSpec, describe_plugins
 from frictionscan.model import ErrorKind, ScanResult
-from frictionscan.report import Formatter
+from frictionscan.output import GuardedStream, discard_stdout, write_failure
+from frictionscan.report import Formatter, terminal_safe
 from frictionscan.session import Session, find_root
 
 COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "cache", "plugins", "hooks",
@@ -94,9 +95,20 @@ def _add_option_flag(group: argparse._ArgumentGroup, opt: Option) -> None:
         group.add_argument(opt.flag, dest=dest, action="append", default=None, help=help_text,
                            metavar=opt.key.rsplit(".", 1)[-1].upper())
     else:
-        group.add_argument(opt.flag, dest=dest, type=opt.type, default=None,
+        group.add_argument(opt.flag, dest=dest,
+                           type=_finite_float if opt.type is float else opt.type, default=None,
                            choices=opt.choices, help=help_text,
                            metavar=opt.key.rsplit(".", 1)[-1].upper())
+
+
+def _finite_float(text: str) -> float:
+    """A number flag: ``nan`` and ``inf`` are no setting's value (as in the configuration)."""
+    import math
+
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 DESCRIPTIONS = {
@@ -171,6 +183,11 @@ def build_parser(options: Sequence[Option], formats: Sequence[str],
                          help="save this plan as the snapshot the next plan compares with "
                               "(.frictionscan/snapshots/)")
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    if command != "backtest":
+        out.add_argument("--strict", action="store_true",
+                         help="exit 1 when a plugin raised, or a worker died or timed out, on "
+                              "some file (default: such files are listed, ranked on their "
+                              "history, and the exit code is 0)")
     out.add_argument("--top", type=int, help=CORE_KEYS["top"][2])
     out.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     out.add_argument("-v", "--verbose", action="store_true",
@@ -273,6 +290,19 @@ def _check_output(output: str) -> Path:
         raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"cannot write {output}: it is a directory")
+    if not target.exists() or target.is_file():
+        # the report replaces the file through a temporary file beside it: make sure one can
+        # be created there (a read-only or virtual file system, no permission) before the scan
+        import tempfile
+
+        directory = target.resolve().parent
+        try:
+            fd, probe = tempfile.mkstemp(dir=directory, prefix=".frictionscan-",
+                                         suffix=".tmp")
+        except OSError as exc:
+            raise write_failure(output, exc, directory) from None
+        os.close(fd)
+        os.unlink(probe)
     return target
 
 
@@ -291,13 +321,13 @@ def _emit(output: str | None, stdout: TextIO, write: Callable[[TextIO], None]) -
             with open(target, "w", encoding="utf-8", newline="\n") as fh:
                 write(fh)
         except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise write_failure(output, exc) from None
         return
     target = target.resolve()  # a symbolic link: replace what it points to, not the link
     try:
         replace_text(target, write)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise write_failure(output, exc, target.parent) from None
 
 
 def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = True
@@ -324,9 +354,9 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
     raw = find_config_file(root, pre.config)
     config_plugins = raw.table.get("plugins", []) or []
     if config_plugins and not pre.allow_local_plugins:
-        stderr.write(f"warning: {raw.path} names local plugins "
-                     f"({', '.join(map(str, config_plugins))}); not loaded without "
-                     f"--allow-local-plugins\n")
+        stderr.write(terminal_safe(f"warning: {raw.path} names local plugins "
+                                   f"({', '.join(map(str, config_plugins))}); not loaded "
+                                   f"without --allow-local-plugins") + "\n")
     elif config_plugins:
         if not isinstance(config_plugins, list) or \
                 not all(isinstance(p, str) for p in config_plugins):
@@ -361,10 +391,21 @@ def _write_timings(session: Session, stderr: TextIO) -> None:
                  f"{session.cache_hits} files from the cache\n")
 
 
-def _exit_code(result: ScanResult) -> int:
-    failed = [e for e in result.errors
-              if e.kind in (ErrorKind.PLUGIN, ErrorKind.CRASH, ErrorKind.TIMEOUT)]
-    return int(ExitCode.INCOMPLETE if failed else ExitCode.OK)
+#: Per-file errors that are frictionscan's or a plugin's failure, not a fact about the file.
+FAILURES = (ErrorKind.PLUGIN, ErrorKind.CRASH, ErrorKind.TIMEOUT)
+
+
+def _exit_code(result: ScanResult, strict: bool = False) -> int:
+    """0 for a complete ranking: files a plugin failed on are listed and ranked on their
+    history. 1 with ``--strict`` when there are such files, or when no file was analysed
+    without a problem and some failed (the ranking is then history alone)."""
+    if not any(e.kind in FAILURES for e in result.errors):
+        return int(ExitCode.OK)
+    if strict:
+        return int(ExitCode.INCOMPLETE)
+    analysed = any(all(e.kind is ErrorKind.NOTE for e in h.analysis.errors)
+                   for h in result.hotspots)
+    return int(ExitCode.OK if analysed else ExitCode.INCOMPLETE)
 
 
 def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -377,7 +418,7 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     if args.verbose:
         _write_timings(session, stderr)
     _write(result, formats, config, args.format, args.output, stdout)
-    return _exit_code(result)
+    return _exit_code(result, args.strict)
 
 
 def _cmd_plan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -398,8 +439,8 @@ def _cmd_plan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     _write(plan, session.hooks.formatters("plan"), config, args.format, args.output, stdout)
     if args.save:
         where = save_snapshot(root, result)
-        stderr.write(f"snapshot saved to {where.relative_to(root)}\n")
-    return _exit_code(result)
+        stderr.write(terminal_safe(f"snapshot saved to {where.relative_to(root)}") + "\n")
+    return _exit_code(result, args.strict)
 
 
 def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -411,7 +452,7 @@ def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     session, config, result, args, root = _run(argv, stderr, "explain", "scan")
     hotspot = find_hotspot(result, root, target.resolve())
     explain(result, hotspot, args.format or "text", stdout)
-    return _exit_code(result)
+    return _exit_code(result, args.strict)
 
 
 def _cmd_ci(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -438,12 +479,13 @@ def _cmd_ci(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             with open(summary, "a", encoding="utf-8") as fh:
                 formats["markdown"].write(report, config, fh)
         except OSError as exc:
-            stderr.write(f"warning: cannot append to GITHUB_STEP_SUMMARY: {exc}\n")
+            stderr.write(terminal_safe(f"warning: cannot append to GITHUB_STEP_SUMMARY: "
+                                       f"{exc}") + "\n")
     for warning in report.result.warnings:
-        stderr.write(f"warning: {warning}\n")
+        stderr.write(terminal_safe(f"warning: {warning}") + "\n")
     if report.violations:
         return int(ExitCode.POLICY_FAILED)
-    return _exit_code(report.result)
+    return _exit_code(report.result, args.strict)
 
 
 def _upstream(root: Path) -> str:
@@ -468,9 +510,10 @@ def _cmd_baseline(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
     session, config, result, args, root = _run(argv, stderr, "baseline", "scan")
     where = write_baseline(root, result)
-    stderr.write(f"baseline written to {where.relative_to(root)} ({len(result.hotspots)} "
-                 f"files); commit it so that `frictionscan ci` fails only on regressions\n")
-    return _exit_code(result)
+    stderr.write(f"baseline written to {terminal_safe(str(where.relative_to(root)))} "
+                 f"({len(result.hotspots)} files); commit it so that `frictionscan ci` fails "
+                 f"only on regressions\n")
+    return _exit_code(result, args.strict)
 
 
 def _git_out(root: Path, *args: str) -> str:
@@ -604,7 +647,7 @@ def _cmd_fix(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
                       apply=args.apply, unsafe=args.unsafe, force=args.force,
                       stdout=stdout, stderr=stderr)
     for note in summary.skipped:
-        stderr.write(f"skipped {note}\n")
+        stderr.write(terminal_safe(f"skipped {note}") + "\n")
     done = "fixed" if args.apply else "would fix"
     line = (f"{done} {summary.fixes} finding{'s' if summary.fixes != 1 else ''} in "
             f"{summary.files_changed} file{'s' if summary.files_changed != 1 else ''}")
@@ -628,8 +671,9 @@ def _cmd_rules(argv: list[str], stdout: TextIO) -> int:
         table.add_column(column, overflow="fold", justify="right" if column == "effort"
                          else "left")
     for plugin, info in session.hooks.rules():
-        table.add_row(info.code, info.name, f"{info.effort_minutes} min", info.fix or "-",
-                      plugin, Text(info.summary))
+        table.add_row(*(Text(terminal_safe(cell)) for cell in (
+            info.code, info.name, f"{info.effort_minutes} min", info.fix or "-", plugin,
+            info.summary)))
     Console(file=stdout, highlight=False).print(table)
     return 0
 
@@ -648,13 +692,13 @@ def _cmd_cache(argv: list[str], stdout: TextIO) -> int:
     cache = Cache(default_dir(root, setting))
     if args.action == "clear":
         cache.clear()
-        stdout.write(f"cleared {cache.path}\n")
+        stdout.write(terminal_safe(f"cleared {cache.path}") + "\n")
         return 0
     info = cache.info()
-    stdout.write(f"cache: {info['path']}\n  {info['files']} file results, {info['histories']} "
-                 f"histories, {info['bytes'] / 1e6:.1f} MB\n")
+    stdout.write(terminal_safe(f"cache: {info['path']}") + f"\n  {info['files']} file results, "
+                 f"{info['histories']} histories, {info['bytes'] / 1e6:.1f} MB\n")
     for warning in cache.warnings:
-        stdout.write(f"warning: {warning}\n")
+        stdout.write(terminal_safe(f"warning: {warning}") + "\n")
     cache.close()
     return 0
 
@@ -663,8 +707,8 @@ def _cmd_plugins(argv: list[str], stdout: TextIO) -> int:
     pre, rest = _pre_parser().parse_known_args(argv)
     session = Session.start(_spec(pre, [], None))
     for info in describe_plugins(session.pm):
-        stdout.write(f"{info.name}  ({info.module}, {info.origin})\n")
-        stdout.write(f"    hooks: {', '.join(info.hooks) or '-'}\n")
+        stdout.write(terminal_safe(f"{info.name}  ({info.module}, {info.origin})") + "\n")
+        stdout.write(terminal_safe(f"    hooks: {', '.join(info.hooks) or '-'}") + "\n")
     return 0
 
 
@@ -673,28 +717,40 @@ def _cmd_hooks(argv: list[str], stdout: TextIO) -> int:
 
     pre, rest = _pre_parser().parse_known_args(argv)
     session = Session.start(_spec(pre, [], None))
-    stdout.write(hooks_markdown(session.pm))
+    stdout.write(terminal_safe(hooks_markdown(session.pm), multiline=True))
     return 0
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    # a report that cannot be written (a full disk, a closed output) is one line and exit
+    # code 6; a diagnostic that cannot be written is lost, with nowhere left to say so
+    guarded = GuardedStream(stdout if stdout is not None else sys.stdout, "standard output")
+    out = cast(TextIO, guarded)
+    err = cast(TextIO, GuardedStream(stderr if stderr is not None else sys.stderr,
+                                     "standard error", quiet=True))
+    code = _main(argv, out, err)
+    if guarded.failed and stdout is None:
+        discard_stdout()  # what is still buffered must not fail again at exit
+    return code
+
+
+def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     command, rest = _split_command(list(sys.argv[1:] if argv is None else argv))
     try:
         if command in ("plugins", "hooks", "rules", "cache"):
             simple = {"plugins": _cmd_plugins, "hooks": _cmd_hooks, "rules": _cmd_rules,
                       "cache": _cmd_cache}
-            return simple[command](rest, out)
-        scanning = {"plan": _cmd_plan, "explain": _cmd_explain, "ci": _cmd_ci,
-                    "baseline": _cmd_baseline, "backtest": _cmd_backtest, "fix": _cmd_fix}
-        if command in scanning:
-            return scanning[command](rest, out, err)
-        return _cmd_scan(rest, out, err)
+            code = simple[command](rest, out)
+        else:
+            scanning = {"plan": _cmd_plan, "explain": _cmd_explain, "ci": _cmd_ci,
+                        "baseline": _cmd_baseline, "backtest": _cmd_backtest, "fix": _cmd_fix}
+            code = scanning.get(command, _cmd_scan)(rest, out, err)
+        out.flush()  # a full disk shows here, while it can still be reported
+        return code
     except FrictionscanError as exc:
-        err.write(f"error: {exc}\n")
+        err.write(terminal_safe(f"error: {exc}") + "\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         err.write("interrupted\n")
@@ -702,10 +758,18 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
     except BrokenPipeError:
         return 0
     except SystemExit as exc:  # --help, --version
+        try:
+            out.flush()
+        except FrictionscanError as flush_exc:
+            err.write(terminal_safe(f"error: {flush_exc}") + "\n")
+            return int(flush_exc.exit_code)
+        except BrokenPipeError:
+            return 0
         return exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # a bug in frictionscan: one line, the traceback on request
         if os.environ.get("FRICTIONSCAN_DEBUG"):
             traceback.print_exc(file=err)
-        err.write(f"internal error: {type(exc).__name__}: {exc} (set FRICTIONSCAN_DEBUG=1 "
-                  f"for a traceback, and please report it)\n")
+        err.write(terminal_safe(f"internal error: {type(exc).__name__}: {exc} (set "
+                                f"FRICTIONSCAN_DEBUG=1 for a traceback, and please report "
+                                f"it)") + "\n")
         return int(ExitCode.INTERNAL_ERROR)

@@ -14,6 +14,7 @@ options override the file.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -190,6 +191,8 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
               "goal": str}
 GOALS = ("refactor", "supervise", "leave", "retire")
+#: The largest focus weight: far above any horizon's (3), far below where scores overflow.
+MAX_FOCUS_WEIGHT = 1000.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -317,6 +320,8 @@ def _check_type(value: Any, t: type, where: str) -> Any:
     elif t is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         value = float(value) if ok else value
+        if ok and not math.isfinite(value):  # TOML has nan and inf: no setting means them
+            raise ConfigError(f"{where} must be a finite number, got {value!r}")
     elif t is str:
         ok = isinstance(value, str)
     else:
@@ -465,6 +470,9 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
         _validate(globs, fields["paths"], f"{here}.paths")
         if "weight" in fields and fields["weight"] < 0:
             raise ConfigError(f"{here}.weight must not be negative, got {fields['weight']}")
+        if "weight" in fields and fields["weight"] > MAX_FOCUS_WEIGHT:
+            raise ConfigError(f"{here}.weight must be at most {MAX_FOCUS_WEIGHT:g}, got "
+                              f"{fields['weight']:g}")
         if "horizon" in fields:
             _validate(date_or_duration, fields["horizon"], f"{here}.horizon")
         if "goal" in fields and fields["goal"] not in GOALS:

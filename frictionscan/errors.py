@@ -13,10 +13,12 @@ import enum
 class ExitCode(enum.IntEnum):
     """Exit codes of the ``frictionscan`` command (documented in docs/cli.md)."""
 
-    #: The scan completed. Files that do not parse are facts about your code, not failures.
+    #: The scan completed. Files that do not parse are facts about your code, not failures;
+    #: files a plugin raised on, or whose worker died or timed out, are listed in the report
+    #: and ranked on their history: the ranking is still complete.
     OK = 0
-    #: The scan completed, but a plugin raised, a worker died or timed out on some files:
-    #: results are incomplete (each case is listed in the report).
+    #: A plugin raised, a worker died or timed out on some files, and ``--strict`` was given,
+    #: or no file could be analysed at all.
     INCOMPLETE = 1
     #: Bad command line, bad configuration or unusable repository.
     USAGE_ERROR = 2
@@ -26,6 +28,9 @@ class ExitCode(enum.IntEnum):
     INTERNAL_ERROR = 4
     #: ``frictionscan ci``: the change breaks a ``--fail-on`` policy.
     POLICY_FAILED = 5
+    #: The report could not be written out: a full disk, an I/O error, a closed standard
+    #: output.
+    OUTPUT_ERROR = 6
 
 
 class FrictionscanError(Exception):
@@ -55,3 +60,9 @@ class PluginError(FrictionscanError):
         super().__init__(message)
         self.plugin = plugin
         self.hook = hook
+
+
+class OutputError(FrictionscanError):
+    """The report could not be written where it goes (a full disk, a closed output)."""
+
+    exit_code = ExitCode.OUTPUT_ERROR

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any, TextIO
 from frictionscan.errors import UsageError
 from frictionscan.model import Hotspot, ScanResult
 from frictionscan.plan import effort_band, refactor_hours
-from frictionscan.report import printable
+from frictionscan.report import json_text, printable, terminal_safe
 
 
 def find_hotspot(result: ScanResult, root: Path, target: Path) -> Hotspot:
@@ -54,7 +53,7 @@ def explanation(result: ScanResult, h: Hotspot) -> dict[str, Any]:
         "components": [{"name": c.name, "value": c.value, "reason": printable(c.reason)}
                        for c in h.components],
         "effort": {"band": effort_band(hours), "hours": hours},
-        "history": {"revisions": hist.revisions, "authors": list(hist.authors),
+        "history": {"revisions": hist.revisions, "authors": [printable(x) for x in hist.authors],
                     "fixes": hist.fixes, "lines_added": hist.added,
                     "lines_deleted": hist.deleted,
                     "first_change": hist.first_change.isoformat()
@@ -79,33 +78,34 @@ def explanation(result: ScanResult, h: Hotspot) -> dict[str, Any]:
 def explain(result: ScanResult, h: Hotspot, fmt: str, stream: TextIO) -> None:
     data = explanation(result, h)
     if fmt == "json":
-        json.dump(data, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        stream.write(json_text(data) + "\n")
         return
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(file=stream, highlight=False)
-    console.print(Text.assemble((data["path"], "bold"),
+    safe = terminal_safe  # repository text: control characters shown, never acted on
+    console.print(Text.assemble((safe(data["path"]), "bold"),
                                 f"  rank {data['rank']} of {data['of']}, score "
                                 f"{data['score']:.2f}, refactor effort "
                                 f"{data['effort']['band']} ({data['effort']['hours']} h)"))
     console.print(Text("\nWhy it ranks here (score = change x complexity x (1 + findings) "
                        "x focus):", style="bold"))
     for c in data["components"]:
-        console.print(Text(f"  {c['name']:<11} {c['value']:>8g}  {c['reason']}"))
+        console.print(Text(safe(f"  {c['name']:<11} {c['value']:>8g}  {c['reason']}")))
     history = data["history"]
     console.print(Text("\nChange history", style="bold"))
-    console.print(Text(f"  {history['revisions']} commits in the window by "
-                       f"{len(history['authors'])} authors ({', '.join(history['authors'])}); "
-                       f"{history['fixes']} look like bug fixes; "
-                       f"+{history['lines_added']} -{history['lines_deleted']} lines"))
+    console.print(Text(safe(f"  {history['revisions']} commits in the window by "
+                            f"{len(history['authors'])} authors "
+                            f"({', '.join(history['authors'])}); "
+                            f"{history['fixes']} look like bug fixes; "
+                            f"+{history['lines_added']} -{history['lines_deleted']} lines")))
     if history["first_change"]:
         console.print(Text(f"  first change {history['first_change'][:10]}, last "
                            f"{history['last_change'][:10]}"))
     if history["former_paths"]:
-        console.print(Text(f"  formerly: {', '.join(history['former_paths'])}"))
+        console.print(Text(safe(f"  formerly: {', '.join(history['former_paths'])}")))
     timeline = history["commits_per_month"]
     if timeline:
         peak = max(timeline.values()) or 1
@@ -118,20 +118,20 @@ def explain(result: ScanResult, h: Hotspot, fmt: str, stream: TextIO) -> None:
         for column in ("complexity", "line", "function"):
             table.add_column(column, justify="right" if column != "function" else "left")
         for f in data["functions"]:
-            table.add_row(f"{f['complexity']:g}", str(f["line"]), Text(f["name"]))
+            table.add_row(f"{f['complexity']:g}", str(f["line"]), Text(safe(f["name"])))
         console.print(table)
     console.print(Text(f"\nFindings ({len(data['findings'])}, {data['suppressed']} suppressed)",
                        style="bold"))
     for f in data["findings"]:
         fix = (" [fix: safe]" if f["fix_safe"] else " [fix: unsafe]") \
             if f["fix_available"] else ""
-        console.print(Text(f"  line {f['line']}: {f['code']} {f['message']} "
-                           f"({f['effort_minutes']} min){fix}"))
+        console.print(Text(safe(f"  line {f['line']}: {f['code']} {f['message']} "
+                                f"({f['effort_minutes']} min){fix}")))
     console.print(Text("\nFocus", style="bold"))
     if data["focus"]:
         for w in data["focus"]:
-            console.print(Text(f"  x{w['factor']:g}  {w['reason']}"))
+            console.print(Text(safe(f"  x{w['factor']:g}  {w['reason']}")))
     else:
         console.print(Text("  no roadmap weight (outside every focus area, not dormant)"))
     for e in data["errors"]:
-        console.print(Text(f"  note: {e}", style="yellow"))
+        console.print(Text(safe(f"  note: {e}"), style="yellow"))

@@ -31,7 +31,7 @@ from frictionscan.config import Config
 from frictionscan.errors import UsageError
 from frictionscan.hooks import HookCalls
 from frictionscan.model import FixResult, SourceFile
-from frictionscan.report import printable
+from frictionscan.report import printable, terminal_safe
 
 
 @dataclass
@@ -163,7 +163,8 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
         summary.files_changed += 1
         summary.fixes += len(result.applied)
         for fix in result.applied:
-            stderr.write(printable(f"{file.path}:{fix.line}: {fix.code} {fix.message}") + "\n")
+            stderr.write(terminal_safe(f"{file.path}:{fix.line}: {fix.code} {fix.message}")
+                         + "\n")
         new = result.source.encode(encoding)
         if apply:
             try:

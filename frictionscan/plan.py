@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionscan.model import Finding, Hotspot, ScanResult
+from frictionscan.report import json_text
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -268,7 +269,8 @@ def save_snapshot(root: Path, result: ScanResult) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / SNAPSHOT_FILE
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(snapshot_dict(result), indent=1, sort_keys=True))
+    tmp.write_text(json_text(snapshot_dict(result), indent=1, sort_keys=True,
+                             ensure_ascii=True))
     tmp.replace(target)
     return target
 

@@ -6,6 +6,8 @@ Plugins offer formatters through ``frictionscan_formatters``; ``--format NAME`` 
 from __future__ import annotations
 
 import html
+import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,84 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+#: Characters a terminal acts on instead of showing: C0 controls (ESC starts escape sequences,
+#: CR and LF move the cursor, BEL rings), DEL, C1 controls (U+009B is a one-character CSI on
+#: some terminals), and the Unicode bidirectional controls and line/paragraph separators, which
+#: reorder or break what is shown ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                      "\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, *, multiline: bool = False) -> str:
+    """Repository text made inert on a terminal: every control character is shown as its
+    escape (``\\x1b``, ``\\n``, ``\\t``, ``\\u202e``) instead of being acted on, so a file
+    or author name cannot colour the output, set the window title, move the cursor or break a
+    line. ``multiline`` keeps line feeds (for text that is several lines on purpose). Not
+    valid UTF-8 becomes U+FFFD, as with :func:`printable`."""
+    text = printable(text)
+    if multiline:
+        return "\n".join(_CONTROL.sub(_visible, line) for line in text.split("\n"))
+    return _CONTROL.sub(_visible, text)
+
+
+#: Characters that JSON allows raw inside strings but a terminal may act on (C0 controls are
+#: always escaped by the json module).
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                               "\u2066-\u2069]")
+
+
+def _null_for_non_finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _null_for_non_finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_null_for_non_finite(v) for v in value]
+    return value
+
+
+def json_text(doc: Any, *, indent: int | None = 2, ensure_ascii: bool = False,
+              sort_keys: bool = False) -> str:
+    """``doc`` as strict JSON (RFC 8259): a number that is not finite (a plugin's NaN) becomes
+    ``null``, never the bare ``NaN`` or ``Infinity`` that JavaScript's ``JSON.parse`` and
+    other strict parsers reject. Characters a terminal would act on are written as ``\\u``
+    escapes even where JSON allows them raw."""
+    options: dict[str, Any] = {"indent": indent, "ensure_ascii": ensure_ascii,
+                               "sort_keys": sort_keys, "allow_nan": False}
+    try:
+        text = json.dumps(doc, **options)
+    except ValueError:  # only then pay for a walk over the document
+        text = json.dumps(_null_for_non_finite(doc), **options)
+    if not ensure_ascii and _JSON_RAW_CONTROL.search(text):
+        text = _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+#: A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+#: Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula: a text cell
+    starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    (OWASP's advice). Numbers are kept as numbers (a negative score delta stays ``-0.5``)."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
 #: Characters that mean something inline in GitHub Markdown (``#``, ``+``, ``-`` and digits
 #: only matter at the start of a line, where repository text never goes).
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -52,9 +132,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 def markdown_escape(text: str) -> str:
     """Repository text made inert in Markdown (GitHub flavour): HTML is escaped, Markdown
-    punctuation is backslash-escaped, ``@`` cannot mention anyone and line breaks cannot
-    break a table."""
-    text = printable(text).replace("\r", " ").replace("\n", " ")
+    punctuation is backslash-escaped, ``@`` cannot mention anyone, and control characters
+    (line breaks included, which would break a table) are shown as escapes such as ``\\n``."""
+    text = terminal_safe(text)
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("@", "@\u200b")

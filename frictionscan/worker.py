@@ -97,10 +97,13 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
 
 
 def _one_parse_error(errors: list[AnalysisError]) -> tuple[AnalysisError, ...]:
-    """Several plugins failing to parse the same file is one problem: keep the first."""
+    """Several plugins failing to parse the same file is one problem: keep the first. So is
+    the same exception raised in several plugins (libcst failing the same way for radon's
+    fallback and for the rules): one error of a kind with one message per file."""
     out: list[AnalysisError] = []
     for e in errors:
-        if e.kind is ErrorKind.PARSE and any(o.kind is ErrorKind.PARSE for o in out):
+        if any(o.kind is e.kind and (e.kind is ErrorKind.PARSE or o.message == e.message)
+               for o in out):
             continue
         out.append(e)
     return tuple(out)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import frictionscan
 from frictionscan.ci import CiReport, FileDelta
 from frictionscan.config import Config
+from frictionscan.report import json_text, printable, terminal_safe
 from frictionscan.report import markdown_escape as md
-from frictionscan.report import printable
 
 #: The hidden marker a workflow looks for to update one sticky comment.
 MARKER = "<!-- frictionscan -->"
@@ -152,16 +152,18 @@ def write_markdown(report: CiReport, config: Config, stream: TextIO) -> None:
 def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
     lines = [f"frictionscan: {verdict(report)}"]
     for v in report.violations:
-        lines.append(f"  FAIL {v.policy}: {printable(v.path)}: {printable(v.message)}")
+        lines.append(f"  FAIL {v.policy}: {v.path}: {v.message}")
     for f in report.files:
         if not f.changed:
             continue
-        lines.append(f"  {printable(f.path)}: rank {_rank(f)}, score {_score(f)}, "
+        lines.append(f"  {f.path}: rank {_rank(f)}, score {_score(f)}, "
                      f"complexity {_complexity(f)}, findings +{len(f.findings_added)} "
                      f"-{len(f.findings_removed)}")
         for x in f.findings_added:
-            lines.append(f"    + line {x.span.start_line}: {x.code} {printable(x.message)}")
-    stream.write("\n".join(lines).replace("→", "->").replace("−", "-") + "\n")
+            lines.append(f"    + line {x.span.start_line}: {x.code} {x.message}")
+    # for a terminal: control characters in paths and messages are shown, not acted on
+    stream.write("\n".join(terminal_safe(line) for line in lines)
+                 .replace("→", "->").replace("−", "-") + "\n")
 
 
 def report_dict(report: CiReport) -> dict[str, Any]:
@@ -174,7 +176,8 @@ def report_dict(report: CiReport) -> dict[str, Any]:
         "merge_base": report.diff.merge_base, "verdict": verdict(report),
         "violations": [{"policy": v.policy, "path": printable(v.path),
                         "message": printable(v.message)} for v in report.violations],
-        "files": [{"path": printable(f.path), "old_path": f.old_path,
+        "files": [{"path": printable(f.path),
+                   "old_path": printable(f.old_path) if f.old_path else None,
                    "rank_before": f.rank_before, "rank_after": f.after.rank,
                    "score_before": f.before.score if f.before else None,
                    "score_after": f.after.score, "area": f.area,
@@ -187,8 +190,7 @@ def report_dict(report: CiReport) -> dict[str, Any]:
 
 
 def write_json(report: CiReport, config: Config, stream: TextIO) -> None:
-    json.dump(report_dict(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(report_dict(report)) + "\n")
 
 
 HOTSPOT_RULE = {"id": "FS000", "name": "friction-hotspot",
@@ -199,8 +201,16 @@ HOTSPOT_RULE = {"id": "FS000", "name": "friction-hotspot",
 
 
 def write_sarif(report: CiReport, config: Config, stream: TextIO) -> None:
-    json.dump(sarif_dict(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(sarif_dict(report)) + "\n")
+
+
+def artifact_uri(path: str) -> str:
+    """A repository-relative path as a relative URI reference (RFC 3986), as SARIF's
+    ``artifactLocation.uri`` must be: every byte but unreserved characters and ``/`` is
+    percent-encoded (``x#y.py`` -> ``x%23y.py``, ``a b.py`` -> ``a%20b.py``, ``a:b.py`` ->
+    ``a%3Ab.py``, which would otherwise read as a scheme), the UTF-8 bytes of the name
+    included, so ``urllib.parse.unquote_to_bytes`` gives back the file's exact name."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def sarif_dict(report: CiReport) -> dict[str, Any]:
@@ -215,7 +225,7 @@ def sarif_dict(report: CiReport) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
 
     def location(path: str, line: int, column: int = 0) -> dict[str, Any]:
-        return {"physicalLocation": {"artifactLocation": {"uri": printable(path),
+        return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path),
                                                           "uriBaseId": "SRCROOT"},
                                      "region": {"startLine": max(1, line),
                                                 "startColumn": column + 1}}}
@@ -247,8 +257,8 @@ def sarif_dict(report: CiReport) -> dict[str, Any]:
             "tool": {"driver": {"name": "frictionscan", "version": frictionscan.__version__,
                                 "informationUri": "https://pypi.org/project/frictionscan/",
                                 "rules": descriptors}},
-            "originalUriBaseIds": {"SRCROOT": {"uri": "file://" + printable(
-                report.result.root).rstrip("/") + "/"}},
+            "originalUriBaseIds": {"SRCROOT": {
+                "uri": "file://" + artifact_uri(report.result.root.rstrip("/")) + "/"}},
             "results": results,
         }],
     }

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, TextIO
 
 import frictionscan
 from frictionscan.config import Config
 from frictionscan.model import AnalysisError, Finding, Hotspot, ScanResult
-from frictionscan.report import printable
+from frictionscan.report import json_text, printable
 
 #: How many of a file's most complex functions are listed.
 TOP_FUNCTIONS = 5
@@ -96,5 +95,4 @@ def write_json(result: ScanResult, config: Config, stream: TextIO) -> None:
     with the C encoder) when another program reads it."""
     doc = result_dict(result, config)
     interactive = getattr(stream, "isatty", lambda: False)()
-    stream.write(json.dumps(doc, indent=2 if interactive else None, ensure_ascii=False))
-    stream.write("\n")
+    stream.write(json_text(doc, indent=2 if interactive else None) + "\n")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
 from frictionscan.config import Config
 from frictionscan.plan import Plan, QuickWin, Target
+from frictionscan.report import json_text, printable, spreadsheet_safe
 from frictionscan.report import markdown_escape as md
-from frictionscan.report import printable
 from frictionscan_report.table import why
 
 
@@ -102,7 +101,10 @@ def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    """Text cells are quoted, and neutralised where a spreadsheet would read them as a
+    formula (:func:`~frictionscan.report.spreadsheet_safe`); numbers are written bare."""
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n",
+                            quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     rows: list[dict[str, Any]] = []
     for area in plan.areas:
@@ -115,8 +117,7 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                      "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else ""})
     rows += [_target_row("left-alone", "", t) for t in plan.left_alone]
     for row in rows:
-        writer.writerow({k: printable(str(v)) if isinstance(v, str) else v
-                         for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
@@ -150,5 +151,4 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
 
 
 def write_plan_json(plan: Plan, config: Config, stream: TextIO) -> None:
-    json.dump(plan_dict(plan), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(json_text(plan_dict(plan)) + "\n")

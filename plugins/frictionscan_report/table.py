@@ -11,7 +11,7 @@ from rich.text import Text
 
 from frictionscan.config import Config
 from frictionscan.model import ErrorKind, Hotspot, ScanResult
-from frictionscan.report import printable
+from frictionscan.report import printable, terminal_safe
 from frictionscan_report import TABLE_TOP as DEFAULT_TOP
 
 
@@ -65,7 +65,8 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         focus = h.component("focus") or 1.0
         table.add_row(
             str(h.rank), f"{h.score:.2f}",
-            Text.assemble((printable(h.path), "bold"), "\n", (why(h), "dim")),
+            Text.assemble((terminal_safe(h.path), "bold"), "\n",
+                          (terminal_safe(why(h)), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
     if shown:
@@ -80,13 +81,13 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         console.print(Text(f"{len(suppressed)} suppressed findings:", style="dim"))
         for path, f in suppressed:
             because = f" (reason: {f.suppression_reason})" if f.suppression_reason else ""
-            console.print(Text(printable(f"  {path}:{f.span.start_line}: {f.code} "
-                                         f"{f.message}{because}"), style="dim"))
+            console.print(Text(terminal_safe(f"  {path}:{f.span.start_line}: {f.code} "
+                                             f"{f.message}{because}"), style="dim"))
     elif suppressed:
         console.print(Text(f"{len(suppressed)} findings suppressed by comments "
                            f"(--show-suppressed lists them)", style="dim"))
     for w in result.warnings:
-        console.print(Text("warning: " + printable(w), style="yellow"))
+        console.print(Text("warning: " + terminal_safe(w), style="yellow"))
     problems = [e for e in result.errors if e.kind is not ErrorKind.NOTE]
     if problems:
         counts = Counter(kind for _, kind in {(e.path, e.kind.value) for e in problems})
@@ -99,7 +100,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
             if key in seen:
                 continue
             seen.add(key)
-            console.print(Text("  " + printable(e.describe())))
+            console.print(Text("  " + terminal_safe(e.describe())))
         if len(problems) > 10:
             console.print(Text(f"  ... and {len(problems) - 10} more (--format json lists all)",
                                style="dim"))
