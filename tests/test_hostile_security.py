@@ -10,6 +10,8 @@ repository as its current directory and must succeed without leaving any.
 from __future__ import annotations
 
 import contextlib
+import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -172,10 +174,10 @@ def test_spawned_workers_start_with_a_clean_path(hostile_repo: Path, markers: Pa
     multiprocessing imports pickle, socket, threading...; the workers then get their
     environment and current directory back. ``chdir`` is what Python 3.10 does (it has no
     PYTHONSAFEPATH), forced here on any version."""
-    import json
-
-    if method not in __import__("multiprocessing").get_all_start_methods():
+    if method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {method} start method on this platform")
+    if way == "env" and sys.version_info < (3, 11):
+        pytest.skip("PYTHONSAFEPATH is new in Python 3.11")
     driver, probes = tmp_path / "driver", tmp_path / "probes"
     driver.mkdir()
     probes.mkdir()
@@ -343,9 +345,10 @@ def test_workers_die_with_a_killed_scan(hostile_repo: Path, tmp_path: Path, how:
     pids.mkdir()
     (tmp_path / "sleepy_plugin.py").write_text(SLEEPY.format(out=str(pids)))
     (tmp_path / "no_pdeathsig.py").write_text(NO_PDEATHSIG)
-    head = [str(CONSOLE_SCRIPT)] if how == "default" and CONSOLE_SCRIPT.exists() else \
-        [PYTHON, str(tmp_path / "no_pdeathsig.py")] if how != "default" else \
-        [PYTHON, "-m", "frictionscan"]
+    if how == "default":
+        head = [str(CONSOLE_SCRIPT)] if CONSOLE_SCRIPT.exists() else [PYTHON, "-m", "frictionscan"]
+    else:  # the portable way alone (with fork, each worker also holds its elders' sentinels)
+        head = [PYTHON, str(tmp_path / "no_pdeathsig.py")]
     argv = head + ["scan", str(hostile_repo), "-p", "sleepy_plugin", "--jobs", "2",
                    "--no-cache", "-f", "json"]
     proc = subprocess.Popen(argv, cwd=tmp_path, env=clean_env(), stdout=subprocess.DEVNULL,
