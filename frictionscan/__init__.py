@@ -11,9 +11,20 @@ The public API for plugin authors:
 * test helpers in :mod:`frictionscan.testing`.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: it is an import too, and must not happen
+# before the line below (``python -m frictionscan`` in a repository holding ``__future__.py``).
+import sys
 
-import pluggy
+# ``python -m frictionscan``: sys.argv[0] is "-m" while this package is imported to find
+# ``__main__``, and Python has put the current directory first on sys.path (unless -P, -I or
+# PYTHONSAFEPATH). Run inside a repository, its ``pluggy.py``, ``radon.py`` or ``json.py``
+# would replace the real module: the analysed code must never run, so the entry goes before
+# anything else is imported (docs/cli.md#safety).
+if getattr(sys, "argv", [])[:1] == ["-m"] and sys.path and not (
+        sys.flags.isolated or getattr(sys.flags, "safe_path", False)):
+    del sys.path[0]
+
+import pluggy  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,8 @@
-"""``python -m frictionscan``."""
+"""``python -m frictionscan``.
+
+The current directory, which ``-m`` puts first on ``sys.path``, is already gone: the package's
+``__init__`` runs before this module and drops it before importing anything.
+"""
 
 from frictionscan.cli import main
 

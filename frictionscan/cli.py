@@ -76,12 +76,23 @@ def _spec(pre: argparse.Namespace, config_plugins: Sequence[str],
     blocked = tuple(p[3:] for p in pre.plugins if p.startswith("no:"))
     extra = tuple(p for p in pre.plugins if not p.startswith("no:"))
     sys_path: list[str] = []
-    if extra:
-        sys_path.append(os.getcwd())
+    if any(not _importable(m) for m in extra):
+        sys_path.append(os.getcwd())  # only then: it would shadow what is imported later
     if config_plugins and root is not None:
         sys_path.append(str(root))
     return PluginSpec(blocked=blocked, extra=extra, config_plugins=tuple(config_plugins),
                       autoload=not pre.no_autoload, sys_path=tuple(sys_path))
+
+
+def _importable(modname: str) -> bool:
+    """Whether ``-p`` module ``modname`` is found without the current directory (an installed
+    plugin must not put the directory, often the analysed repository, on sys.path)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(modname) is not None
+    except Exception:  # a parent package failed to import: the import will say so
+        return False
 
 
 def _add_option_flag(group: argparse._ArgumentGroup, opt: Option) -> None:

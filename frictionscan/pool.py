@@ -28,6 +28,7 @@ from typing import Any
 
 from frictionscan.config import Config
 from frictionscan.errors import FrictionscanError
+from frictionscan.isolation import WorkerStart, clean_start, settle
 from frictionscan.manager import PluginSpec
 from frictionscan.model import AnalysisError, ErrorKind, FileAnalysis, FileHistory, SourceFile
 
@@ -42,7 +43,8 @@ _READY = "ready"
 
 
 def _worker_main(conn: Connection, spec: PluginSpec, config: Config,
-                 warm_checks: bool = True) -> None:
+                 warm_checks: bool = True, start: WorkerStart | None = None) -> None:
+    settle(start or WorkerStart())  # first: tied to the parent, the environment restored
     from frictionscan.hooks import HookCalls
     from frictionscan.manager import build_plugin_manager
     from frictionscan.worker import analyse_file
@@ -136,10 +138,13 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
-        process = self.ctx.Process(target=_worker_main,
-                                   args=(child, self.spec, self.config, self.warm_checks),
-                                   daemon=True, name="frictionscan-worker")
-        process.start()
+        # nothing imported from the current directory; the worker dies with this process
+        with clean_start(self.ctx.get_start_method()) as start:
+            process = self.ctx.Process(
+                target=_worker_main,
+                args=(child, self.spec, self.config, self.warm_checks, start),
+                daemon=True, name="frictionscan-worker")
+            process.start()
         child.close()
         worker = _Worker(process=process, conn=parent, config=self.config)
         self.workers.append(worker)
