@@ -81,7 +81,11 @@ def frictionscan_addoption(parser: OptionParser) -> None:
     Options are namespaced ``"<section>.<name>"`` and read from
     ``[tool.frictionscan.<section>]``; keys nobody declared are configuration errors.
 
-    :param parser: Call ``parser.addoption(key, type=..., default=..., help=..., flag=...)``.
+    :param parser: Call ``parser.addoption(key, type=..., default=..., help=..., flag=...,
+        validate=...)``. ``validate`` is a callable that raises :class:`ValueError` with the
+        reason for a bad value (``Between(0, 10)``, ``regular_expression``, ``duration``,
+        ``date_or_duration`` and ``globs`` are ready-made in :mod:`frictionscan.config`); the
+        error names the file and key, or the command-line flag the value came from.
 
     .. versionadded:: 0.1
     """

@@ -54,7 +54,7 @@ from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 if TYPE_CHECKING:
     import git
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"  # 0.1.1: ages never negative (cached histories read again)
 
 _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 16 << 20
@@ -531,7 +531,12 @@ def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: boo
             if merge_base is not None:
                 break
         else:  # ... and then fetch everything
-            repo.git.fetch("--unshallow", "--quiet")
+            try:
+                repo.git.fetch("--unshallow", "--quiet")
+            except git.exc.GitCommandError as exc:
+                raise RepositoryError(f"could not unshallow the clone: "
+                                      f"{(exc.stderr or str(exc)).strip().splitlines()[-1]}") \
+                    from None
             merge_base = _merge_base(repo, base_sha, head_sha)
     if merge_base is None:
         if shallow:

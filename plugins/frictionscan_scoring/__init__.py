@@ -30,8 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from frictionscan import hookimpl
-from frictionscan.config import Config, OptionParser
-from frictionscan.errors import ConfigError
+from frictionscan.config import Between, Config, OptionParser
 from frictionscan.model import (
     Component,
     FileAnalysis,
@@ -56,19 +55,13 @@ def _plural(n: float, word: str) -> str:
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("scoring.complexity_weight", type=float, default=1.0,
+                     validate=Between(0.0, 10.0),
                      help="power the complexity component is raised to (2 = complexity counts "
                           "twice as much against change)")
     parser.addoption("scoring.fixes_weight", type=float, default=0.0,
+                     validate=Between(0.0, 10.0),
                      help="how much the window's bug-fix commits add to the change component "
                           "(0 = nothing, 1 = a factor of 1 + log2(1 + fixes))")
-
-
-@hookimpl
-def frictionscan_configure(config: Config) -> None:
-    for key in ("scoring.complexity_weight", "scoring.fixes_weight"):
-        value = float(config.getoption(key, 0.0))
-        if not 0.0 <= value <= 10.0:
-            raise ConfigError(f"{key} must be between 0 and 10, not {value:g}")
 
 
 @hookimpl
