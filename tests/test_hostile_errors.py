@@ -300,3 +300,10 @@ def test_the_cache_ignores_itself_as_docs_cli_says(repo: Path) -> None:
     docs = " ".join((Path(__file__).parent.parent / "docs" / "cli.md").read_text().split())
     assert "never writes into the analysed repository" not in docs
     assert "`.frictionscan/cache/`" in docs and "`.gitignore` of its own" in docs
+
+
+def test_ignoring_an_unknown_rule_is_a_configuration_error(repo: Path) -> None:
+    configure(repo, '[libcst]\nignore = ["FS999"]\n')
+    code, _, err = run("scan", str(repo), "-f", "json")
+    line = one_line_error(code, err, "libcst.ignore: unknown rule code 'FS999'")
+    assert ".frictionscan.toml" in line

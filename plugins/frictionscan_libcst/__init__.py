@@ -23,6 +23,7 @@ import pluggy
 
 from frictionscan import hookimpl
 from frictionscan.config import Config, OptionParser
+from frictionscan.errors import ConfigError
 from frictionscan.model import Finding, FixResult, RuleInfo, SourceFile
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.state import current
@@ -86,6 +87,17 @@ def frictionscan_addoption(parser: OptionParser) -> None:
         for name, (kind, default, text) in rule["options"].items():
             parser.addoption(f"libcst.{rule['code']}.{name}", type=_TYPES[kind],
                              default=default, help=f"{rule['code']} {rule['name']}: {text}")
+
+
+@hookimpl
+def frictionscan_configure(config: Config) -> None:
+    """``libcst.ignore`` may name only rules that exist (a typo would silently run the rule)."""
+    known = {r["code"] for r in _described()}
+    unknown = [code for code in config.getoption("libcst.ignore", []) if code not in known]
+    if unknown:
+        where = f"{config.config_file}: " if config.config_file else ""
+        raise ConfigError(f"{where}libcst.ignore: unknown rule code {unknown[0]!r} (see "
+                          f"`frictionscan rules`)")
 
 
 class _Blank(dict):  # type: ignore[type-arg]
