@@ -23,8 +23,8 @@ import libcst as cst
 from frictionscan_libcst import check_module
 from frictionscan_libcst.rules import BUILTIN_RULES
 
-from frictionscan.config import DEFAULT_EXCLUDES
-from frictionscan.globs import match_any
+from frictionscan.core.config import DEFAULT_EXCLUDES
+from frictionscan.core.globs import match_any
 
 
 def main() -> None:

@@ -49,9 +49,9 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from frictionscan.durations import resolve_point
-from frictionscan.manager import PluginSpec
-from frictionscan.session import Session
+from frictionscan.core.durations import resolve_point
+from frictionscan.engine.session import Session
+from frictionscan.plugin.manager import PluginSpec
 
 
 def synthetic(commits: int, files: int, dest: Path, seed: int = 7) -> Path:

@@ -27,9 +27,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from frictionscan.durations import resolve_point
-from frictionscan.manager import PluginSpec
-from frictionscan.session import Session, find_root
+from frictionscan.core.durations import resolve_point
+from frictionscan.engine.session import Session, find_root
+from frictionscan.plugin.manager import PluginSpec
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from frictionscan_git.history import DEFAULT_FIX_PATTERN
 
-from frictionscan.backtest import capture, spearman
-from frictionscan.durations import subtract
-from frictionscan.model import Hotspot
+from frictionscan.core.durations import subtract
+from frictionscan.core.model import Hotspot
 from frictionscan.testing import run_scan
+from frictionscan.views.backtest import capture, spearman
 
 
 def git(root: Path, *args: str) -> str:

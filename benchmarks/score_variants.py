@@ -23,12 +23,12 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from frictionscan import backtest as bt
-from frictionscan.config import Config
-from frictionscan.durations import parse_duration, subtract
-from frictionscan.manager import PluginSpec
-from frictionscan.model import Hotspot, ScanResult
-from frictionscan.session import Session
+from frictionscan.core.config import Config
+from frictionscan.core.durations import parse_duration, subtract
+from frictionscan.core.model import Hotspot, ScanResult
+from frictionscan.engine.session import Session
+from frictionscan.plugin.manager import PluginSpec
+from frictionscan.views import backtest as bt
 
 
 def c(h: Hotspot, name: str) -> float:
@@ -317,7 +317,7 @@ def main() -> None:
 def grid_means(args: argparse.Namespace) -> None:
     """``backtest --calibrate``'s grid on each project (same cuts), then the mean of each
     combination over the projects: which default would a calibration across them choose?"""
-    from frictionscan.calibrate import combinations, evaluate
+    from frictionscan.views.calibrate import combinations, evaluate
 
     table: dict[tuple[tuple[str, float], ...], list[tuple[float, float, float]]] = {}
     for root in args.paths:

@@ -2,12 +2,12 @@
 
 The public API for plugin authors:
 
-* :data:`hookimpl` to mark hook implementations (see :mod:`frictionscan.hookspecs`);
-* the data types in :mod:`frictionscan.model`;
-* :class:`frictionscan.config.Config` (passed to every hook) and
-  :class:`frictionscan.report.Formatter`;
-* helpers in :mod:`frictionscan.globs`, :mod:`frictionscan.durations` and
-  :mod:`frictionscan.errors`;
+* :data:`hookimpl` to mark hook implementations (see :mod:`frictionscan.plugin.hookspecs`);
+* the data types in :mod:`frictionscan.core.model`;
+* :class:`frictionscan.core.config.Config` (passed to every hook) and
+  :class:`frictionscan.core.text.Formatter`;
+* helpers in :mod:`frictionscan.core.globs`, :mod:`frictionscan.core.durations` and
+  :mod:`frictionscan.core.errors`;
 * test helpers in :mod:`frictionscan.testing`.
 """
 

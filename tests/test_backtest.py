@@ -11,9 +11,9 @@ import pytest
 from conftest import git
 from test_cli import assert_one_line_error, run
 
-from frictionscan.backtest import capture, effort_capture, label, popt, precision_at, spearman
-from frictionscan.errors import ExitCode
-from frictionscan.model import Commit, FileChange
+from frictionscan.core.errors import ExitCode
+from frictionscan.core.model import Commit, FileChange
+from frictionscan.views.backtest import capture, effort_capture, label, popt, precision_at, spearman
 
 FIX = r"\bfix"
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import git
 from test_cli import run
 
-from frictionscan.cache import Cache, blob_sha
+from frictionscan.engine.cache import Cache, blob_sha
 
 
 def scan_json(repo: Path, *args: str) -> tuple[dict, str]:  # type: ignore[type-arg]

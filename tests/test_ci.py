@@ -10,7 +10,7 @@ import pytest
 from conftest import git
 from test_cli import assert_one_line_error, run
 
-from frictionscan.errors import ExitCode
+from frictionscan.core.errors import ExitCode
 
 WORSE_ROUTE = ("def route(value, mode, items, x=[]):\n"
                "    if value and mode and items and x and value > 1:\n        return 1\n"

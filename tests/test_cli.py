@@ -13,7 +13,7 @@ import pytest
 from conftest import git
 
 from frictionscan.cli import main
-from frictionscan.errors import ExitCode
+from frictionscan.core.errors import ExitCode
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
@@ -288,7 +288,7 @@ def test_repository_without_python_files(tmp_path: Path) -> None:
 def test_local_plugin_from_config_with_its_own_flag(planted_copy: Path) -> None:
     (planted_copy / "team_plugin.py").write_text(textwrap.dedent("""
         import frictionscan
-        from frictionscan.model import Measurement
+        from frictionscan.core.model import Measurement
 
         @frictionscan.hookimpl
         def frictionscan_addoption(parser):

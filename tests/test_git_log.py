@@ -8,7 +8,7 @@ import pytest
 from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder, HistoryState
 from frictionscan_git.log import parse_log
 
-from frictionscan.model import Commit, FileChange
+from frictionscan.core.model import Commit, FileChange
 
 
 def header(sha: str, subject: str, ts: int = 1_700_000_000, parents: str = "p1",

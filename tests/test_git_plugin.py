@@ -6,8 +6,8 @@ from pathlib import Path
 
 from frictionscan_git import frictionscan_collect_files, frictionscan_ignore_file
 
-from frictionscan.config import Config
-from frictionscan.model import SourceFile
+from frictionscan.core.config import Config
+from frictionscan.core.model import SourceFile
 from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 

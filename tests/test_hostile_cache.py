@@ -14,7 +14,7 @@ import pytest
 from conftest import git
 from test_cli import run
 
-from frictionscan.cache import CACHE_FILE
+from frictionscan.engine.cache import CACHE_FILE
 
 TOP = ("--top", "3")  # a top-N report checks in rounds: the cache is opened once per round
 

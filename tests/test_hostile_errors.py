@@ -16,8 +16,8 @@ from conftest import git
 
 from frictionscan import hookimpl
 from frictionscan.cli import main
-from frictionscan.config import Config, OptionParser
-from frictionscan.errors import ConfigError, ExitCode, RepositoryError
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.errors import ConfigError, ExitCode, RepositoryError
 from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 APP = "def f(x):\n    if x:\n        return 1\n    return 2\n"
@@ -133,7 +133,7 @@ def test_a_bad_command_line_value_names_the_flag_not_the_file(repo: Path) -> Non
 
 def test_a_plugin_declares_what_is_valid(repo: Path) -> None:
     """The general mechanism: ``validate`` on ``addoption``, for the file and the flag."""
-    from frictionscan.config import Between
+    from frictionscan.core.config import Between
 
     class Team:
         @hookimpl

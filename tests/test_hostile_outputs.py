@@ -19,8 +19,8 @@ import pytest
 from frictionscan_report.ci_formats import artifact_uri
 from test_cli import assert_one_line_error, run
 
-from frictionscan.errors import ExitCode
-from frictionscan.report import json_text, spreadsheet_safe, terminal_safe
+from frictionscan.core.errors import ExitCode
+from frictionscan.core.text import json_text, spreadsheet_safe, terminal_safe
 from frictionscan.testing import StreamBuilder, build_repo
 
 BODY = "def f(x):\n    if x:\n        return 1\n    return 2\n"
@@ -132,7 +132,7 @@ def test_plugin_options_that_are_not_finite_are_one_line(tmp_path: Path, key: st
 
 NAN_PLUGIN = """
     import frictionscan
-    from frictionscan.model import Measurement
+    from frictionscan.core.model import Measurement
 
     @frictionscan.hookimpl
     def frictionscan_addoption(parser):

@@ -138,11 +138,11 @@ if __name__ == "__main__":
 
     multiprocessing.set_start_method(sys.argv[1])
     try:
-        import frictionscan.isolation
+        import frictionscan.engine.isolation
     except ImportError:  # before the fix
         pass
     else:
-        frictionscan.isolation.SAFE_PATH_ENV = sys.argv[2] == "env"
+        frictionscan.engine.isolation.SAFE_PATH_ENV = sys.argv[2] == "env"
     from frictionscan.cli import main
 
     raise SystemExit(main(sys.argv[3:]))
@@ -315,9 +315,9 @@ import contextlib
 import sys
 
 with contextlib.suppress(ImportError):  # (before the fix)
-    import frictionscan.isolation
+    import frictionscan.engine.isolation
 
-    frictionscan.isolation._kill_with_parent = lambda: None  # inherited by forked workers
+    frictionscan.engine.isolation._kill_with_parent = lambda: None  # inherited by forked workers
 from frictionscan.cli import main
 
 raise SystemExit(main(sys.argv[1:]))

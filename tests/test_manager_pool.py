@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 import frictionscan
-from frictionscan import manager
-from frictionscan.errors import PluginError
-from frictionscan.manager import BUILTIN_PLUGINS, PluginSpec, build_plugin_manager, describe_plugins
-from frictionscan.model import ErrorKind
+from frictionscan.core.errors import PluginError
+from frictionscan.core.model import ErrorKind
+from frictionscan.plugin import manager
+from frictionscan.plugin.manager import (
+    BUILTIN_PLUGINS,
+    PluginSpec,
+    build_plugin_manager,
+    describe_plugins,
+)
 from frictionscan.testing import run_scan
 
 
@@ -35,7 +40,7 @@ class FakeEntryPoint:
 class DemoPlugin:
     @frictionscan.hookimpl
     def frictionscan_measure_file(self, file):  # type: ignore[no-untyped-def]
-        from frictionscan.model import Measurement
+        from frictionscan.core.model import Measurement
 
         return Measurement(key="demo.one", value=1)
 
@@ -87,7 +92,7 @@ def _dist(site: Path, name: str, value: str) -> Path:
 
 def test_entry_points_are_remembered_until_something_is_installed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from frictionscan import entrypoints
+    from frictionscan.plugin import entrypoints
 
     site = tmp_path / "site"
     site.mkdir()
@@ -188,7 +193,7 @@ def frictionscan_addhooks(pluginmanager):
 
 def test_workers_that_cannot_work_at_all_end_the_run(planted_repo: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from frictionscan.errors import FrictionscanError
+    from frictionscan.core.errors import FrictionscanError
 
     (tmp_path / "doa_plugin.py").write_text(textwrap.dedent(DEAD_ON_ARRIVAL))
     monkeypatch.syspath_prepend(str(tmp_path))

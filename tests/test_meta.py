@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT
 
-from frictionscan.hookdoc import hooks_markdown
-from frictionscan.manager import BUILTIN_PLUGINS, PluginSpec, build_plugin_manager
+from frictionscan.plugin.hookdoc import hooks_markdown
+from frictionscan.plugin.manager import BUILTIN_PLUGINS, PluginSpec, build_plugin_manager
 from frictionscan.testing import run_scan
 
 PLUGINS = ROOT / "plugins"
@@ -44,8 +44,8 @@ def test_builtin_list_matches_plugins_directory() -> None:
 
 
 def test_builtins_use_only_the_public_api() -> None:
-    private = {"frictionscan.session", "frictionscan.worker", "frictionscan.manager",
-               "frictionscan.hooks", "frictionscan.cli"}
+    private = {"frictionscan.engine.session", "frictionscan.engine.worker", "frictionscan.plugin.manager",
+               "frictionscan.plugin.hooks", "frictionscan.cli"}
     for path in PLUGINS.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
@@ -106,7 +106,7 @@ def normalised(doc: dict) -> dict:  # type: ignore[type-arg]
 def test_golden_json(planted_repo: Path) -> None:
     from frictionscan_report.json_format import result_dict
 
-    from frictionscan.config import Config
+    from frictionscan.core.config import Config
 
     result = run_scan(planted_repo)
     doc = normalised(result_dict(result, Config(root=str(planted_repo))))

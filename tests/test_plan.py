@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, git
 from test_cli import assert_one_line_error, run
 
-from frictionscan.errors import ExitCode
+from frictionscan.core.errors import ExitCode
 from frictionscan.testing import StreamBuilder, build_repo
 
 ROADMAP = str(FIXTURES / "roadmaps" / "plan.toml")

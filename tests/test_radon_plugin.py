@@ -9,8 +9,8 @@ import pytest
 from frictionscan_radon import count_lines, frictionscan_measure_file
 from frictionscan_radon.cst_complexity import complexity_blocks
 
-from frictionscan.config import Config
-from frictionscan.model import AnalysisError, ErrorKind, Measurement, SourceFile
+from frictionscan.core.config import Config
+from frictionscan.core.model import AnalysisError, ErrorKind, Measurement, SourceFile
 
 SOURCE = '''\
 """doc"""

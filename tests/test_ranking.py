@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 
-from frictionscan.model import ErrorKind
+from frictionscan.core.model import ErrorKind
 from frictionscan.testing import run_scan
 
 

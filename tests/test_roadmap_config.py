@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from frictionscan_roadmap import area_weight, frictionscan_focus_weight, horizon_weight
 
-from frictionscan.config import Config, OptionParser, RawConfig, build_config
-from frictionscan.durations import resolve_point
-from frictionscan.errors import ConfigError
-from frictionscan.globs import match_path
-from frictionscan.model import FileHistory, Focus, FocusArea, SourceFile
+from frictionscan.core.config import Config, OptionParser, RawConfig, build_config
+from frictionscan.core.durations import resolve_point
+from frictionscan.core.errors import ConfigError
+from frictionscan.core.globs import match_path
+from frictionscan.core.model import FileHistory, Focus, FocusArea, SourceFile
 
 NOW = datetime(2026, 3, 31, 12, tzinfo=timezone.utc)
 

@@ -216,7 +216,7 @@ def test_a_rule_that_raises_costs_only_its_own_findings(planted_repo) -> None:  
     from frictionscan_libcst.rule import Rule
 
     import frictionscan
-    from frictionscan.model import ErrorKind
+    from frictionscan.core.model import ErrorKind
     from frictionscan.testing import run_scan
 
     class Broken(Rule):
@@ -242,7 +242,7 @@ def test_a_rule_that_raises_costs_only_its_own_findings(planted_repo) -> None:  
 
 
 def test_a_file_that_does_not_parse_has_one_error(planted_repo) -> None:  # type: ignore[no-untyped-def]
-    from frictionscan.model import ErrorKind
+    from frictionscan.core.model import ErrorKind
     from frictionscan.testing import run_scan
 
     result = run_scan(planted_repo)

@@ -6,8 +6,8 @@ import math
 
 from frictionscan_scoring import frictionscan_rank, frictionscan_score, score_file
 
-from frictionscan.config import Config
-from frictionscan.model import (
+from frictionscan.core.config import Config
+from frictionscan.core.model import (
     FileAnalysis,
     FileHistory,
     Finding,

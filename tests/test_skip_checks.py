@@ -200,7 +200,7 @@ class ForeignScore:
 
     @hookimpl
     def frictionscan_score(self, analyses, config):  # type: ignore[no-untyped-def]
-        from frictionscan.model import Component, Hotspot
+        from frictionscan.core.model import Component, Hotspot
 
         return [Hotspot(analysis=a, score=float(len(a.findings)),
                         components=(Component(name="findings", value=len(a.findings),

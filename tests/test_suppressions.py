@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from frictionscan import suppressions
-from frictionscan.model import Finding, Span
+from frictionscan.core.model import Finding, Span
+from frictionscan.engine import suppressions
 
 NOW = datetime(2026, 6, 30, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@
 * :func:`build_repo` turns a stream into a repository with a checked-out work tree, with
   git's global and system configuration isolated;
 * :func:`run_scan` runs the whole pipeline in-process and returns the
-  :class:`~frictionscan.model.ScanResult`, with extra plugin objects registered the same way
+  :class:`~frictionscan.core.model.ScanResult`, with extra plugin objects registered the same way
   as any other plugin.
 
 Example (see docs/writing-plugins.md)::
@@ -30,9 +30,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from frictionscan.manager import PluginSpec
-from frictionscan.model import ScanResult
-from frictionscan.session import Session
+from frictionscan.core.model import ScanResult
+from frictionscan.engine.session import Session
+from frictionscan.plugin.manager import PluginSpec
 
 __all__ = ["StreamBuilder", "build_repo", "git_env", "run_scan"]
 
@@ -170,7 +170,7 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     :param reach: the report shows the first ``reach`` files only (as the terminal table
         does): the others are checked for findings only if these could bring them there.
     """
-    from frictionscan.session import find_root
+    from frictionscan.engine.session import find_root
 
     root = find_root(Path(path))
     objects = tuple((getattr(p, "__name__", None) or type(p).__name__, p) for p in plugins)

@@ -23,18 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frictionscan import hookimpl
-from frictionscan.cache import Cache, default_dir, digest
-from frictionscan.config import (
+from frictionscan.core.config import (
     DEFAULT_EXCLUDES,
     Between,
     Config,
     OptionParser,
     regular_expression,
 )
-from frictionscan.durations import resolve_point
-from frictionscan.errors import ConfigError, RepositoryError
-from frictionscan.globs import match_any
-from frictionscan.model import (
+from frictionscan.core.durations import resolve_point
+from frictionscan.core.errors import ConfigError, RepositoryError
+from frictionscan.core.globs import match_any
+from frictionscan.core.model import (
     Commit,
     FileHistory,
     History,
@@ -42,6 +41,7 @@ from frictionscan.model import (
     RevisionDiff,
     SourceFile,
 )
+from frictionscan.engine.cache import Cache, default_dir, digest
 from frictionscan_git.history import (
     DEFAULT_FIX_PATTERN,
     HistoryBuilder,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from frictionscan.model import Commit, FileHistory
+from frictionscan.core.model import Commit, FileHistory
 
 #: Default bug-fix heuristic over commit subjects (documented in docs/scoring.md).
 DEFAULT_FIX_PATTERN = (

@@ -1,4 +1,4 @@
-"""Parse the output of ``git log -z`` into :class:`~frictionscan.model.Commit` values.
+"""Parse the output of ``git log -z`` into :class:`~frictionscan.core.model.Commit` values.
 
 Pure functions over byte chunks, so they can be tested without git and fed from a stream
 without holding the whole log in memory. Two diff formats are understood:
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
-from frictionscan.model import Commit, FileChange
+from frictionscan.core.model import Commit, FileChange
 
 #: ``git log --format`` that :func:`parse_log` expects (RS, then US-separated fields).
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%ct%x1f%s"

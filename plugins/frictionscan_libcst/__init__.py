@@ -22,9 +22,9 @@ from typing import Any
 import pluggy
 
 from frictionscan import hookimpl
-from frictionscan.config import Config, OptionParser
-from frictionscan.errors import ConfigError
-from frictionscan.model import Finding, FixResult, RuleInfo, SourceFile
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.errors import ConfigError
+from frictionscan.core.model import Finding, FixResult, RuleInfo, SourceFile
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.state import current
 

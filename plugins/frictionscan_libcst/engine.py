@@ -11,9 +11,9 @@ from collections.abc import Collection, Sequence
 import libcst as cst
 import pluggy
 
-from frictionscan.config import Config
-from frictionscan.errors import ConfigError
-from frictionscan.model import (
+from frictionscan.core.config import Config
+from frictionscan.core.errors import ConfigError
+from frictionscan.core.model import (
     AnalysisError,
     AppliedFix,
     ErrorKind,

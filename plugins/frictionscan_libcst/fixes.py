@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from frictionscan.config import Config
+from frictionscan.core.config import Config
 from frictionscan_libcst.rule import Rule
 from frictionscan_libcst.walk import positions
 

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from frictionscan.config import Config
+from frictionscan.core.config import Config
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 

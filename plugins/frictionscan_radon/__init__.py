@@ -26,8 +26,8 @@ from typing import Any
 from radon.visitors import ComplexityVisitor
 
 from frictionscan import hookimpl
-from frictionscan.config import Config, OptionParser
-from frictionscan.model import (
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.model import (
     AnalysisError,
     ErrorKind,
     Measurement,

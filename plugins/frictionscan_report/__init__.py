@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from frictionscan import hookimpl
-from frictionscan.config import Config, OptionParser
-from frictionscan.report import Formatter
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.formatter import Formatter
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:

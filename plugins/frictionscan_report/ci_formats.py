@@ -6,10 +6,10 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import frictionscan
-from frictionscan.ci import CiReport, FileDelta
-from frictionscan.config import Config
-from frictionscan.report import json_text, printable, terminal_safe
-from frictionscan.report import markdown_escape as md
+from frictionscan.core.config import Config
+from frictionscan.core.text import json_text, printable, terminal_safe
+from frictionscan.core.text import markdown_escape as md
+from frictionscan.views.ci import CiReport, FileDelta
 
 #: The hidden marker a workflow looks for to update one sticky comment.
 MARKER = "<!-- frictionscan -->"

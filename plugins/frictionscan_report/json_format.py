@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import frictionscan
-from frictionscan.config import Config
-from frictionscan.model import AnalysisError, Finding, Hotspot, ScanResult
-from frictionscan.report import json_text, printable
+from frictionscan.core.config import Config
+from frictionscan.core.model import AnalysisError, Finding, Hotspot, ScanResult
+from frictionscan.core.text import json_text, printable
 
 #: How many of a file's most complex functions are listed.
 TOP_FUNCTIONS = 5

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from frictionscan.config import Config
-from frictionscan.plan import Plan, QuickWin, Target
-from frictionscan.report import json_text, printable, spreadsheet_safe
-from frictionscan.report import markdown_escape as md
+from frictionscan.core.config import Config
+from frictionscan.core.text import json_text, printable, spreadsheet_safe
+from frictionscan.core.text import markdown_escape as md
+from frictionscan.views.plan import Plan, QuickWin, Target
 from frictionscan_report.table import why
 
 
@@ -102,7 +102,7 @@ def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
     """Text cells are quoted, and neutralised where a spreadsheet would read them as a
-    formula (:func:`~frictionscan.report.spreadsheet_safe`); numbers are written bare."""
+    formula (:func:`~frictionscan.core.text.spreadsheet_safe`); numbers are written bare."""
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n",
                             quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from frictionscan.config import Config
-from frictionscan.model import ErrorKind, Hotspot, ScanResult
-from frictionscan.report import printable, terminal_safe
+from frictionscan.core.config import Config
+from frictionscan.core.model import ErrorKind, Hotspot, ScanResult
+from frictionscan.core.text import printable, terminal_safe
 from frictionscan_report import TABLE_TOP as DEFAULT_TOP
 
 

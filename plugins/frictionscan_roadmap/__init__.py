@@ -19,10 +19,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from frictionscan import hookimpl
-from frictionscan.config import Between, Config, OptionParser, duration
-from frictionscan.durations import duration_days, resolve_point
-from frictionscan.globs import match_any
-from frictionscan.model import FileHistory, Focus, FocusArea, History, SourceFile, Weight
+from frictionscan.core.config import Between, Config, OptionParser, duration
+from frictionscan.core.durations import duration_days, resolve_point
+from frictionscan.core.globs import match_any
+from frictionscan.core.model import FileHistory, Focus, FocusArea, History, SourceFile, Weight
 
 __version__ = "0.1.0"
 

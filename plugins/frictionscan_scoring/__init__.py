@@ -30,8 +30,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from frictionscan import hookimpl
-from frictionscan.config import Between, Config, OptionParser
-from frictionscan.model import (
+from frictionscan.core.config import Between, Config, OptionParser
+from frictionscan.core.model import (
     Component,
     FileAnalysis,
     History,

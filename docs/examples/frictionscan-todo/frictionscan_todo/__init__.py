@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import frictionscan
-from frictionscan.config import Config, OptionParser
-from frictionscan.model import Finding, Measurement, SourceFile, Span
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.model import Finding, Measurement, SourceFile, Span
 
 MARKER = re.compile(r"#\s*(TODO|FIXME|XXX)\b(.*)")
 

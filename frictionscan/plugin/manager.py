@@ -26,9 +26,9 @@ from typing import Any
 
 import pluggy
 
-from frictionscan import hookspecs
-from frictionscan.entrypoints import EntryPoint, entry_points
-from frictionscan.errors import PluginError
+from frictionscan.core.errors import PluginError
+from frictionscan.plugin import hookspecs
+from frictionscan.plugin.entrypoints import EntryPoint, entry_points
 
 #: Short name -> module of every built-in plugin, in registration order.
 BUILTIN_PLUGINS: dict[str, str] = {

@@ -58,8 +58,8 @@ def hooks_markdown(pm: pluggy.PluginManager) -> str:
         func = spec.function
         line = inspect.getsourcelines(func)[1]
         specs.append((spec.namespace.__name__, line, name, func, spec.opts))
-    specs.sort(key=lambda s: (s[0] != "frictionscan.hookspecs", s[0], s[1]))
-    from frictionscan import hookspecs
+    specs.sort(key=lambda s: (s[0] != "frictionscan.plugin.hookspecs", s[0], s[1]))
+    from frictionscan.plugin import hookspecs
 
     conventions = inspect.cleandoc(hookspecs.__doc__ or "").split("\n\n", 1)[-1]
     out = [HEADER, rst_to_markdown(conventions).strip() + "\n\n"]

@@ -27,8 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frictionscan.errors import UsageError
-from frictionscan.model import (
+from frictionscan.core.errors import UsageError
+from frictionscan.core.model import (
     AnalysisError,
     ErrorKind,
     FileAnalysis,

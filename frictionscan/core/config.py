@@ -24,10 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frictionscan.durations import check_point, parse_duration
-from frictionscan.errors import ConfigError
-from frictionscan.globs import check_glob
-from frictionscan.model import FocusArea
+from frictionscan.core.durations import check_point, parse_duration
+from frictionscan.core.errors import ConfigError
+from frictionscan.core.globs import check_glob
+from frictionscan.core.model import FocusArea
 
 if sys.version_info >= (3, 11):
     import tomllib

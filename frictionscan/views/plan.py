@@ -1,7 +1,7 @@
 """The sprint-planning view of a scan: refactor targets per focus area, quick wins, and what
 is deliberately left alone (``frictionscan plan``; docs/planning.md).
 
-Pure functions over a :class:`~frictionscan.model.ScanResult`; formatters render the
+Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters render the
 :class:`Plan`.
 
 * **Effort band** of a refactor, from the file's complex functions and size: one hour per
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frictionscan.model import Finding, Hotspot, ScanResult
-from frictionscan.report import json_text
+from frictionscan.core.model import Finding, Hotspot, ScanResult
+from frictionscan.core.text import json_text
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5

@@ -20,12 +20,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from frictionscan import backtest as bt
-from frictionscan.atomic import replace_text
-from frictionscan.config import Config, RawConfig
-from frictionscan.errors import ConfigError, UsageError
-from frictionscan.hooks import HookCalls
-from frictionscan.model import ScanResult
+from frictionscan.core.atomic import replace_text
+from frictionscan.core.config import Config, RawConfig
+from frictionscan.core.errors import ConfigError, UsageError
+from frictionscan.core.model import ScanResult
+from frictionscan.plugin.hooks import HookCalls
+from frictionscan.views import backtest as bt
 
 #: Fix-touch share (the two orders' main metrics added) a combination must gain over the
 #: current options to replace them.

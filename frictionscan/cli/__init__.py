@@ -17,20 +17,21 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 import frictionscan
-from frictionscan.atomic import replace_text
-from frictionscan.config import CORE_KEYS, Option, find_config_file
-from frictionscan.errors import (
+from frictionscan.cli.output import GuardedStream, discard_stdout, write_failure
+from frictionscan.core.atomic import replace_text
+from frictionscan.core.config import CORE_KEYS, Option, find_config_file
+from frictionscan.core.errors import (
     ConfigError,
     ExitCode,
     FrictionscanError,
     RepositoryError,
     UsageError,
 )
-from frictionscan.manager import PluginSpec, describe_plugins
-from frictionscan.model import ErrorKind, ScanResult
-from frictionscan.output import GuardedStream, discard_stdout, write_failure
-from frictionscan.report import Formatter, terminal_safe
-from frictionscan.session import Session, find_root
+from frictionscan.core.formatter import Formatter
+from frictionscan.core.model import ErrorKind, ScanResult
+from frictionscan.core.text import terminal_safe
+from frictionscan.engine.session import Session, find_root
+from frictionscan.plugin.manager import PluginSpec, describe_plugins
 
 COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "cache", "plugins", "hooks",
             "rules", "fix")
@@ -433,7 +434,7 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_plan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.plan import (
+    from frictionscan.views.plan import (
         SNAPSHOT_DIR,
         SNAPSHOT_FILE,
         build_plan,
@@ -455,7 +456,7 @@ def _cmd_plan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.explain import explain, find_hotspot
+    from frictionscan.views.explain import explain, find_hotspot
 
     target = Path(_explain_target(argv))
     if not target.is_file():
@@ -467,7 +468,7 @@ def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_ci(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.ci import DEFAULT_TOP, POLICIES, base_from_environment, run_ci
+    from frictionscan.views.ci import DEFAULT_TOP, POLICIES, base_from_environment, run_ci
 
     session, config, progress, args, root = _run(argv, stderr, "ci", "ci", scan=False)
     policies = [p.strip() for value in args.fail_on for p in value.split(",") if p.strip()]
@@ -517,7 +518,7 @@ def _upstream(root: Path) -> str:
 
 
 def _cmd_baseline(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.ci import write_baseline
+    from frictionscan.views.ci import write_baseline
 
     session, config, result, args, root = _run(argv, stderr, "baseline", "scan")
     where = write_baseline(root, result)
@@ -538,8 +539,8 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     from dataclasses import replace
     from datetime import datetime, timezone
 
-    from frictionscan import backtest as bt
-    from frictionscan.durations import parse_duration, subtract
+    from frictionscan.core.durations import parse_duration, subtract
+    from frictionscan.views import backtest as bt
 
     session, config, progress, args, root = _run(argv, stderr, "backtest", "scan", scan=False)
     try:
@@ -594,7 +595,7 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     report = {"schema_version": 1, "horizon": args.horizon, "cuts": cuts,
               "mean": bt.average([c["metrics"] for c in cuts])}  # type: ignore[misc]
     if args.calibrate:
-        from frictionscan.calibrate import calibrate, write_options
+        from frictionscan.views.calibrate import calibrate, write_options
 
         fit = calibrate(session.hooks, config, ranked)
         fit["written_to"] = None
@@ -604,7 +605,7 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
             fit["written_to"] = str(written.relative_to(root)) \
                 if written.is_relative_to(root) else str(written)
         report["calibration"] = fit
-    from frictionscan.backtest_report import WRITERS
+    from frictionscan.views.backtest_report import WRITERS
 
     _emit(args.output, stdout, lambda fh: WRITERS[args.format or "table"](report, fh))
     return 0
@@ -624,7 +625,7 @@ def _explain_target(argv: list[str]) -> str:
 
 
 def _cmd_fix(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.fixer import run_fix
+    from frictionscan.engine.fixer import run_fix
 
     pre, _ = _pre_parser().parse_known_args(argv)
     p = _Parser(prog="frictionscan fix",
@@ -690,7 +691,7 @@ def _cmd_rules(argv: list[str], stdout: TextIO) -> int:
 
 
 def _cmd_cache(argv: list[str], stdout: TextIO) -> int:
-    from frictionscan.cache import Cache, default_dir
+    from frictionscan.engine.cache import Cache, default_dir
 
     p = _Parser(prog="frictionscan cache", description="Inspect or clear the result cache.")
     p.add_argument("action", choices=["info", "clear"])
@@ -724,7 +725,7 @@ def _cmd_plugins(argv: list[str], stdout: TextIO) -> int:
 
 
 def _cmd_hooks(argv: list[str], stdout: TextIO) -> int:
-    from frictionscan.hookdoc import hooks_markdown
+    from frictionscan.plugin.hookdoc import hooks_markdown
 
     pre, rest = _pre_parser().parse_known_args(argv)
     session = Session.start(_spec(pre, [], None))

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from frictionscan.model import Finding, RuleInfo, Span
+from frictionscan.core.model import Finding, RuleInfo, Span
 
 _MARKER = re.compile(r"#\s*frictionscan\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*frictionscan\s*:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$",

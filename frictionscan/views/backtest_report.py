@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from frictionscan.report import json_text, markdown_escape, terminal_safe
+from frictionscan.core.text import json_text, markdown_escape, terminal_safe
 
 #: The metrics in the order of the columns, with their headings.
 LABELS = {"top20_files": "top 20% files", "top20_loc": "top 20% lines", "popt": "Popt",

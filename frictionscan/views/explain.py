@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from frictionscan.errors import UsageError
-from frictionscan.model import Hotspot, ScanResult
-from frictionscan.plan import effort_band, refactor_hours
-from frictionscan.report import json_text, printable, terminal_safe
+from frictionscan.core.errors import UsageError
+from frictionscan.core.model import Hotspot, ScanResult
+from frictionscan.core.text import json_text, printable, terminal_safe
+from frictionscan.views.plan import effort_band, refactor_hours
 
 
 def find_hotspot(result: ScanResult, root: Path, target: Path) -> Hotspot:

@@ -1,7 +1,7 @@
 """The per-file phase of one scan: cache lookups, the worker pool, and what they remember.
 
 One :class:`FilePhase` lives for one :meth:`Session.scan
-<frictionscan.session.Session.scan>`. It holds what the steps of that scan share: where the
+<frictionscan.engine.session.Session.scan>`. It holds what the steps of that scan share: where the
 repository is, the configuration (given "now" once the history is read), the worker pool
 started early, the cache keys computed before the history was read, the files analysed
 afresh, and the checked cache entries the first pass of a top-N report read (the later
@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.cache import (
+from frictionscan.core.config import Config
+from frictionscan.core.errors import FrictionscanError
+from frictionscan.core.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
+from frictionscan.engine.cache import (
     Cache,
     analysis_from_parts,
     blob_sha,
@@ -25,14 +28,11 @@ from frictionscan.cache import (
     digest_strings,
     encode_parts,
 )
-from frictionscan.config import Config
-from frictionscan.errors import FrictionscanError
-from frictionscan.hooks import HookCalls
-from frictionscan.manager import PluginSpec
-from frictionscan.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
+from frictionscan.plugin.hooks import HookCalls
+from frictionscan.plugin.manager import PluginSpec
 
 if TYPE_CHECKING:  # the pool and the analysis are imported when files need analysing
-    from frictionscan.pool import Item, WorkerPool
+    from frictionscan.engine.pool import Item, WorkerPool
 
 #: Called as ``progress(phase, done, total)``; ``total`` is 0 while unknown.
 Progress = Callable[[str, int, int], None]
@@ -97,7 +97,7 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
-        from frictionscan.pool import WorkerPool
+        from frictionscan.engine.pool import WorkerPool
 
         self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
                                warm_checks=checks)
@@ -166,14 +166,14 @@ class FilePhase:
         if not todo:
             pass
         elif self.in_process:
-            from frictionscan.worker import analyse_file
+            from frictionscan.engine.worker import analyse_file
 
             fresh = [analyse_file(self.hooks, config, item[0], item[1],
                                   item[2] if len(item) > 2 else None,  # type: ignore[misc]
                                   check=item[0].path not in unchecked)
                      for item in todo]
         else:
-            from frictionscan.pool import WorkerPool
+            from frictionscan.engine.pool import WorkerPool
 
             if self.pool is None:  # closed with the phase, reused by later rounds
                 self.pool = WorkerPool(self.spec, config,

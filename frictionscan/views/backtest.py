@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from frictionscan.model import Commit, Hotspot, ScanResult
+from frictionscan.core.model import Commit, Hotspot, ScanResult
 
 #: A commit touching more files than this is a mass edit (reformatting, renames): not a fix.
 MASS_EDIT = 50

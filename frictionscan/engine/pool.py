@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from frictionscan.config import Config
-from frictionscan.errors import FrictionscanError
-from frictionscan.isolation import WorkerStart, clean_start, settle
-from frictionscan.manager import PluginSpec
-from frictionscan.model import AnalysisError, ErrorKind, FileAnalysis, FileHistory, SourceFile
+from frictionscan.core.config import Config
+from frictionscan.core.errors import FrictionscanError
+from frictionscan.core.model import AnalysisError, ErrorKind, FileAnalysis, FileHistory, SourceFile
+from frictionscan.engine.isolation import WorkerStart, clean_start, settle
+from frictionscan.plugin.manager import PluginSpec
 
 #: A file, its history, and optionally its content (else it is read from the working tree).
 Item = tuple[SourceFile, FileHistory] | tuple[SourceFile, FileHistory, bytes | None]
@@ -45,17 +45,17 @@ _READY = "ready"
 def _worker_main(conn: Connection, spec: PluginSpec, config: Config,
                  warm_checks: bool = True, start: WorkerStart | None = None) -> None:
     settle(start or WorkerStart())  # first: tied to the parent, the environment restored
-    from frictionscan.hooks import HookCalls
-    from frictionscan.manager import build_plugin_manager
-    from frictionscan.worker import analyse_file
+    from frictionscan.engine.worker import analyse_file
+    from frictionscan.plugin.hooks import HookCalls
+    from frictionscan.plugin.manager import build_plugin_manager
 
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     hooks = HookCalls(build_plugin_manager(spec))
     # warm up: the first file should not pay for importing the parsers (the friction
     # checks' parser only when the first files are checked: importing libcst costs 0.2 s)
-    from frictionscan.model import FileHistory as _History
-    from frictionscan.model import SourceFile as _Source
+    from frictionscan.core.model import FileHistory as _History
+    from frictionscan.core.model import SourceFile as _Source
 
     warm = _Source(path="__frictionscan_warm_up__.py")
     with contextlib.suppress(Exception):
@@ -91,14 +91,14 @@ def _encode(result: FileAnalysis) -> str:
     """A result as the cache's JSON: several times faster to read back in the parent than
     unpickling frozen dataclasses (which the parent does for every file of a cold scan,
     competing with the workers for the cores)."""
-    from frictionscan.cache import encode_parts
+    from frictionscan.engine.cache import encode_parts
 
     return encode_parts(result.measurements, result.findings, result.suppressed,
                         result.errors, "dated" if result.dated else None, result.checked)
 
 
 def _decode(file: SourceFile, history: FileHistory, payload: str) -> FileAnalysis:
-    from frictionscan.cache import analysis_from_parts, decode_parts
+    from frictionscan.engine.cache import analysis_from_parts, decode_parts
 
     return analysis_from_parts(file, history, decode_parts(payload))
 

@@ -14,13 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.config import Config, Option, OptionParser, build_config, find_config_file
-from frictionscan.errors import RepositoryError, UsageError
-from frictionscan.filephase import FilePhase, Progress
-from frictionscan.globs import match_any
-from frictionscan.hooks import HookCalls
-from frictionscan.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
-from frictionscan.model import (
+from frictionscan.core.config import Config, Option, OptionParser, build_config, find_config_file
+from frictionscan.core.errors import RepositoryError, UsageError
+from frictionscan.core.globs import match_any
+from frictionscan.core.model import (
     FileAnalysis,
     Focus,
     Hotspot,
@@ -28,9 +25,12 @@ from frictionscan.model import (
     SourceFile,
     evolve,
 )
+from frictionscan.engine.filephase import FilePhase, Progress
+from frictionscan.plugin.hooks import HookCalls
+from frictionscan.plugin.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
 
 if TYPE_CHECKING:
-    from frictionscan.pool import Item
+    from frictionscan.engine.pool import Item
 
 __all__ = ["Progress", "Session", "find_root"]
 

@@ -3,7 +3,7 @@
 Each method passes keywords, flattens collector results, checks that plugins returned the
 documented types, and turns plugin exceptions into errors that name the plugin and the hook:
 per-file hooks call each implementation separately, so one failing plugin costs only its own
-results for that file; whole-run hooks raise :class:`~frictionscan.errors.PluginError`.
+results for that file; whole-run hooks raise :class:`~frictionscan.core.errors.PluginError`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 
 import pluggy
 
-from frictionscan.config import Config, OptionParser
-from frictionscan.errors import FrictionscanError, PluginError
-from frictionscan.model import (
+from frictionscan.core.config import Config, OptionParser
+from frictionscan.core.errors import FrictionscanError, PluginError
+from frictionscan.core.formatter import Formatter
+from frictionscan.core.model import (
     AnalysisError,
     AppliedFix,
     Commit,
@@ -36,7 +37,6 @@ from frictionscan.model import (
     SourceFile,
     Weight,
 )
-from frictionscan.report import Formatter
 
 T = TypeVar("T")
 
@@ -64,7 +64,7 @@ def _flatten(value: Any) -> Iterable[Any]:
 
 
 class HookCalls:
-    """One method per hook; see :mod:`frictionscan.hookspecs` for the contracts."""
+    """One method per hook; see :mod:`frictionscan.plugin.hookspecs` for the contracts."""
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
@@ -326,7 +326,7 @@ class HookCalls:
 
     def rules(self, config: Config | None = None) -> list[tuple[str, RuleInfo]]:
         """Every rule, with the plugin that offers it (``core`` for suppressions), by code."""
-        from frictionscan.suppressions import RULES
+        from frictionscan.engine.suppressions import RULES
 
         out: list[tuple[str, RuleInfo]] = [("core", r) for r in RULES]
         caller = self.hook.frictionscan_rules

@@ -1,6 +1,6 @@
 """Exceptions that end a run with one clear line and a non-zero exit code.
 
-Per-file problems are never exceptions: they become :class:`~frictionscan.model.AnalysisError`
+Per-file problems are never exceptions: they become :class:`~frictionscan.core.model.AnalysisError`
 values in the report. Everything here is fatal for the run and is printed as ``error: <message>``
 by the command line, without a traceback.
 """

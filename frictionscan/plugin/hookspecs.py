@@ -20,7 +20,7 @@ Conventions, as in pluggy and pytest:
   processes: they must not rely on state set up in the main process other than ``config``, and
   everything they return must pickle. An exception there becomes an ``AnalysisError`` for that
   file naming the plugin; the scan goes on.
-* Everything passed in or returned is an immutable value from :mod:`frictionscan.model`.
+* Everything passed in or returned is an immutable value from :mod:`frictionscan.core.model`.
 """
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from frictionscan.config import Config, OptionParser
-    from frictionscan.model import (
+    from frictionscan.core.config import Config, OptionParser
+    from frictionscan.core.formatter import Formatter
+    from frictionscan.core.model import (
         AnalysisError,
         Commit,
         FileAnalysis,
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
         SourceFile,
         Weight,
     )
-    from frictionscan.report import Formatter
 
 hookspec = pluggy.HookspecMarker("frictionscan")
 
@@ -84,7 +84,7 @@ def frictionscan_addoption(parser: OptionParser) -> None:
     :param parser: Call ``parser.addoption(key, type=..., default=..., help=..., flag=...,
         validate=...)``. ``validate`` is a callable that raises :class:`ValueError` with the
         reason for a bad value (``Between(0, 10)``, ``regular_expression``, ``duration``,
-        ``date_or_duration`` and ``globs`` are ready-made in :mod:`frictionscan.config`); the
+        ``date_or_duration`` and ``globs`` are ready-made in :mod:`frictionscan.core.config`); the
         error names the file and key, or the command-line flag the value came from.
 
     .. versionadded:: 0.1
@@ -95,7 +95,7 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 def frictionscan_configure(config: Config) -> None:
     """Inspect the validated configuration before the scan starts.
 
-    Raise :class:`frictionscan.errors.ConfigError` to reject an invalid combination of
+    Raise :class:`frictionscan.core.errors.ConfigError` to reject an invalid combination of
     options: the run ends with that one-line message.
 
     :param config: The run's configuration.
@@ -193,7 +193,7 @@ def frictionscan_measure_file(
     (complexity per function, size) and *git* (churn numbers from ``history``).
 
     Problems with the file itself (it does not parse) are values, not exceptions: return an
-    :class:`~frictionscan.model.AnalysisError` among the measurements and it is shown in the
+    :class:`~frictionscan.core.model.AnalysisError` among the measurements and it is shown in the
     report. An exception you raise is recorded as a plugin error for this file, naming you.
 
     :param file: The file.
@@ -359,7 +359,7 @@ def frictionscan_compare_revisions(
     """Return what changed between the merge base of ``base`` and ``head``, and ``head``.
 
     ``head`` may be ``"WORKTREE"`` for uncommitted changes (pre-commit). Raise
-    :class:`frictionscan.errors.RepositoryError` with one clear line for a base that does not
+    :class:`frictionscan.core.errors.RepositoryError` with one clear line for a base that does not
     exist, unrelated histories, or a shallow clone that lacks the merge base (after fetching
     more history if ``deepen``). Stops at first non-None result. Built-in: the *git* plugin.
 

@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from frictionscan.config import Config
-from frictionscan.errors import UsageError
-from frictionscan.hooks import HookCalls
-from frictionscan.model import FixResult, SourceFile
-from frictionscan.report import printable, terminal_safe
+from frictionscan.core.config import Config
+from frictionscan.core.errors import UsageError
+from frictionscan.core.model import FixResult, SourceFile
+from frictionscan.core.text import printable, terminal_safe
+from frictionscan.plugin.hooks import HookCalls
 
 
 @dataclass

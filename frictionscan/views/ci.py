@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from frictionscan.config import Config
-from frictionscan.errors import UsageError
-from frictionscan.model import (
+from frictionscan.core.config import Config
+from frictionscan.core.errors import UsageError
+from frictionscan.core.model import (
     FileAnalysis,
     Finding,
     Hotspot,
@@ -29,9 +29,9 @@ from frictionscan.model import (
     ScanResult,
     SourceFile,
 )
-from frictionscan.pool import WorkerPool
-from frictionscan.report import json_text
-from frictionscan.session import Session
+from frictionscan.core.text import json_text
+from frictionscan.engine.pool import WorkerPool
+from frictionscan.engine.session import Session
 
 #: Policy checks that ``--fail-on`` accepts.
 POLICIES = ("complexity-increase", "new-findings", "enters-top")

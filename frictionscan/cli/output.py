@@ -1,7 +1,7 @@
 """Where a report goes, and what to say when it cannot get there.
 
 A report that cannot be written is the environment's problem, not a bug: a full disk or an
-I/O error while writing is :class:`~frictionscan.errors.OutputError` (exit code 6); an ``-o``
+I/O error while writing is :class:`~frictionscan.core.errors.OutputError` (exit code 6); an ``-o``
 target that cannot be written at all (no permission, a read-only or virtual file system) is a
 usage error (exit code 2). Both are one line that says why.
 """
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from frictionscan.errors import FrictionscanError, OutputError, UsageError
+from frictionscan.core.errors import FrictionscanError, OutputError, UsageError
 
 #: Failures while writing: the target was fine, the writing was not.
 WRITE_ERRNOS = frozenset(
