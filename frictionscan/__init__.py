@@ -24,11 +24,17 @@ if getattr(sys, "argv", [])[:1] == ["-m"] and sys.path and not (
         sys.flags.isolated or getattr(sys.flags, "safe_path", False)):
     del sys.path[0]
 
-import pluggy  # noqa: E402
-
 __version__ = "0.1.0"
 
-#: Marker for hook implementations: ``@frictionscan.hookimpl``.
-hookimpl = pluggy.HookimplMarker("frictionscan")
 
-__all__ = ["__version__", "hookimpl"]
+def __getattr__(name: str) -> object:
+    """``frictionscan.hookimpl``: an alias of :data:`frictionscan.api.hookimpl` kept for
+    plugins written against 0.1."""
+    if name == "hookimpl":
+        from frictionscan.plugin.markers import hookimpl
+
+        return hookimpl
+    raise AttributeError(f"module 'frictionscan' has no attribute {name!r}")
+
+
+__all__ = ["__version__"]

@@ -14,7 +14,7 @@ import pytest
 from conftest import git
 from test_cli import run
 
-from frictionscan.engine.cache import CACHE_FILE
+from frictionscan.engine.cache import CACHE_FILE, CACHE_VERSION
 
 TOP = ("--top", "3")  # a top-N report checks in rounds: the cache is opened once per round
 
@@ -47,22 +47,23 @@ def reshape(db: Path, table: str, create: str) -> None:
 
 @pytest.mark.parametrize("table, create", [
     ("files", "CREATE TABLE files (k TEXT, v TEXT)"),
-    ("history", "CREATE TABLE history (name TEXT PRIMARY KEY, data BLOB)"),
-], ids=["files", "history"])
+    ("plugin_data", "CREATE TABLE plugin_data (name TEXT PRIMARY KEY, data BLOB)"),
+], ids=["files", "plugin_data"])
 def test_a_cache_of_this_version_with_another_layout_is_rebuilt_once(
         planted_copy: Path, table: str, create: str) -> None:
     cold = scan_json(planted_copy, *TOP)
     reshape(cache_db(planted_copy), table, create)
     doc = scan_json(planted_copy, *TOP)
     assert doc["warnings"] == [
-        f"cache at {cache_db(planted_copy)} was corrupt or from another version (version 3 "
+        f"cache at {cache_db(planted_copy)} was corrupt or from another version (version "
+        f"{CACHE_VERSION} "
         f"with a {table} table of another shape); rebuilt"]
     again = scan_json(planted_copy, *TOP)  # the rebuilt cache serves the next run, silently
     assert again["warnings"] == []
     assert again["stats"]["cached_files"] == 11
     assert without_stats(again) == without_stats(cold)
     code, out, _ = run("cache", "info", str(planted_copy))
-    assert code == 0 and "1 histories" in out and "warning" not in out
+    assert code == 0 and "2 entries kept by plugins" in out and "warning" not in out
 
 
 def test_a_cache_without_a_version_is_rebuilt(planted_copy: Path) -> None:
@@ -167,7 +168,7 @@ def test_a_read_only_cache_is_read_and_never_written(planted_copy: Path, access:
     assert without_stats(doc) == {**without_stats(cold), "warnings": [warning]}
     assert tcode == 0, terr
     assert table.count("read-only;") == 1 and "corrupt" not in table and "rebuilt" not in table
-    assert icode == 0 and "1 histories" in info and info.count("read-only;") == 1
+    assert icode == 0 and "2 entries kept by plugins" in info and info.count("read-only;") == 1
     # cannot delete it: one line, no traceback, and the cache is still there
     assert ccode == 2 and cerr == f"error: cannot clear the cache at {db}: Permission denied\n"
     assert snapshot(db.parent) == before  # nothing written, no -wal or -shm left behind

@@ -99,7 +99,7 @@ def test_a_git_failure_is_reported_whole(repo: Path) -> None:
 
     config = Config(root=str(repo), include=("/etc/*",), cache=False)
     with pytest.raises(RepositoryError) as caught:
-        frictionscan_collect_history(repo, [], config)
+        frictionscan_collect_history(repo, [], config, None)
     message = str(caught.value)
     assert message.startswith("git log failed: ") and "outside repository" in message
     assert "\n" not in message and message.endswith(f"outside repository at '{repo}'")

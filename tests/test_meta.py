@@ -3,10 +3,10 @@ fixture streams match their builders, and the plugin-author walkthrough really w
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -43,17 +43,40 @@ def test_builtin_list_matches_plugins_directory() -> None:
     assert not (PLUGINS / "__init__.py").exists()  # `plugins` itself is not a package
 
 
-def test_builtins_use_only_the_public_api() -> None:
-    private = {"frictionscan.engine.session", "frictionscan.engine.worker", "frictionscan.plugin.manager",
-               "frictionscan.plugin.hooks", "frictionscan.cli"}
-    for path in PLUGINS.rglob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in private:
-                pytest.fail(f"{path.relative_to(ROOT)} imports {node.module}")
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    assert alias.name not in private, path
+def lint_imports(tmp_path: Path, shadow: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """import-linter on the contracts in pyproject.toml (``shadow``: a folder put first on
+    the path, holding a changed copy of a package)."""
+    linter = Path(sys.executable).parent / "lint-imports"
+    if not linter.exists():
+        pytest.skip("import-linter is not installed (pip install -e '.[test]')")
+    env = dict(os.environ)
+    if shadow is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(shadow), env.get("PYTHONPATH", "")])
+    return subprocess.run([str(linter), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+
+
+def test_import_contracts_are_kept(tmp_path: Path) -> None:
+    proc = lint_imports(tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "5 kept, 0 broken" in proc.stdout
+
+
+@pytest.mark.parametrize("added, broken", [
+    ("import frictionscan.engine.session", "Plugins import only the public API"),
+    ("from frictionscan_libcst import hookspecs", "Plugins never import each other"),
+])
+def test_a_plugin_breaking_a_room_rule_fails_the_contract(tmp_path: Path, added: str,
+                                                          broken: str) -> None:
+    shadow = tmp_path / "shadow"
+    copy = shadow / "frictionscan_scoring"
+    shutil.copytree(PLUGINS / "frictionscan_scoring", copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    init = copy / "__init__.py"
+    init.write_text(init.read_text() + f"\n{added}  # breaks a rule\n")
+    proc = lint_imports(tmp_path, shadow)
+    assert proc.returncode != 0
+    assert f"{broken}" in proc.stdout and "BROKEN" in proc.stdout
 
 
 def test_wheel_contains_every_builtin_plugin(tmp_path: Path) -> None:

@@ -83,8 +83,9 @@ def test_findings_in_the_planted_repository(planted_repo) -> None:  # type: igno
 def test_fast_walk_and_positions_agree_with_libcst() -> None:
     import libcst as cst
     from conftest import ROOT
-    from frictionscan_libcst.walk import positions, positions_of, visit_batched
     from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from frictionscan.api.cst import positions, positions_of, visit_batched
 
     source = (ROOT / "plugins" / "frictionscan_libcst" / "rules" / "deep_nesting.py").read_text()
     source += "\nx = '''a\r\nb'''\r\ny = (1,\r  2)\n"

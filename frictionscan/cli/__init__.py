@@ -31,6 +31,7 @@ from frictionscan.core.formatter import Formatter
 from frictionscan.core.model import ErrorKind, ScanResult
 from frictionscan.core.text import terminal_safe
 from frictionscan.engine.session import Session, find_root
+from frictionscan.engine.suppressions import all_rules
 from frictionscan.plugin.manager import PluginSpec, describe_plugins
 
 COMMANDS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "cache", "plugins", "hooks",
@@ -468,7 +469,8 @@ def _cmd_explain(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _cmd_ci(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from frictionscan.views.ci import DEFAULT_TOP, POLICIES, base_from_environment, run_ci
+    from frictionscan.cli.ci import run_ci
+    from frictionscan.views.ci import DEFAULT_TOP, POLICIES, base_from_environment
 
     session, config, progress, args, root = _run(argv, stderr, "ci", "ci", scan=False)
     policies = [p.strip() for value in args.fail_on for p in value.split(",") if p.strip()]
@@ -648,7 +650,7 @@ def _cmd_fix(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         if find_root(target) != root:
             raise UsageError("all paths must be in the same repository")
     session = Session.start(_spec(pre, [], None))
-    known = {info.code: info for _, info in session.hooks.rules()}
+    known = {info.code: info for _, info in all_rules(session.hooks)}
     for code in args.rule:
         if code not in known:
             raise UsageError(f"unknown rule {code!r} (see frictionscan rules)")
@@ -682,7 +684,7 @@ def _cmd_rules(argv: list[str], stdout: TextIO) -> int:
     for column in ("code", "name", "effort", "fix", "plugin", "what it flags"):
         table.add_column(column, overflow="fold", justify="right" if column == "effort"
                          else "left")
-    for plugin, info in session.hooks.rules():
+    for plugin, info in all_rules(session.hooks):
         table.add_row(*(Text(terminal_safe(cell)) for cell in (
             info.code, info.name, f"{info.effort_minutes} min", info.fix or "-", plugin,
             info.summary)))
@@ -708,7 +710,8 @@ def _cmd_cache(argv: list[str], stdout: TextIO) -> int:
         return 0
     info = cache.info()
     stdout.write(terminal_safe(f"cache: {info['path']}") + f"\n  {info['files']} file results, "
-                 f"{info['histories']} histories, {info['bytes'] / 1e6:.1f} MB\n")
+                 f"{info['plugin_data']} entries kept by plugins (histories), "
+                 f"{info['bytes'] / 1e6:.1f} MB\n")
     for warning in cache.warnings:
         stdout.write(terminal_safe(f"warning: {warning}") + "\n")
     cache.close()

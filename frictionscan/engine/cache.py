@@ -23,7 +23,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,6 @@ from frictionscan.core.model import (
     FileAnalysis,
     FileHistory,
     Finding,
-    History,
     Measurement,
     SourceFile,
     Span,
@@ -43,7 +41,7 @@ from frictionscan.core.model import (
 )
 
 #: Bumped when the stored format changes; an older cache is rebuilt.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_FILE = "frictionscan.sqlite3"
 
 
@@ -157,64 +155,16 @@ def analysis_from_parts(file: SourceFile, history: FileHistory, entry: Mapping[s
                         checked=entry["checked"])
 
 
-def _time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-_HISTORY_FIELDS = ("path", "revisions", "added", "deleted", "authors", "fixes", "recency",
-                   "first_change", "last_change", "age_days", "idle_days", "former_paths",
-                   "change_times")
-_HISTORY_TIMES = {"first_change", "last_change"}
-
-
-def encode_history(history: History) -> str:
-    """One flat row per file (the positions of ``_HISTORY_FIELDS``): several times faster
-    to write and read than one object each, for 5,000 files."""
-    def row(f: FileHistory) -> list[Any]:
-        out = []
-        for name in _HISTORY_FIELDS:
-            value = getattr(f, name)
-            if name in _HISTORY_TIMES:
-                value = value.isoformat() if value is not None else None
-            out.append(value)
-        return out
-
-    return json.dumps({
-        "head": history.head, "head_time": history.head_time.isoformat(),
-        "since": history.since.isoformat() if history.since else None,
-        "commits_in_window": history.commits_in_window, "shallow": history.shallow,
-        "fields": _HISTORY_FIELDS, "files": [row(f) for f in history.files]})
-
-
-def decode_history(text: str) -> History:
-    d = json.loads(text)
-    if tuple(d["fields"]) != _HISTORY_FIELDS:
-        raise ValueError("history written with other fields")
-    files = []
-    for (path, revisions, added, deleted, authors, fixes, recency, first, last, age, idle,
-         former, times) in d["files"]:
-        files.append(FileHistory(
-            path=path, revisions=revisions, added=added, deleted=deleted,
-            authors=tuple(authors), fixes=fixes, recency=recency, first_change=_time(first),
-            last_change=_time(last), age_days=age, idle_days=idle,
-            former_paths=tuple(former), change_times=tuple(times)))
-    head_time = _time(d["head_time"])
-    assert head_time is not None
-    return History(head=d["head"], head_time=head_time, since=_time(d["since"]),
-                   files=tuple(files), commits_in_window=d["commits_in_window"],
-                   shallow=d["shallow"])
-
-
 #: The tables of a cache of this version: per column its name, type, NOT NULL and PRIMARY KEY.
 _TABLES = {
     "meta": (("key", "TEXT", 0, 1), ("value", "TEXT", 0, 0)),
     "files": (("key", "TEXT", 0, 1), ("value", "TEXT", 1, 0)),
-    "history": (("key", "TEXT", 0, 1), ("value", "TEXT", 1, 0)),
+    "plugin_data": (("key", "TEXT", 0, 1), ("value", "TEXT", 1, 0)),
 }
 _CREATE = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS history (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plugin_data (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -449,39 +399,24 @@ class Cache:
     def put_files(self, items: Mapping[str, str]) -> None:
         self._write("INSERT OR REPLACE INTO files VALUES (?, ?)", items.items())
 
-    def get_history(self, key: str) -> History | None:
-        rows = self._query("SELECT value FROM history WHERE key = ?", (key,))
-        if not rows:
-            return None
-        try:
-            return decode_history(rows[0][0])
-        except (ValueError, KeyError, TypeError, AssertionError):
-            return None
+    def get_data(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM plugin_data WHERE key = ?", (key,))
+        return rows[0][0] if rows and isinstance(rows[0][0], str) else None
 
-    def put_history(self, key: str, history: History) -> None:
-        self._write("INSERT OR REPLACE INTO history VALUES (?, ?)",
-                    [(key, encode_history(history))])
+    def put_data(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO plugin_data VALUES (?, ?)", [(key, value)])
 
-    def get_state(self, key: str) -> dict[str, Any] | None:
-        """A plugin's own JSON state (the git plugin keeps its incremental history)."""
-        rows = self._query("SELECT value FROM history WHERE key = ?", ("state:" + key,))
-        try:
-            value = json.loads(rows[0][0]) if rows else None
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-
-    def put_state(self, key: str, value: Mapping[str, Any]) -> None:
-        self._write("INSERT OR REPLACE INTO history VALUES (?, ?)",
-                    [("state:" + key, json.dumps(value))])
+    def store(self, namespace: str) -> CacheStore:
+        """The :class:`~frictionscan.core.store.Store` handed to the hook ``namespace``."""
+        return CacheStore(self, namespace)
 
     def info(self) -> dict[str, Any]:
         files = self._query("SELECT COUNT(*) FROM files")
-        histories = self._query("SELECT COUNT(*) FROM history WHERE key NOT LIKE 'state:%'")
+        entries = self._query("SELECT COUNT(*) FROM plugin_data")
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal")
                    if Path(str(self.path) + s).exists())
         return {"path": str(self.path), "files": files[0][0] if files else 0,
-                "histories": histories[0][0] if histories else 0, "bytes": size}
+                "plugin_data": entries[0][0] if entries else 0, "bytes": size}
 
     def clear(self) -> None:
         """Delete the cache (:class:`UsageError` when it cannot be deleted)."""
@@ -497,3 +432,17 @@ class Cache:
             self._db.close()
             self._db = None
         self._opened = False
+
+
+class CacheStore:
+    """One hook's view of the cache: its keys live apart from every other hook's."""
+
+    def __init__(self, cache: Cache, namespace: str) -> None:
+        self._cache = cache
+        self._prefix = namespace + ":"
+
+    def get(self, key: str) -> str | None:
+        return self._cache.get_data(self._prefix + key)
+
+    def put(self, key: str, value: str) -> None:
+        self._cache.put_data(self._prefix + key, value)

@@ -20,11 +20,13 @@ from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
     FileAnalysis,
     Focus,
+    History,
     Hotspot,
     ScanResult,
     SourceFile,
     evolve,
 )
+from frictionscan.engine.cache import Cache, default_dir
 from frictionscan.engine.filephase import FilePhase, Progress
 from frictionscan.plugin.hooks import HookCalls
 from frictionscan.plugin.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
@@ -152,13 +154,27 @@ class Session:
         finally:
             phase.close()
 
+    def _history(self, phase: FilePhase, files: Sequence[SourceFile]) -> History:
+        """``frictionscan_collect_history``, with the store it may keep its work in (the
+        cache's warnings become the scan's)."""
+        config = phase.config
+        cache = Cache(default_dir(phase.root, config.cache_dir)) if config.cache else None
+        try:
+            return self.hooks.collect_history(
+                phase.root, files, config,
+                cache.store("collect_history") if cache is not None else None)
+        finally:
+            if cache is not None:
+                phase.warn(*cache.warnings)
+                cache.close()
+
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
               files: Sequence[SourceFile], reach: int) -> ScanResult:
         root, config, progress = phase.root, phase.config, phase.progress
         if progress:
             progress("reading history of", 0, len(files))
         with self._phase("history"):
-            history = self.hooks.collect_history(root, files, config)
+            history = self._history(phase, files)
         if progress:
             progress("reading history of", len(files), len(files))
         phase.warn(*history.warnings)

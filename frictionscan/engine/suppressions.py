@@ -21,7 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from frictionscan.core.config import Config
 from frictionscan.core.model import Finding, RuleInfo, Span
+from frictionscan.plugin.hooks import HookCalls
 
 _MARKER = re.compile(r"#\s*frictionscan\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*frictionscan\s*:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>.*)$",
@@ -175,3 +177,22 @@ def apply(findings: Sequence[Finding], source: str, path: str, now: datetime | N
                                 effort_minutes=UNUSED.effort_minutes))
     kept.sort(key=lambda f: (f.span.start_line, f.span.start_col, f.code))
     return kept, suppressed
+
+
+def all_rules(hooks: HookCalls, config: Config | None = None) -> list[tuple[str, RuleInfo]]:
+    """Every rule, with the plugin that offers it (``core`` for the suppression problems),
+    by code."""
+    return sorted([("core", r) for r in RULES] + hooks.rules(config), key=lambda t: t[1].code)
+
+
+_ACTIVE: list[tuple[Config, frozenset[str]]] = []
+
+
+def active_codes(hooks: HookCalls, config: Config) -> frozenset[str]:
+    """Codes of the rules that run with ``config`` (computed once per configuration and
+    process: the worker asks for every file)."""
+    if _ACTIVE and _ACTIVE[0][0] is config:
+        return _ACTIVE[0][1]
+    codes = frozenset(info.code for _, info in all_rules(hooks, config) if info.enabled)
+    _ACTIVE[:] = [(config, codes)]
+    return codes

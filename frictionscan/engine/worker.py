@@ -89,7 +89,7 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
                             errors=_one_parse_error(m_errors), checked=False)
     findings, f_errors = hooks.check_file(file, source, config)
     kept, suppressed = suppressions.apply(findings, source, file.path, config.now,
-                                          hooks.active_codes(config))
+                                          suppressions.active_codes(hooks, config))
     return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
                         findings=tuple(kept), suppressed=tuple(suppressed),
                         errors=_one_parse_error(m_errors + f_errors),

@@ -37,6 +37,7 @@ from frictionscan.core.model import (
     SourceFile,
     Weight,
 )
+from frictionscan.core.store import Store
 
 T = TypeVar("T")
 
@@ -152,10 +153,10 @@ class HookCalls:
     def ignore_file(self, file: SourceFile, config: Config) -> bool:
         return bool(self._call("frictionscan_ignore_file", file=file, config=config))
 
-    def collect_history(self, root: Path, files: Sequence[SourceFile],
-                        config: Config) -> History:
+    def collect_history(self, root: Path, files: Sequence[SourceFile], config: Config,
+                        store: Store | None = None) -> History:
         result: History = self._first("frictionscan_collect_history", History, "a History",
-                                      root=root, files=files, config=config)
+                                      root=root, files=files, config=config, store=store)
         return result
 
     def skip_checks(self, files: Sequence[SourceFile], history: History,
@@ -325,10 +326,9 @@ class HookCalls:
         return FixResult(source=text, applied=tuple(applied), skipped_unsafe=tuple(skipped))
 
     def rules(self, config: Config | None = None) -> list[tuple[str, RuleInfo]]:
-        """Every rule, with the plugin that offers it (``core`` for suppressions), by code."""
-        from frictionscan.engine.suppressions import RULES
-
-        out: list[tuple[str, RuleInfo]] = [("core", r) for r in RULES]
+        """Every plugin's rules, with the plugin that offers each (the core's own, the
+        suppression problems, are added by :func:`frictionscan.engine.suppressions.all_rules`)."""
+        out: list[tuple[str, RuleInfo]] = []
         caller = self.hook.frictionscan_rules
         for impl in reversed(caller.get_hookimpls()):
             args = {"config": config}
@@ -339,14 +339,6 @@ class HookCalls:
                                       plugin=impl.plugin_name)
                 out.append((impl.plugin_name, info))
         return sorted(out, key=lambda t: t[1].code)
-
-    def active_codes(self, config: Config) -> frozenset[str]:
-        """Codes of the rules that run with ``config`` (computed once per process)."""
-        cached = getattr(self, "_active_codes", None)
-        if cached is None or cached[0] is not config:
-            codes = frozenset(info.code for _, info in self.rules(config) if info.enabled)
-            cached = self._active_codes = (config, codes)
-        return cached[1]
 
     def formatters(self, view: str = "scan") -> dict[str, Formatter]:
         """The formatters of one view (``scan`` or ``plan``), by name."""

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
+from frictionscan.plugin.markers import hookspec
+
 if TYPE_CHECKING:
     from frictionscan.core.config import Config, OptionParser
     from frictionscan.core.formatter import Formatter
@@ -51,8 +53,8 @@ if TYPE_CHECKING:
         SourceFile,
         Weight,
     )
+    from frictionscan.core.store import Store
 
-hookspec = pluggy.HookspecMarker("frictionscan")
 
 
 # -------------------------------------------------------------------------
@@ -139,20 +141,24 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 
 @hookspec(firstresult=True)
 def frictionscan_collect_history(
-    root: Path, files: Sequence[SourceFile], config: Config
+    root: Path, files: Sequence[SourceFile], config: Config, store: Store | None
 ) -> History | None:
     """Return the change history of ``files`` over the configured window.
 
     Stops at first non-None result. Built-in: the *git* plugin streams one
     ``git log --numstat`` over the window (and, when asked or needed for dormancy, one
     name-only pass over older history), follows renames, and takes "now" from HEAD's commit
-    time.
+    time. It keeps the history it read in ``store`` and brings it up to date incrementally.
 
     :param root: The repository's top-level directory.
     :param files: Files that survived discovery, sorted by path.
     :param config: The run's configuration.
+    :param store: Where to keep what the next run can reuse (text values; see
+        :class:`frictionscan.api.Store`), or ``None`` when the cache is off. Its keys are
+        this hook's alone.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 ``store``.
     """
 
 

@@ -13,35 +13,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan import hookimpl
-from frictionscan.core.config import (
+from frictionscan.api import (
     DEFAULT_EXCLUDES,
     Between,
-    Config,
-    OptionParser,
-    regular_expression,
-)
-from frictionscan.core.durations import resolve_point
-from frictionscan.core.errors import ConfigError, RepositoryError
-from frictionscan.core.globs import match_any
-from frictionscan.core.model import (
     Commit,
+    Config,
+    ConfigError,
     FileHistory,
     History,
     Measurement,
+    OptionParser,
+    RepositoryError,
     RevisionDiff,
     SourceFile,
+    Store,
+    hookimpl,
+    match_any,
+    regular_expression,
+    resolve_point,
 )
-from frictionscan.engine.cache import Cache, default_dir, digest
+from frictionscan_git.codec import decode_history, decode_state, encode_history
 from frictionscan_git.history import (
     DEFAULT_FIX_PATTERN,
     HistoryBuilder,
@@ -264,8 +265,8 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 
 
 @hookimpl(trylast=True)
-def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
-                                 config: Config) -> History:
+def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config: Config,
+                                 store: Store | None) -> History:
     revision = config.revision or "HEAD"
     try:
         head, _, committed = run_git(root, "show", "-s", "--format=%H %ct",
@@ -282,40 +283,39 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile],
         raise ConfigError(f"since {config.since.strip()} is after {at}'s commit time "
                           f"({now.date().isoformat()}): the window would be empty; give an "
                           f"earlier date or a duration such as '12 months'")
-    cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
     depth = _older_depth(now, since, config)
     options = (__version__, config.since, config.include, config.exclude,
                config.default_excludes, config.getoption("git.fix_pattern"),
                # the depth's rule, not its date, so that a new commit keeps the state
                None if depth is None else ("all" if depth is _ALL else
                                            config.getoption("roadmap.dormant_after")))
-    key = digest("history", head, now.isoformat(), sorted(f.path for f in files),
-                 config.getoption("git.half_life_days"), *options)
-    state_key = digest("history-state", *options)
-    try:
-        if cache is not None:
-            cached = cache.get_history(key)
-            if cached is not None:
-                return replace(cached, warnings=tuple(cache.warnings))
-        state = _incremental(root, head, now, since, files, config,
-                             cache.get_state(state_key) if cache is not None else None)
-        if state is None:
-            state = _read_history(open_repo(root), head, now, since, depth, files, config)
-        history = History(
-            head=head, head_time=now, since=since,
-            files=histories(state, now=now, since=since,
-                            half_life_days=float(config.getoption("git.half_life_days", 90.0)),
-                            known_since=_known_since(root, head, since, depth, state)),
-            commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
-            shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true")
-        if cache is not None:
-            cache.put_history(key, history)
-            cache.put_state(state_key, state.to_json())
-            history = replace(history, warnings=tuple(cache.warnings))
-        return history
-    finally:
-        if cache is not None:
-            cache.close()
+    key = "history:" + _digest(head, now.isoformat(), sorted(f.path for f in files),
+                               config.getoption("git.half_life_days"), *options)
+    state_key = "state:" + _digest(*options)
+    if store is not None:
+        cached = store.get(key)
+        history = decode_history(cached) if cached is not None else None
+        if history is not None:
+            return history
+    state = _incremental(root, head, now, since, files, config,
+                         decode_state(store.get(state_key)) if store is not None else None)
+    if state is None:
+        state = _read_history(open_repo(root), head, now, since, depth, files, config)
+    history = History(
+        head=head, head_time=now, since=since,
+        files=histories(state, now=now, since=since,
+                        half_life_days=float(config.getoption("git.half_life_days", 90.0)),
+                        known_since=_known_since(root, head, since, depth, state)),
+        commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
+        shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true")
+    if store is not None:
+        store.put(key, encode_history(history))
+        store.put(state_key, json.dumps(state.to_json()))
+    return history
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _builder(files: Sequence[SourceFile], now: datetime, config: Config) -> HistoryBuilder:

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from frictionscan.core.model import Commit, FileHistory
+from frictionscan.api import (
+    Commit,
+    FileHistory,
+)
 
 #: Default bug-fix heuristic over commit subjects (documented in docs/scoring.md).
 DEFAULT_FIX_PATTERN = (

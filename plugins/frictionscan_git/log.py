@@ -18,7 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
-from frictionscan.core.model import Commit, FileChange
+from frictionscan.api import (
+    Commit,
+    FileChange,
+)
 
 #: ``git log --format`` that :func:`parse_log` expects (RS, then US-separated fields).
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aE%x1f%ct%x1f%s"

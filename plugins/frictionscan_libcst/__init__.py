@@ -1,7 +1,8 @@
 """Built-in plugin *libcst*: friction rules over libcst's concrete syntax tree.
 
 Each file is parsed once; all enabled rules share one batched traversal (as in Fixit), and
-positions are computed only for reported nodes (see ``walk.py`` for why both are custom).
+positions are computed only for reported nodes (see :mod:`frictionscan.api.cst` for why both
+are custom).
 Other plugins add rules through the ``frictionscan_libcst_rules`` hook this plugin defines.
 Rules can be switched off with ``ignore = ["FS102"]`` under ``[tool.frictionscan.libcst]``.
 
@@ -21,10 +22,16 @@ from typing import Any
 
 import pluggy
 
-from frictionscan import hookimpl
-from frictionscan.core.config import Config, OptionParser
-from frictionscan.core.errors import ConfigError
-from frictionscan.core.model import Finding, FixResult, RuleInfo, SourceFile
+from frictionscan.api import (
+    Config,
+    ConfigError,
+    Finding,
+    FixResult,
+    OptionParser,
+    RuleInfo,
+    SourceFile,
+    hookimpl,
+)
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.state import current
 

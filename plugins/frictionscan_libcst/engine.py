@@ -11,11 +11,11 @@ from collections.abc import Collection, Sequence
 import libcst as cst
 import pluggy
 
-from frictionscan.core.config import Config
-from frictionscan.core.errors import ConfigError
-from frictionscan.core.model import (
+from frictionscan.api import (
     AnalysisError,
     AppliedFix,
+    Config,
+    ConfigError,
     ErrorKind,
     Finding,
     FixResult,
@@ -23,10 +23,10 @@ from frictionscan.core.model import (
     SourceFile,
     Span,
 )
+from frictionscan.api.cst import parse_module, positions_of, visit_batched
 from frictionscan_libcst.rule import Rule, RuleContext
 from frictionscan_libcst.rules import BUILTIN_RULES
 from frictionscan_libcst.state import current
-from frictionscan_libcst.walk import parse_module, positions_of, visit_batched
 
 
 def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:

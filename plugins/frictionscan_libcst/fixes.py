@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from frictionscan.core.config import Config
+from frictionscan.api import (
+    Config,
+)
+from frictionscan.api.cst import positions
 from frictionscan_libcst.rule import Rule
-from frictionscan_libcst.walk import positions
 
 MAX_ROUNDS = 5
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pluggy
-
-hookspec = pluggy.HookspecMarker("frictionscan")
+from frictionscan.api import hookspec
 
 
 @hookspec

@@ -31,7 +31,9 @@ from typing import Any, ClassVar
 
 import libcst as cst
 
-from frictionscan.core.config import Config
+from frictionscan.api import (
+    Config,
+)
 
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
 

@@ -25,16 +25,17 @@ from typing import Any
 
 from radon.visitors import ComplexityVisitor
 
-from frictionscan import hookimpl
-from frictionscan.core.config import Config, OptionParser
-from frictionscan.core.model import (
+from frictionscan.api import (
     AnalysisError,
+    Config,
     ErrorKind,
     Measurement,
+    OptionParser,
     SourceFile,
     Span,
     Symbol,
     SymbolKind,
+    hookimpl,
 )
 
 __version__ = "0.1.0"

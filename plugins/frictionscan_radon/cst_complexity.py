@@ -14,33 +14,19 @@ accepts it; this visitor counts decision points with radon's rules so the number
 Nested functions are reported as blocks of their own, named ``outer.inner``; methods as
 ``Class.method``. Lines are the syntactic positions libcst's ``PositionProvider`` gives.
 
-The tree is parsed (once for both plugins), walked, and the positions of the function nodes
-computed by the libcst plugin's helpers (:mod:`frictionscan_libcst.walk`) when it is
-installed, else by libcst's own (several times slower: it rebuilds the tree and records every
-node's position).
+The tree is parsed (once for both plugins: :func:`frictionscan.api.cst.parse_module` keeps
+the last tree), walked, and the positions of the function nodes computed by the shared libcst
+toolkit of the public API (:mod:`frictionscan.api.cst`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-try:
-    from frictionscan_libcst.walk import parse_module, positions_of, visit_batched
-except ImportError:  # pragma: no cover - the libcst plugin is part of the distribution
-    parse_module = cst.parse_module
-
-    def visit_batched(module: cst.Module, visitors: Iterable[Any]) -> None:
-        cst.visit_batched(module, list(visitors))
-
-    def positions_of(module: cst.Module,
-                     nodes: Iterable[cst.CSTNode]) -> Mapping[cst.CSTNode, CodeRange]:
-        every = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return {n: every[n] for n in nodes}
+from frictionscan.api.cst import parse_module, positions_of, visit_batched
 
 
 @dataclass

@@ -6,9 +6,12 @@ import importlib
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from frictionscan import hookimpl
-from frictionscan.core.config import Config, OptionParser
-from frictionscan.core.formatter import Formatter
+from frictionscan.api import (
+    Config,
+    Formatter,
+    OptionParser,
+    hookimpl,
+)
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Any, TextIO
 from urllib.parse import quote
 
-import frictionscan
-from frictionscan.core.config import Config
-from frictionscan.core.text import json_text, printable, terminal_safe
-from frictionscan.core.text import markdown_escape as md
-from frictionscan.views.ci import CiReport, FileDelta
+from frictionscan.api import (
+    CiReport,
+    Config,
+    FileDelta,
+    __version__,
+    json_text,
+    printable,
+    terminal_safe,
+)
+from frictionscan.api import (
+    markdown_escape as md,
+)
 
 #: The hidden marker a workflow looks for to update one sticky comment.
 MARKER = "<!-- frictionscan -->"
@@ -122,7 +129,7 @@ def comment(report: CiReport, *, mermaid: bool = False, artifact: str | None = N
         tail.append("<sub>Compared with the committed baseline: only regressions count.</sub>")
     tail.append(f"<sub>Ranks among {len(report.result.hotspots)} files; top "
                 f"{report.top} is what the policy watches. frictionscan "
-                f"{frictionscan.__version__}.</sub>")
+                f"{__version__}.</sub>")
     body = "\n".join(head + table) + "\n\n"
     footer = "\n\n".join(t for t in tail if t) + "\n"
     notice = ("\n_The report is too long for a comment: details were cut. "
@@ -254,7 +261,7 @@ def sarif_dict(report: CiReport) -> dict[str, Any]:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "frictionscan", "version": frictionscan.__version__,
+            "tool": {"driver": {"name": "frictionscan", "version": __version__,
                                 "informationUri": "https://pypi.org/project/frictionscan/",
                                 "rules": descriptors}},
             "originalUriBaseIds": {"SRCROOT": {

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TextIO
 
-import frictionscan
-from frictionscan.core.config import Config
-from frictionscan.core.model import AnalysisError, Finding, Hotspot, ScanResult
-from frictionscan.core.text import json_text, printable
+from frictionscan.api import (
+    AnalysisError,
+    Config,
+    Finding,
+    Hotspot,
+    ScanResult,
+    __version__,
+    json_text,
+    printable,
+)
 
 #: How many of a file's most complex functions are listed.
 TOP_FUNCTIONS = 5
@@ -76,7 +82,7 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
     hotspots = result.hotspots[:config.top] if config.top else result.hotspots
     return {
         "schema_version": result.schema_version,
-        "tool": {"name": "frictionscan", "version": frictionscan.__version__},
+        "tool": {"name": "frictionscan", "version": __version__},
         "repository": {"root": printable(result.root), "head": result.head,
                        "head_time": _time(result.head_time)},
         "window": {"since": _time(result.since), "until": _time(result.head_time),

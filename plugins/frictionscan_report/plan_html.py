@@ -13,10 +13,14 @@ import io
 import math
 from typing import Any, TextIO
 
-from frictionscan.core.config import Config
-from frictionscan.core.errors import UsageError
-from frictionscan.core.text import printable
-from frictionscan.views.plan import Plan, effort_band, refactor_hours
+from frictionscan.api import (
+    Config,
+    Plan,
+    UsageError,
+    effort_band,
+    printable,
+    refactor_hours,
+)
 from frictionscan_report.table import why
 
 #: At most this many files are drawn and listed (the highest ranked).

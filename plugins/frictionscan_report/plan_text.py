@@ -5,10 +5,18 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from frictionscan.core.config import Config
-from frictionscan.core.text import json_text, printable, spreadsheet_safe
-from frictionscan.core.text import markdown_escape as md
-from frictionscan.views.plan import Plan, QuickWin, Target
+from frictionscan.api import (
+    Config,
+    Plan,
+    QuickWin,
+    Target,
+    json_text,
+    printable,
+    spreadsheet_safe,
+)
+from frictionscan.api import (
+    markdown_escape as md,
+)
 from frictionscan_report.table import why
 
 

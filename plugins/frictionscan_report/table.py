@@ -9,9 +9,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from frictionscan.core.config import Config
-from frictionscan.core.model import ErrorKind, Hotspot, ScanResult
-from frictionscan.core.text import printable, terminal_safe
+from frictionscan.api import (
+    Config,
+    ErrorKind,
+    Hotspot,
+    ScanResult,
+    printable,
+    terminal_safe,
+)
 from frictionscan_report import TABLE_TOP as DEFAULT_TOP
 
 

@@ -18,11 +18,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from frictionscan import hookimpl
-from frictionscan.core.config import Between, Config, OptionParser, duration
-from frictionscan.core.durations import duration_days, resolve_point
-from frictionscan.core.globs import match_any
-from frictionscan.core.model import FileHistory, Focus, FocusArea, History, SourceFile, Weight
+from frictionscan.api import (
+    Between,
+    Config,
+    FileHistory,
+    Focus,
+    FocusArea,
+    History,
+    OptionParser,
+    SourceFile,
+    Weight,
+    duration,
+    duration_days,
+    hookimpl,
+    match_any,
+    resolve_point,
+)
 
 __version__ = "0.1.0"
 

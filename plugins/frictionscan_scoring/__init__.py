@@ -29,15 +29,17 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from frictionscan import hookimpl
-from frictionscan.core.config import Between, Config, OptionParser
-from frictionscan.core.model import (
+from frictionscan.api import (
+    Between,
     Component,
+    Config,
     FileAnalysis,
     History,
     Hotspot,
+    OptionParser,
     SourceFile,
     evolve,
+    hookimpl,
 )
 
 __version__ = "0.1.0"

@@ -1,4 +1,13 @@
-"""Fast read-only traversal and positions for libcst trees.
+"""The shared libcst toolkit of the public API: one parse per file, a fast read-only
+traversal, and positions for the nodes a plugin reports.
+
+Every plugin that reads libcst trees should go through :func:`parse_module`, so that a file is
+parsed once per worker whatever the number of plugins (the *libcst* rules and the *radon*
+plugin's fallback for syntax newer than the interpreter share one tree). Importing this
+module imports libcst (0.2 s): import it where files are analysed, never at plugin import
+time, so that a scan answered from the cache does not pay for it.
+
+Why not libcst's own machinery:
 
 libcst's own visitor machinery rebuilds every node on the way back up (it is shared with
 transformers) and its ``PositionProvider`` records every node through a context manager; on
@@ -162,7 +171,8 @@ def _fast_positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
     provider = PositionProvider()
     module._codegen(_State(default_indent=module.default_indent,
                            default_newline=module.default_newline, provider=provider))
-    return provider._computed
+    computed: Mapping[cst.CSTNode, CodeRange] = provider._computed  # type: ignore[assignment]
+    return computed
 
 
 class _LineTracker:

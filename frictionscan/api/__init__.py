@@ -1,0 +1,171 @@
+"""The public API: everything a plugin may import from frictionscan.
+
+Plugins, built-in or not, import from here (and, in their tests, from
+:mod:`frictionscan.testing`), never from the rooms behind it (``core``, ``plugin``,
+``engine``, ``views``, ``cli``): a contract checked in CI keeps the built-ins to that rule, so
+that anything a built-in can do, a third-party plugin can do too. docs/writing-plugins.md is
+the guide; docs/hooks.md the hook reference.
+
+What is here:
+
+* the markers :data:`hookimpl` and :data:`hookspec`;
+* the data that crosses plugin boundaries (:mod:`frictionscan.core.model`): ``SourceFile``,
+  ``History``, ``Measurement``, ``Finding``, ``Hotspot``, ``ScanResult``...;
+* the configuration a hook receives (:class:`Config`), how to declare options
+  (:class:`OptionParser`) and ready-made validators for them;
+* :class:`Store`, what a whole-run hook may keep between runs;
+* :class:`Formatter`, and the view models formatters render (the plan, the pull-request
+  report);
+* the errors a plugin may raise to end a run with one line, and the helpers that make
+  repository text safe in every output;
+* helpers for paths (globs) and calendar durations.
+
+The shared libcst toolkit (one parse per file for every plugin, a fast traversal, positions)
+is :mod:`frictionscan.api.cst`, imported apart because it imports libcst.
+"""
+
+from __future__ import annotations
+
+from frictionscan import __version__
+from frictionscan.core.config import (
+    DEFAULT_EXCLUDES,
+    Between,
+    Config,
+    Option,
+    OptionParser,
+    date_or_duration,
+    duration,
+    globs,
+    regular_expression,
+)
+from frictionscan.core.durations import (
+    check_point,
+    duration_days,
+    parse_duration,
+    resolve_point,
+    subtract,
+)
+from frictionscan.core.errors import (
+    ConfigError,
+    FrictionscanError,
+    PluginError,
+    RepositoryError,
+    UsageError,
+)
+from frictionscan.core.formatter import Formatter
+from frictionscan.core.globs import match_any
+from frictionscan.core.model import (
+    SCHEMA_VERSION,
+    AnalysisError,
+    AppliedFix,
+    Commit,
+    Component,
+    ErrorKind,
+    FileAnalysis,
+    FileChange,
+    FileHistory,
+    Finding,
+    FixResult,
+    Focus,
+    FocusArea,
+    History,
+    Hotspot,
+    Measurement,
+    RevisionDiff,
+    RuleInfo,
+    ScanResult,
+    SourceFile,
+    Span,
+    Symbol,
+    SymbolKind,
+    Weight,
+    evolve,
+)
+from frictionscan.core.store import Store
+from frictionscan.core.text import (
+    json_text,
+    markdown_escape,
+    printable,
+    spreadsheet_safe,
+    terminal_safe,
+)
+from frictionscan.plugin.markers import hookimpl, hookspec
+from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
+from frictionscan.views.plan import (
+    AreaPlan,
+    Change,
+    Plan,
+    QuickWin,
+    Target,
+    effort_band,
+    refactor_hours,
+)
+
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "SCHEMA_VERSION",
+    "AnalysisError",
+    "AppliedFix",
+    "AreaPlan",
+    "Between",
+    "Change",
+    "CiReport",
+    "Commit",
+    "Component",
+    "Config",
+    "ConfigError",
+    "ErrorKind",
+    "FileAnalysis",
+    "FileChange",
+    "FileDelta",
+    "FileHistory",
+    "Finding",
+    "FixResult",
+    "Focus",
+    "FocusArea",
+    "Formatter",
+    "FrictionscanError",
+    "FunctionDelta",
+    "History",
+    "Hotspot",
+    "Measurement",
+    "Option",
+    "OptionParser",
+    "Plan",
+    "PluginError",
+    "QuickWin",
+    "RepositoryError",
+    "RevisionDiff",
+    "RuleInfo",
+    "ScanResult",
+    "SourceFile",
+    "Span",
+    "Store",
+    "Symbol",
+    "SymbolKind",
+    "Target",
+    "UsageError",
+    "Violation",
+    "Weight",
+    "__version__",
+    "check_point",
+    "date_or_duration",
+    "duration",
+    "duration_days",
+    "effort_band",
+    "evolve",
+    "globs",
+    "hookimpl",
+    "hookspec",
+    "json_text",
+    "markdown_escape",
+    "match_any",
+    "parse_duration",
+    "printable",
+    "refactor_hours",
+    "regular_expression",
+    "resolve_point",
+    "spreadsheet_safe",
+    "subtract",
+    "terminal_safe",
+]
