@@ -108,3 +108,11 @@ def test_a_file_that_does_not_parse_is_reported_not_fixed(repo: Path) -> None:
     code, _, err = fix(repo, "--apply")
     assert code == 0
     assert "skipped app/broken.py: does not parse" in err
+
+
+def test_diff_is_the_default_spelled_out(repo: Path) -> None:
+    assert fix(repo, "--diff") == fix(repo)
+    code, _, err = fix(repo, "--diff", "--apply")
+    assert code == 2 and err.startswith("error: argument --apply: not allowed with argument "
+                                        "--diff (see frictionscan fix --help)"), err
+    assert git(repo, "status", "--porcelain") == ""
