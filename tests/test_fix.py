@@ -116,3 +116,13 @@ def test_diff_is_the_default_spelled_out(repo: Path) -> None:
     assert code == 2 and err.startswith("error: argument --apply: not allowed with argument "
                                         "--diff (see frictionscan fix --help)"), err
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_local_plugins_load_only_with_permission(repo: Path) -> None:
+    (repo / "evil_plugin.py").write_text("raise SystemExit('executed!')\n")
+    (repo / ".frictionscan.toml").write_text('plugins = ["evil_plugin"]\n')
+    code, out, err = fix(repo)
+    assert code == 0 and "not loaded without --allow-local-plugins" in err
+    assert "--- a/app/load.py" in out
+    code, _, err = fix(repo, "--allow-local-plugins")
+    assert code == 3 and "evil_plugin" in err
