@@ -108,3 +108,21 @@ def test_a_file_that_does_not_parse_is_reported_not_fixed(repo: Path) -> None:
     code, _, err = fix(repo, "--apply")
     assert code == 0
     assert "skipped app/broken.py: does not parse" in err
+
+
+def test_diff_is_the_default_spelled_out(repo: Path) -> None:
+    assert fix(repo, "--diff") == fix(repo)
+    code, _, err = fix(repo, "--diff", "--apply")
+    assert code == 2 and err.startswith("error: argument --apply: not allowed with argument "
+                                        "--diff (see frictionscan fix --help)"), err
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_local_plugins_load_only_with_permission(repo: Path) -> None:
+    (repo / "evil_plugin.py").write_text("raise SystemExit('executed!')\n")
+    (repo / ".frictionscan.toml").write_text('plugins = ["evil_plugin"]\n')
+    code, out, err = fix(repo)
+    assert code == 0 and "not loaded without --allow-local-plugins" in err
+    assert "--- a/app/load.py" in out
+    code, _, err = fix(repo, "--allow-local-plugins")
+    assert code == 3 and "evil_plugin" in err

@@ -15,7 +15,7 @@ What is here:
   (:class:`OptionParser`) and ready-made validators for them;
 * :class:`Store`, what a whole-run hook may keep between runs;
 * :class:`Formatter`, and the view models formatters render (the plan, the pull-request
-  report);
+  report, the explanation of one file; the backtest report is a dict, docs/backtest.md);
 * the errors a plugin may raise to end a run with one line, and the helpers that make
   repository text safe in every output;
 * helpers for paths (globs) and calendar durations.
@@ -91,6 +91,7 @@ from frictionscan.core.text import (
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
+from frictionscan.views.explain import Explanation
 from frictionscan.views.plan import (
     AreaPlan,
     Change,
@@ -115,6 +116,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "ErrorKind",
+    "Explanation",
     "FileAnalysis",
     "FileChange",
     "FileDelta",

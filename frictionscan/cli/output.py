@@ -1,5 +1,9 @@
 """Where a report goes, and what to say when it cannot get there.
 
+:func:`emit` writes a report to standard output or to ``-o FILE`` (checked before a long scan
+by :func:`check_output`); :func:`choose_formatter` picks the ``--format`` or the default for
+where the report goes.
+
 A report that cannot be written is the environment's problem, not a bug: a full disk or an
 I/O error while writing is :class:`~frictionscan.core.errors.OutputError` (exit code 6); an ``-o``
 target that cannot be written at all (no permission, a read-only or virtual file system) is a
@@ -12,10 +16,13 @@ import errno
 import os
 import re
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from frictionscan.core.atomic import replace_text
 from frictionscan.core.errors import FrictionscanError, OutputError, UsageError
+from frictionscan.core.formatter import Formatter
 
 #: Failures while writing: the target was fine, the writing was not.
 WRITE_ERRNOS = frozenset(
@@ -153,3 +160,72 @@ def discard_stdout() -> None:
         pass
     finally:
         os.close(devnull)
+
+
+def choose_formatter(formats: Mapping[str, Formatter], name: str | None, output: str | None,
+                     stdout: TextIO) -> Formatter:
+    """The ``--format`` chosen, or the default for where the report goes (a terminal, or a
+    pipe or file)."""
+    if name is not None:
+        return formats[name]
+    interactive = output is None and stdout.isatty()
+    wanted = [f for f in formats.values()
+              if (f.default_on_terminal if interactive else f.default_elsewhere)]
+    if not wanted:
+        raise UsageError("no default output format; choose one with --format")
+    return wanted[0]
+
+
+def write_report(report: Any, formats: Mapping[str, Formatter], config: Any,
+                 name: str | None, output: str | None, stdout: TextIO) -> None:
+    """Render ``report`` with the chosen formatter, to standard output or ``output``."""
+    fmt = choose_formatter(formats, name, output, stdout)
+    emit(output, stdout, lambda fh: fmt.write(report, config, fh))
+
+
+def check_output(output: str) -> Path:
+    """The ``-o`` target, or a usage error saying why it cannot be written (checked before a
+    long scan as well as after it)."""
+    target = Path(output)
+    if target.parent and not target.parent.exists():
+        raise UsageError(f"cannot write {output}: directory {target.parent} does not exist")
+    if target.is_dir():
+        raise UsageError(f"cannot write {output}: it is a directory")
+    if not target.exists() or target.is_file():
+        # the report replaces the file through a temporary file beside it: make sure one can
+        # be created there (a read-only or virtual file system, no permission) before the scan
+        import tempfile
+
+        directory = target.resolve().parent
+        try:
+            fd, probe = tempfile.mkstemp(dir=directory, prefix=".frictionscan-",
+                                         suffix=".tmp")
+        except OSError as exc:
+            raise write_failure(output, exc, directory) from None
+        os.close(fd)
+        os.unlink(probe)
+    return target
+
+
+def emit(output: str | None, stdout: TextIO, write: Callable[[TextIO], None]) -> None:
+    """Run ``write`` on standard output, or on ``-o FILE``: a regular file is replaced
+    atomically (a temporary file renamed into place, through a symbolic link to where it
+    points); a device or named pipe is written into."""
+    if output is None:
+        write(stdout)
+        return
+    target = check_output(output)
+    if target.exists() and not target.is_file():
+        # /dev/null, /dev/stdout, a named pipe: write into it (replacing it with a file, as
+        # below, would destroy a device node when run as root)
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as fh:
+                write(fh)
+        except OSError as exc:
+            raise write_failure(output, exc) from None
+        return
+    target = target.resolve()  # a symbolic link: replace what it points to, not the link
+    try:
+        replace_text(target, write)
+    except OSError as exc:
+        raise write_failure(output, exc, target.parent) from None

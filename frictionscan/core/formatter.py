@@ -19,15 +19,19 @@ class Formatter:
 
     #: The ``--format`` value, e.g. ``"json"``.
     name: str
-    #: One line for ``frictionscan scan --help``.
+    #: One line for the command's ``--help`` (``frictionscan scan --help``).
     description: str
     #: Writes ``result`` to ``stream``: a ``ScanResult`` for the ``scan`` view, a
-    #: :class:`frictionscan.views.plan.Plan` for the ``plan`` view.
+    #: :class:`~frictionscan.views.plan.Plan` for ``plan``, a
+    #: :class:`~frictionscan.views.ci.CiReport` for ``ci``, an
+    #: :class:`~frictionscan.views.explain.Explanation` for ``explain``, and the report
+    #: dict of docs/backtest.md for ``backtest``.
     write: Callable[[Any, Config, TextIO], None]
     #: Whether this is the default on an interactive terminal (``table``) or elsewhere.
     default_on_terminal: bool = False
     default_elsewhere: bool = False
-    #: Which command it serves: ``"scan"`` or ``"plan"``.
+    #: Which command it serves: ``"scan"``, ``"plan"``, ``"ci"``, ``"explain"`` or
+    #: ``"backtest"``; ``--format`` offers only the command's own.
     view: str = "scan"
     #: How many of the first-ranked files it shows when ``--top`` is not given (``None``:
     #: all). The files that cannot reach them are not checked for findings

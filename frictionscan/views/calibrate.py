@@ -9,7 +9,8 @@ size-like signals moves one up and the other down (pytest: complexity cubed gain
 hotspot order 3.5 points and costs the effort order 4.3), so the combination kept is the one
 with the largest sum of the two, Popt breaking ties; it must beat the current options' sum by
 :data:`MIN_GAIN` to replace them: less is noise. The result is written into the configuration
-file with tomlkit, which keeps the file's comments and layout.
+file with tomlkit, which keeps the file's comments and layout (:func:`options_written`; the
+command line reads and writes the file).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from frictionscan.core.atomic import replace_text
-from frictionscan.core.config import Config, RawConfig
+from frictionscan.core.config import Config
 from frictionscan.core.errors import ConfigError, UsageError
 from frictionscan.core.model import ScanResult
 from frictionscan.plugin.hooks import HookCalls
@@ -128,20 +128,20 @@ def calibrate(hooks: HookCalls, config: Config,
             "candidates": [c.as_dict() for c in shown], "warnings": warnings}
 
 
-def write_options(raw: RawConfig, root: Path, values: Mapping[str, float]) -> Path:
-    """Write ``values`` (plugin option keys) into the configuration file that was read, or a
-    new ``.frictionscan.toml``; comments and layout are kept. Returns the file written."""
+def options_written(text: str, prefix: str, values: Mapping[str, float],
+                    path: Path) -> str:
+    """The configuration file's ``text`` with ``values`` (plugin option keys) written into
+    it, under the table ``prefix`` names; comments and layout are kept. ``path`` names the
+    file in errors. (Reading and writing the file is the command line's job.)"""
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
-    path = (Path(raw.path) if raw.path else root / ".frictionscan.toml").resolve()
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
         doc = tomlkit.parse(text)
-    except (OSError, UnicodeDecodeError, TOMLKitError) as exc:
+    except TOMLKitError as exc:
         raise ConfigError(f"{path}: cannot update it: {exc}") from None
     for key, value in values.items():
-        *tables, name = [*(raw.prefix.split(".") if raw.prefix else []), *key.split(".")]
+        *tables, name = [*(prefix.split(".") if prefix else []), *key.split(".")]
         table: Any = doc
         for part in tables:
             if part not in table:
@@ -150,8 +150,4 @@ def write_options(raw: RawConfig, root: Path, values: Mapping[str, float]) -> Pa
             if not isinstance(table, Mapping):
                 raise ConfigError(f"{path}: cannot write {key}: {part} is not a table")
         table[name] = float(value)
-    try:
-        replace_text(path, lambda fh: fh.write(tomlkit.dumps(doc)))
-    except OSError as exc:
-        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return tomlkit.dumps(doc)

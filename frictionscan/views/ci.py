@@ -10,14 +10,11 @@ are, by definition, not changed by the pull request.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from frictionscan.core.errors import UsageError
 from frictionscan.core.model import (
     FileAnalysis,
     Finding,
@@ -26,11 +23,9 @@ from frictionscan.core.model import (
     RuleInfo,
     ScanResult,
 )
-from frictionscan.core.text import json_text
 
 #: Policy checks that ``--fail-on`` accepts.
 POLICIES = ("complexity-increase", "new-findings", "enters-top")
-BASELINE = Path(".frictionscan") / "baseline.json"
 DEFAULT_TOP = 10
 
 
@@ -160,22 +155,9 @@ def _rank_among(score: float, path: str, others: Iterable[Hotspot]) -> int:
                    and (h.score > score or (h.score == score and h.path < path)))
 
 
-def load_baseline(root: Path) -> dict[str, Any] | None:
-    path = root / BASELINE
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{BASELINE} is unreadable ({exc}); run `frictionscan baseline` "
-                         f"again") from None
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        raise UsageError(f"{BASELINE} was written by another version; run "
-                         f"`frictionscan baseline` again")
-    return data
-
-
 def baseline_dict(result: ScanResult) -> dict[str, Any]:
+    """What ``frictionscan baseline`` records: each file's rank, score, function complexities
+    and findings (:func:`evaluate` lets only regressions against it count)."""
     return {
         "schema_version": 1,
         "head": result.head,
@@ -184,20 +166,6 @@ def baseline_dict(result: ScanResult) -> dict[str, Any]:
                            "findings": sorted(finding_key(f) for f in h.analysis.findings)}
                   for h in result.hotspots},
     }
-
-
-def write_baseline(root: Path, result: ScanResult) -> Path:
-    base = root / ".frictionscan"
-    base.mkdir(exist_ok=True)
-    ignore = base / ".gitignore"
-    # everything frictionscan keeps here is private, except the baseline: commit that one
-    ignore.write_text("# created by frictionscan\n*\n!.gitignore\n!baseline.json\n")
-    target = root / BASELINE
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json_text(baseline_dict(result), indent=1, sort_keys=True,
-                             ensure_ascii=True) + "\n")
-    tmp.replace(target)
-    return target
 
 
 def evaluate(files: Sequence[FileDelta], fail_on: Sequence[str], top: int,

@@ -16,15 +16,12 @@ Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters r
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from frictionscan.core.model import Finding, Hotspot, ScanResult
-from frictionscan.core.text import json_text
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -207,11 +204,8 @@ def summarise(plan: Plan) -> list[str]:
 
 # -- snapshots ----------------------------------------------------------------
 
-SNAPSHOT_DIR = Path(".frictionscan") / "snapshots"
-SNAPSHOT_FILE = "plan-latest.json"
-
-
 def snapshot_dict(result: ScanResult) -> dict[str, Any]:
+    """What ``plan --save`` keeps for the next plan to compare with (:func:`compare`)."""
     return {
         "schema_version": 1,
         "head": result.head,
@@ -256,31 +250,3 @@ def compare(snapshot: Mapping[str, Any], result: ScanResult,
     order = {"new hotspot": 0, "up": 1, "findings fixed": 2, "down": 3, "gone": 4}
     changes.sort(key=lambda c: (order[c.kind], -(c.after or 0), c.path))
     return changes
-
-
-def save_snapshot(root: Path, result: ScanResult) -> Path:
-    """Write the snapshot under ``.frictionscan/`` (which ignores itself in git)."""
-    base = root / ".frictionscan"
-    base.mkdir(exist_ok=True)
-    ignore = base / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# created by frictionscan\n*\n")
-    folder = root / SNAPSHOT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / SNAPSHOT_FILE
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json_text(snapshot_dict(result), indent=1, sort_keys=True,
-                             ensure_ascii=True))
-    tmp.replace(target)
-    return target
-
-
-def load_snapshot(root: Path) -> dict[str, Any] | None:
-    path = root / SNAPSHOT_DIR / SNAPSHOT_FILE
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return None  # unreadable: planned as if there were none (the next --save rewrites it)
-    return data if isinstance(data, dict) and data.get("schema_version") == 1 else None

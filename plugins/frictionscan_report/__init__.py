@@ -1,4 +1,7 @@
-"""Built-in plugin *report*: the ``table`` (terminal) and ``json`` formats."""
+"""Built-in plugin *report*: every built-in output format, per view: ``scan`` (``table``,
+``json``), ``plan`` (``markdown``, ``html``, ``csv``, ``json``), ``ci`` (``markdown``,
+``text``, ``sarif``, ``json``), ``explain`` (``text``, ``json``) and ``backtest``
+(``table``, ``markdown``, ``json``)."""
 
 from __future__ import annotations
 
@@ -73,4 +76,16 @@ def frictionscan_formatters() -> list[Formatter]:
                   write=_lazy("ci_formats", "write_sarif")),
         Formatter(name="json", description="the comparison as JSON", view="ci",
                   write=_lazy("ci_formats", "write_json")),
+        Formatter(name="text", description="one file's story, for a terminal", view="explain",
+                  write=_lazy("explain_formats", "write_text"), default_on_terminal=True,
+                  default_elsewhere=True),
+        Formatter(name="json", description="the explanation as JSON", view="explain",
+                  write=_lazy("explain_formats", "write_json")),
+        Formatter(name="table", description="the metrics of every ranking, for a terminal",
+                  view="backtest", write=_lazy("backtest_formats", "write_table"),
+                  default_on_terminal=True, default_elsewhere=True),
+        Formatter(name="markdown", description="the same as Markdown", view="backtest",
+                  write=_lazy("backtest_formats", "write_markdown")),
+        Formatter(name="json", description="the report as JSON (docs/backtest.md)",
+                  view="backtest", write=_lazy("backtest_formats", "write_json")),
     ]

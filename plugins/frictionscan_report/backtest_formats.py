@@ -1,7 +1,9 @@
-"""The backtest report (``frictionscan backtest``): a table for a terminal, Markdown, or JSON.
+"""The ``backtest`` view's formats (``frictionscan backtest``): a table for a terminal,
+Markdown, or JSON.
 
-The document it renders is built by the ``backtest`` command and documented in
-docs/backtest.md; repository text (none but commit ids reaches it) is escaped all the same.
+The report they render is a dict built by the ``backtest`` command and documented in
+docs/backtest.md (the JSON format writes it as it is); repository text (none but commit ids
+reaches it) is escaped all the same.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from frictionscan.core.text import json_text, markdown_escape, terminal_safe
+from frictionscan.api import Config, json_text, markdown_escape, terminal_safe
 
 #: The metrics in the order of the columns, with their headings.
 LABELS = {"top20_files": "top 20% files", "top20_loc": "top 20% lines", "popt": "Popt",
@@ -83,13 +85,13 @@ def _rows(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
     return [(name, [cell(m[k], k) for k in LABELS]) for name, m in report["mean"].items()]
 
 
-def write_json(report: Mapping[str, Any], stream: TextIO) -> None:
+def write_json(report: Mapping[str, Any], config: Config, stream: TextIO) -> None:
     """A metric that cannot be computed is NaN in Python and ``null`` in JSON (``NaN`` is
     not JSON: strict parsers reject it)."""
     stream.write(json_text(report) + "\n")
 
 
-def write_markdown(report: Mapping[str, Any], stream: TextIO) -> None:
+def write_markdown(report: Mapping[str, Any], config: Config, stream: TextIO) -> None:
     out = [f"**frictionscan backtest** ({_title(report)})", ""]
     out += [f"- {markdown_escape(line)}" for line in _cut_lines(report)] + [""]
     out += ["| ranking | " + " | ".join(LABELS.values()) + " |",
@@ -107,7 +109,7 @@ def write_markdown(report: Mapping[str, Any], stream: TextIO) -> None:
     stream.write("\n".join(out) + "\n")
 
 
-def write_table(report: Mapping[str, Any], stream: TextIO) -> None:
+def write_table(report: Mapping[str, Any], config: Config, stream: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -136,5 +138,3 @@ def write_table(report: Mapping[str, Any], stream: TextIO) -> None:
         for w in fit.warnings:
             console.print(Text(terminal_safe(f"warning: {w}"), style="yellow"))
 
-
-WRITERS = {"json": write_json, "markdown": write_markdown, "table": write_table}

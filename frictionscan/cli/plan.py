@@ -1,0 +1,55 @@
+"""``frictionscan plan``: the sprint-planning report (docs/planning.md)."""
+
+from __future__ import annotations
+
+import argparse
+
+from frictionscan.cli import records, scanning
+from frictionscan.cli.context import Context
+from frictionscan.cli.options import (
+    add_output,
+    add_path,
+    add_plugin_options,
+    add_plugin_selection,
+    add_selection,
+)
+from frictionscan.cli.output import write_report
+from frictionscan.core.text import terminal_safe
+
+NAME = "plan"
+SUMMARY = "the sprint-planning report: refactor targets, quick wins"
+DESCRIPTION = ("The sprint-planning report: refactor targets per focus area with effort, "
+               "quick wins, and what is left alone (docs/planning.md).")
+PLUGIN_OPTIONS = True
+
+
+def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
+    session = context.loaded()
+    add_path(parser)
+    out = add_output(parser, formats=session.hooks.formatters("plan"), default="markdown")
+    out.add_argument("--save", action="store_true",
+                     help="save this plan as the snapshot the next plan compares with "
+                          "(.frictionscan/snapshots/)")
+    add_selection(parser)
+    add_plugin_selection(parser)
+    add_plugin_options(parser, session.options)
+
+
+def run(args: argparse.Namespace, context: Context) -> int:
+    from frictionscan.views.plan import build_plan
+
+    session, root = context.scanning
+    config = scanning.configure(context, args)
+    result = scanning.scan(context, args, config)
+    snapshot = records.load_snapshot(root)
+    if snapshot is None and records.snapshot_path(root).exists():
+        context.stderr.write("warning: the saved snapshot is unreadable; planning without "
+                             "comparison (--save writes a new one)\n")
+    plan = build_plan(result, snapshot)
+    write_report(plan, session.hooks.formatters("plan"), config, args.format, args.output,
+                 context.stdout)
+    if args.save:
+        where = records.save_snapshot(root, result)
+        context.stderr.write(terminal_safe(f"snapshot saved to {where.relative_to(root)}")
+                             + "\n")
+    return scanning.exit_code(result, args.strict)

@@ -1,0 +1,103 @@
+"""The ``explain`` view's formats: ``text`` for a terminal and ``json``
+(``frictionscan explain FILE``)."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from frictionscan.api import Config, Explanation, json_text, printable, terminal_safe
+
+
+def explanation_dict(e: Explanation) -> dict[str, Any]:
+    """The JSON document (repository text made printable)."""
+    h = e.hotspot
+    a = h.analysis
+    hist = a.history
+    return {
+        "path": printable(h.path), "rank": h.rank, "of": e.files,
+        "score": h.score,
+        "components": [{"name": c.name, "value": c.value, "reason": printable(c.reason)}
+                       for c in h.components],
+        "effort": {"band": e.band, "hours": e.hours},
+        "history": {"revisions": hist.revisions, "authors": [printable(x) for x in hist.authors],
+                    "fixes": hist.fixes, "lines_added": hist.added,
+                    "lines_deleted": hist.deleted,
+                    "first_change": hist.first_change.isoformat()
+                    if hist.first_change else None,
+                    "last_change": hist.last_change.isoformat() if hist.last_change else None,
+                    "former_paths": [printable(p) for p in hist.former_paths],
+                    "commits_per_month": dict(e.commits_per_month)},
+        "functions": [{"name": printable(m.symbol.name), "line": m.symbol.span.start_line,
+                       "complexity": m.value}
+                      for m in e.functions if m.symbol],
+        "findings": [{"line": f.span.start_line, "code": f.code, "message": printable(f.message),
+                      "effort_minutes": f.effort_minutes, "fix_available": f.fix_available,
+                      "fix_safe": f.fix_safe} for f in a.findings],
+        "suppressed": len(a.suppressed),
+        "focus": [{"factor": w.factor, "area": w.area, "reason": printable(w.reason)}
+                  for w in a.weights],
+        "errors": [printable(err.describe()) for err in a.errors],
+    }
+
+
+def write_json(e: Explanation, config: Config, stream: TextIO) -> None:
+    stream.write(json_text(explanation_dict(e)) + "\n")
+
+
+def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    data = explanation_dict(e)
+    console = Console(file=stream, highlight=False)
+    safe = terminal_safe  # repository text: control characters shown, never acted on
+    console.print(Text.assemble((safe(data["path"]), "bold"),
+                                f"  rank {data['rank']} of {data['of']}, score "
+                                f"{data['score']:.2f}, refactor effort "
+                                f"{data['effort']['band']} ({data['effort']['hours']} h)"))
+    console.print(Text("\nWhy it ranks here (score = change x complexity x (1 + findings) "
+                       "x focus):", style="bold"))
+    for c in data["components"]:
+        console.print(Text(safe(f"  {c['name']:<11} {c['value']:>8g}  {c['reason']}")))
+    history = data["history"]
+    console.print(Text("\nChange history", style="bold"))
+    console.print(Text(safe(f"  {history['revisions']} commits in the window by "
+                            f"{len(history['authors'])} authors "
+                            f"({', '.join(history['authors'])}); "
+                            f"{history['fixes']} look like bug fixes; "
+                            f"+{history['lines_added']} -{history['lines_deleted']} lines")))
+    if history["first_change"]:
+        console.print(Text(f"  first change {history['first_change'][:10]}, last "
+                           f"{history['last_change'][:10]}"))
+    if history["former_paths"]:
+        console.print(Text(safe(f"  formerly: {', '.join(history['former_paths'])}")))
+    timeline = history["commits_per_month"]
+    if timeline:
+        peak = max(timeline.values()) or 1
+        for month, count in timeline.items():
+            bar = "#" * max(0, round(count / peak * 30))
+            console.print(Text(f"  {month} {count:>3} {bar}"))
+    if data["functions"]:
+        console.print(Text("\nMost complex functions", style="bold"))
+        table = Table(show_header=True, box=None, padding=(0, 2))
+        for column in ("complexity", "line", "function"):
+            table.add_column(column, justify="right" if column != "function" else "left")
+        for f in data["functions"]:
+            table.add_row(f"{f['complexity']:g}", str(f["line"]), Text(safe(f["name"])))
+        console.print(table)
+    console.print(Text(f"\nFindings ({len(data['findings'])}, {data['suppressed']} suppressed)",
+                       style="bold"))
+    for f in data["findings"]:
+        fix = (" [fix: safe]" if f["fix_safe"] else " [fix: unsafe]") \
+            if f["fix_available"] else ""
+        console.print(Text(safe(f"  line {f['line']}: {f['code']} {f['message']} "
+                                f"({f['effort_minutes']} min){fix}")))
+    console.print(Text("\nFocus", style="bold"))
+    if data["focus"]:
+        for w in data["focus"]:
+            console.print(Text(safe(f"  x{w['factor']:g}  {w['reason']}")))
+    else:
+        console.print(Text("  no roadmap weight (outside every focus area, not dormant)"))
+    for err in data["errors"]:
+        console.print(Text(safe(f"  note: {err}"), style="yellow"))
