@@ -29,6 +29,7 @@ from frictionscan.core.errors import (
 )
 from frictionscan.core.formatter import Formatter
 from frictionscan.core.model import ErrorKind, ScanResult
+from frictionscan.core.run import Run
 from frictionscan.core.text import terminal_safe
 from frictionscan.engine.session import Session, find_root
 from frictionscan.engine.suppressions import all_rules
@@ -379,10 +380,11 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
     if getattr(args, "output", None):
         _check_output(args.output)
     overrides = _overrides(args, session.options)
+    run = Run()
     if command == "explain":
         # one file's whole story: its findings, and its first change and former names from
         # all of history
-        overrides["check_paths"] = (_explain_path(argv, root),)
+        run = Run(check_paths=(_explain_path(argv, root),))
         if any(o.key == "git.older_history" for o in session.options):
             overrides.setdefault("git.older_history", True)
     if command == "baseline":  # ci compares touched files' findings with it: all of them
@@ -392,16 +394,18 @@ def _run(argv: list[str], stderr: TextIO, command: str, view: str, scan: bool = 
     if not scan:
         return session, config, _Progress(show_progress), args, root
     with _Progress(show_progress) as progress:
-        result = session.scan(config, progress=progress)
+        result = session.scan(config, run, progress=progress)
     if args.verbose:
-        _write_timings(session, stderr)
+        _write_timings(result, stderr)
     return session, config, result, args, root
 
 
-def _write_timings(session: Session, stderr: TextIO) -> None:
-    timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
-    stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s; "
-                 f"{session.cache_hits} files from the cache\n")
+def _write_timings(result: ScanResult, stderr: TextIO) -> None:
+    """``-v``: the time each step of this scan took, and what the cache gave."""
+    steps = {k.removeprefix("seconds_"): v for k, v in result.stats if k.startswith("seconds_")}
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in steps.items())
+    stderr.write(f"timings: {timings}; total {sum(steps.values()):.2f}s; "
+                 f"{result.stat('cached_files', 0)} files from the cache\n")
 
 
 #: Per-file errors that are frictionscan's or a plugin's failure, not a fact about the file.
@@ -427,9 +431,9 @@ def _cmd_scan(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
     # a report of the first N files needs findings only where they could reach it
     reach = config.top or _formatter(formats, args.format, args.output, stdout).shows_top or 0
     with progress:
-        result = session.scan(config, progress=progress, reach=reach)
+        result = session.scan(config, Run(reach=reach), progress=progress)
     if args.verbose:
-        _write_timings(session, stderr)
+        _write_timings(result, stderr)
     _write(result, formats, config, args.format, args.output, stdout)
     return _exit_code(result, args.strict)
 
@@ -538,7 +542,6 @@ def _git_out(root: Path, *args: str) -> str:
 
 
 def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
-    from dataclasses import replace
     from datetime import datetime, timezone
 
     from frictionscan.core.durations import parse_duration, subtract
@@ -581,7 +584,7 @@ def _cmd_backtest(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
                                           tz=timezone.utc)
         until = subtract(cut_time, -amount, unit)
         with progress:
-            result = session.scan(replace(config, revision=sha), progress=progress)
+            result = session.scan(config, Run(revision=sha), progress=progress)
         commits = session.hooks.commits_after(root, sha, until, config)
         labels = bt.label(commits, {h.path for h in result.hotspots},
                           str(config.getoption("git.fix_pattern", "")) or r"\bfix")
