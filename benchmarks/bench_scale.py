@@ -50,6 +50,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from frictionscan.core.durations import resolve_point
+from frictionscan.core.run import Run
 from frictionscan.engine.session import Session
 from frictionscan.plugin.manager import PluginSpec
 
@@ -170,17 +171,19 @@ def main() -> None:
         config = session.configure(work, overrides={"cache": False, "since": args.since})
         import git  # noqa: F401  (start-up, not history)
 
-        scanned = session.hooks.collect_files(work, config)
+        scanned = session.hooks.collect_files(work, config, Run())
         raws, stages = [], []
         for _ in range(5):  # interleaved, medians
             raws.append(clock(lambda: subprocess.run(
                 ["git", "log", "-z", "-M", "--numstat", "--format=%H",
                  f"--since={since.isoformat()}", "HEAD", "--", "*.py"], cwd=work, check=True,
                 stdout=subprocess.DEVNULL)))
-            stages.append(clock(lambda: session.hooks.collect_history(work, scanned, config)))
+            stages.append(clock(lambda: session.hooks.collect_history(work, scanned, config,
+                                                                      None, Run())))
         raw_log, history = statistics.median(raws), statistics.median(stages)
-        session.scan(config)
-        in_scan, analyse = session.timings["history"], session.timings["analyse"]
+        scanned_result = session.scan(config)
+        in_scan = scanned_result.stat("seconds_history")
+        analyse = scanned_result.stat("seconds_analyse")
         files = [p for p in subprocess.run(["git", "ls-files", "*.py"], cwd=work,
                                            capture_output=True, text=True,
                                            check=True).stdout.split()]

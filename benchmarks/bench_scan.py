@@ -79,9 +79,10 @@ def main() -> None:
         t0 = time.perf_counter()
         result = session.scan(config)
         totals.append(time.perf_counter() - t0)
-        history.append(session.timings["history"])
-        for k, v in session.timings.items():
-            phases.setdefault(k, []).append(v)
+        history.append(result.stat("seconds_history"))
+        for k, v in result.stats:
+            if k.startswith("seconds_"):
+                phases.setdefault(k.removeprefix("seconds_"), []).append(v)
 
     best = min
     assert result is not None

@@ -19,13 +19,13 @@ import argparse
 import math
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan.core.config import Config
 from frictionscan.core.durations import parse_duration, subtract
 from frictionscan.core.model import Hotspot, ScanResult
+from frictionscan.core.run import Run
 from frictionscan.engine.session import Session
 from frictionscan.plugin.manager import PluginSpec
 from frictionscan.views import backtest as bt
@@ -265,7 +265,7 @@ def ranked_cuts(root: Path, session: Session, config: Config, cuts: int, horizon
                   f"--before={subtract(head, 12 + 3 * i, 'months').isoformat()}", "HEAD")
         cut = datetime.fromtimestamp(int(git(root, "log", "-1", "--format=%ct", sha)),
                                      tz=timezone.utc)
-        result = session.scan(replace(config, revision=sha))
+        result = session.scan(config, Run(revision=sha))
         labels = bt.label(session.hooks.commits_after(root, sha, subtract(cut, -amount, unit),
                                                       config),
                           {h.path for h in result.hotspots},

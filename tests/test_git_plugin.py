@@ -8,6 +8,7 @@ from frictionscan_git import frictionscan_collect_files, frictionscan_ignore_fil
 
 from frictionscan.core.config import Config
 from frictionscan.core.model import SourceFile
+from frictionscan.core.run import Run
 from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 
@@ -20,7 +21,7 @@ def test_submodules_and_symlinks_are_not_collected(tmp_path: Path) -> None:
         "deps/lib": "0123456789abcdef0123456789abcdef01234567",
     }, modes={"link.py": "120000", "tool.py": "100755", "deps/lib": "160000"})
     repo = build_repo(s.text(), tmp_path / "repo")
-    files = frictionscan_collect_files(repo, Config(root=str(repo)))
+    files = frictionscan_collect_files(repo, Config(root=str(repo)), Run())
     assert [f.path for f in files] == ["app.py", "tool.py"]
     assert all(f.blob and len(f.blob) == 40 for f in files)
     assert files[0].size == 6

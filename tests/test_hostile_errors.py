@@ -18,6 +18,7 @@ from frictionscan import hookimpl
 from frictionscan.cli import main
 from frictionscan.core.config import Config, OptionParser
 from frictionscan.core.errors import ConfigError, ExitCode, RepositoryError
+from frictionscan.core.run import Run
 from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 APP = "def f(x):\n    if x:\n        return 1\n    return 2\n"
@@ -99,7 +100,7 @@ def test_a_git_failure_is_reported_whole(repo: Path) -> None:
 
     config = Config(root=str(repo), include=("/etc/*",), cache=False)
     with pytest.raises(RepositoryError) as caught:
-        frictionscan_collect_history(repo, [], config, None)
+        frictionscan_collect_history(repo, [], config, None, Run())
     message = str(caught.value)
     assert message.startswith("git log failed: ") and "outside repository" in message
     assert "\n" not in message and message.endswith(f"outside repository at '{repo}'")

@@ -13,7 +13,8 @@ What is here:
   ``History``, ``Measurement``, ``Finding``, ``Hotspot``, ``ScanResult``...;
 * the configuration a hook receives (:class:`Config`), how to declare options
   (:class:`OptionParser`) and ready-made validators for them;
-* :class:`Store`, what a whole-run hook may keep between runs;
+* :class:`Run`, what one scan is of (its revision and "now"), and :class:`Store`, what a
+  whole-run hook may keep between runs;
 * :class:`Formatter`, and the view models formatters render (the plan, the pull-request
   report, the explanation of one file; the backtest report is a dict, docs/backtest.md);
 * the errors a plugin may raise to end a run with one line, and the helpers that make
@@ -81,6 +82,7 @@ from frictionscan.core.model import (
     Weight,
     evolve,
 )
+from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 from frictionscan.core.text import (
     json_text,
@@ -139,6 +141,7 @@ __all__ = [
     "RepositoryError",
     "RevisionDiff",
     "RuleInfo",
+    "Run",
     "ScanResult",
     "SourceFile",
     "Span",

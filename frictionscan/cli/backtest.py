@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from frictionscan.cli.options import (
 from frictionscan.cli.output import write_report
 from frictionscan.core.config import find_config_file
 from frictionscan.core.errors import RepositoryError, UsageError
+from frictionscan.core.run import Run
 
 NAME = "backtest"
 SUMMARY = "rank a past commit and check where the later bug fixes landed"
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
                                           tz=timezone.utc)
         until = subtract(cut_time, -amount, unit)
         with progress:
-            result = session.scan(replace(config, revision=sha), progress=progress)
+            result = session.scan(config, Run(revision=sha), progress=progress)
         commits = session.hooks.commits_after(root, sha, until, config)
         labels = bt.label(commits, {h.path for h in result.hotspots},
                           str(config.getoption("git.fix_pattern", "")) or r"\bfix")

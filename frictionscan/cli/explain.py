@@ -15,6 +15,7 @@ from frictionscan.cli.options import (
 )
 from frictionscan.cli.output import write_report
 from frictionscan.core.errors import UsageError
+from frictionscan.core.run import Run
 
 NAME = "explain"
 SUMMARY = "why one file ranks where it does: score, history, findings"
@@ -53,8 +54,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
     # of history
     older = {"git.older_history": True} \
         if any(o.key == "git.older_history" for o in session.options) else {}
-    config = scanning.configure(context, args, extra={"check_paths": (rel,)}, defaults=older)
-    result = scanning.scan(context, args, config)
+    config = scanning.configure(context, args, defaults=older)
+    result = scanning.scan(context, args, config, Run(check_paths=(rel,)))
     hotspot = find_hotspot(result, root, target.resolve())
     write_report(explain(result, hotspot), session.hooks.formatters("explain"), config,
                  args.format, args.output, context.stdout)

@@ -14,6 +14,7 @@ from frictionscan.cli.options import (
     add_selection,
 )
 from frictionscan.cli.output import choose_formatter, write_report
+from frictionscan.core.run import Run
 
 NAME = "scan"
 SUMMARY = "rank the friction hotspots of a git repository (the default)"
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     formats = session.hooks.formatters("scan")
     # a report of the first N files needs findings only where they could reach it
     chosen = choose_formatter(formats, args.format, args.output, context.stdout)
-    result = scanning.scan(context, args, config, reach=config.top or chosen.shows_top or 0)
+    result = scanning.scan(context, args, config,
+                           Run(reach=config.top or chosen.shows_top or 0))
     write_report(result, formats, config, args.format, args.output, context.stdout)
     return scanning.exit_code(result, args.strict)

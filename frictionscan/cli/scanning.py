@@ -14,7 +14,7 @@ from frictionscan.cli.progress import ProgressDisplay
 from frictionscan.core.config import Config
 from frictionscan.core.errors import ExitCode
 from frictionscan.core.model import ErrorKind, ScanResult
-from frictionscan.engine.session import Session
+from frictionscan.core.run import Run
 
 
 def configure(context: Context, args: argparse.Namespace, *,
@@ -36,20 +36,22 @@ def progress(context: Context, args: argparse.Namespace) -> ProgressDisplay:
 
 
 def scan(context: Context, args: argparse.Namespace, config: Config,
-         reach: int = 0) -> ScanResult:
-    """Run the scan with a progress display (``reach``: see ``Session.scan``)."""
+         run: Run | None = None) -> ScanResult:
+    """Run the scan of ``run`` (the working tree by default) with a progress display."""
     session, _ = context.scanning
     with progress(context, args) as shown:
-        result = session.scan(config, progress=shown, reach=reach)
+        result = session.scan(config, run, progress=shown)
     if args.verbose:
-        write_timings(session, context.stderr)
+        write_timings(result, context.stderr)
     return result
 
 
-def write_timings(session: Session, stderr: TextIO) -> None:
-    timings = ", ".join(f"{k} {v:.2f}s" for k, v in session.timings.items())
-    stderr.write(f"timings: {timings}; total {sum(session.timings.values()):.2f}s; "
-                 f"{session.cache_hits} files from the cache\n")
+def write_timings(result: ScanResult, stderr: TextIO) -> None:
+    """``-v``: the time each step of this scan took, and what the cache gave."""
+    steps = {k.removeprefix("seconds_"): v for k, v in result.stats if k.startswith("seconds_")}
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in steps.items())
+    stderr.write(f"timings: {timings}; total {sum(steps.values()):.2f}s; "
+                 f"{result.stat('cached_files', 0)} files from the cache\n")
 
 
 #: Per-file errors that are frictionscan's or a plugin's failure, not a fact about the file.

@@ -20,7 +20,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +196,9 @@ MAX_FOCUS_WEIGHT = 1000.0
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
-    """The validated configuration of one run. Picklable; passed to every hook."""
+    """The validated options of a run: the configuration file and the command line,
+    nothing else (what one scan is of, its revision and "now", is the run context,
+    :class:`~frictionscan.core.run.Run`). Picklable; passed to every hook."""
 
     root: str
     config_file: str | None = None
@@ -217,15 +218,8 @@ class Config:
     top: int = 0
     #: Run the ``check_file`` hooks on every file (``--all-findings``).
     all_findings: bool = False
-    #: Files checked whatever ``frictionscan_skip_checks`` says (``explain``'s file, the
-    #: files a pull request touches).
-    check_paths: tuple[str, ...] = ()
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
-    #: HEAD's commit time, set once history is read (``None`` before): the run's "now".
-    now: datetime | None = None
-    #: The commit whose history is read (``frictionscan ci`` reads the merge base too).
-    revision: str = "HEAD"
 
     def getoption(self, key: str, default: Any = None) -> Any:
         """The value of plugin option ``key`` (``"radon.maintainability"``)."""

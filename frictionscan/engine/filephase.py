@@ -11,7 +11,9 @@ rounds take them without asking the cache again).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from frictionscan.core.config import Config
 from frictionscan.core.errors import FrictionscanError
 from frictionscan.core.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
+from frictionscan.core.run import Run
 from frictionscan.engine.cache import (
     Cache,
     analysis_from_parts,
@@ -60,8 +63,10 @@ class FilePhase:
     hooks: HookCalls
     spec: PluginSpec
     root: Path
-    #: The run's configuration; :meth:`Session.scan` sets "now" once the history is read.
+    #: The run's options.
     config: Config
+    #: What the scan is of; :meth:`Session.scan` sets "now" once the history is read.
+    run: Run
     progress: Progress | None
     in_process: bool
     #: One-line warnings for the report (the cache's, for example), each once, in the order
@@ -75,6 +80,17 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Seconds spent per step of this scan, in order.
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        """Add the time the block takes to ``timings[step]``."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[step] = self.timings.get(step, 0.0) + time.perf_counter() - t0
 
     def prestart(self, files: Sequence[SourceFile], checks: bool = True) -> None:
         """Start workers before the history is read when some files will need them: their
@@ -153,7 +169,7 @@ class FilePhase:
         if cache is None or not items:
             return {}, {}
         keys = self.known_keys or self.cache_keys(items)
-        now = self.config.now
+        now = self.run.now
         today = now.date().isoformat() if now else None
         found = cache.get_files({key for item in items if (key := keys.get(item[0].path))})
         return keys, {k: v for k, v in found.items() if v["dated"] in (None, today)}
@@ -170,7 +186,7 @@ class FilePhase:
 
             fresh = [analyse_file(self.hooks, config, item[0], item[1],
                                   item[2] if len(item) > 2 else None,  # type: ignore[misc]
-                                  check=item[0].path not in unchecked)
+                                  check=item[0].path not in unchecked, now=self.run.now)
                      for item in todo]
         else:
             from frictionscan.engine.pool import WorkerPool
@@ -179,7 +195,8 @@ class FilePhase:
                 self.pool = WorkerPool(self.spec, config,
                                        jobs=min(config.effective_jobs, len(todo)),
                                        file_timeout=config.file_timeout)
-            fresh = self.pool.run(todo, config=config, unchecked=unchecked, progress=(
+            fresh = self.pool.run(todo, config=config, now=self.run.now, unchecked=unchecked,
+                                  progress=(
                 (lambda done: progress("analysing", done, len(todo))) if progress else None))
         if progress:
             progress("analysing", len(todo), len(todo))
@@ -189,7 +206,7 @@ class FilePhase:
         """Keep fresh results, except those of crashed, timed-out or failing plugins (the
         next run should try again). Files with the same content share a key: a checked
         result wins over an unchecked one."""
-        now = self.config.now
+        now = self.run.now
         today = now.date().isoformat() if now else None
         failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
         kept: dict[str, FileAnalysis] = {}
@@ -215,8 +232,8 @@ class FilePhase:
         content measurement reads it."""
         config, root = self.config, self.root
         try:
-            past = (config.revision or "HEAD") != "HEAD"  # blobs from ls-tree are exact
-            changed = frozenset() if past else self.hooks.changed_files(root, config)
+            # blobs from ls-tree are exact; in the working tree, changed files are hashed
+            changed = frozenset() if self.run.past else self.hooks.changed_files(root, config)
         except FrictionscanError:
             return {}
         plugins = plugins_digest(self.hooks)

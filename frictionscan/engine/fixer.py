@@ -30,6 +30,7 @@ from typing import Any, TextIO
 from frictionscan.core.config import Config
 from frictionscan.core.errors import UsageError
 from frictionscan.core.model import FixResult, SourceFile
+from frictionscan.core.run import Run
 from frictionscan.core.text import printable, terminal_safe
 from frictionscan.plugin.hooks import HookCalls
 
@@ -54,7 +55,8 @@ def select_files(hooks: HookCalls, root: Path, config: Config,
         except ValueError:
             raise UsageError(f"{target} is not inside the repository at {root}") from None
         prefixes.append("" if str(rel) == "." else rel.as_posix())
-    files = [f for f in hooks.collect_files(root, config) if not hooks.ignore_file(f, config)]
+    files = [f for f in hooks.collect_files(root, config, Run())
+             if not hooks.ignore_file(f, config)]
     return [f for f in files
             if any(p == "" or f.path == p or f.path.startswith(p + "/") for p in prefixes)]
 

@@ -23,6 +23,7 @@ import signal
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -63,6 +64,7 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config,
         if warm_checks:
             hooks.check_file(warm, "pass\n", config)
     conn.send(_READY)
+    now: datetime | None = None
     while True:
         try:
             task = conn.recv()
@@ -70,11 +72,11 @@ def _worker_main(conn: Connection, spec: PluginSpec, config: Config,
             return
         if task is None:
             return
-        index, file, history, data, check, task_config = task
-        if task_config is not None:  # sent with a worker's first task and when it changes
-            config = task_config
+        index, file, history, data, check, settings = task
+        if settings is not None:  # sent with a worker's first task and when they change
+            config, now = settings
         try:
-            result: FileAnalysis = analyse_file(hooks, config, file, history, data, check)
+            result: FileAnalysis = analyse_file(hooks, config, file, history, data, check, now)
         except Exception as exc:  # a bug outside any plugin: keep the worker alive
             result = failed(file, history, ErrorKind.PLUGIN,
                             f"per-file analysis failed: {type(exc).__name__}: {exc}")
@@ -117,8 +119,8 @@ class _Worker:
     index: int | None = None
     started: float = 0.0
     ready: bool = False
-    #: The configuration this worker has (sent again only when it changes).
-    config: Any = None
+    #: The configuration and "now" this worker has (sent again only when they change).
+    settings: Any = None
 
 
 class WorkerPool:
@@ -130,6 +132,8 @@ class WorkerPool:
         self.spec = spec
         self.warm_checks = warm_checks
         self.config = config
+        #: What each worker must have before its next file: the options and the scan's now.
+        self.settings: tuple[Config, datetime | None] = (config, None)
         self.jobs = jobs
         self.file_timeout = file_timeout
         self.ctx = multiprocessing.get_context()
@@ -146,7 +150,7 @@ class WorkerPool:
                 daemon=True, name="frictionscan-worker")
             process.start()
         child.close()
-        worker = _Worker(process=process, conn=parent, config=self.config)
+        worker = _Worker(process=process, conn=parent)
         self.workers.append(worker)
         return worker
 
@@ -185,13 +189,14 @@ class WorkerPool:
             self._start()
 
     def run(self, items: Sequence[Item], progress: Callable[[int], None] | None = None,
-            config: Config | None = None,
+            config: Config | None = None, now: datetime | None = None,
             unchecked: Collection[str] = frozenset()) -> list[FileAnalysis]:
-        """Analyse ``items`` (with ``config`` if given, e.g. once "now" is known; without
-        the ``check_file`` hooks for the paths in ``unchecked``); results come back in the
-        order of ``items``."""
-        if config is not None:
-            self.config = config
+        """Analyse ``items`` (with ``config`` and the scan's ``now`` if given, e.g. once
+        "now" is known; without the ``check_file`` hooks for the paths in ``unchecked``);
+        results come back in the order of ``items``."""
+        settings = (config or self.settings[0], now if now is not None else self.settings[1])
+        if settings != self.settings:
+            self.settings = settings
         results: list[FileAnalysis | None] = [None] * len(items)
         queue = sorted(range(len(items)), key=lambda i: items[i][0].size)  # pop() = largest
         finished = 0
@@ -206,10 +211,11 @@ class WorkerPool:
                         file, history = item[0], item[1]
                         data = item[2] if len(item) > 2 else None  # type: ignore[misc]
                         try:
-                            changed = self.config if worker.config is not self.config else None
+                            changed = self.settings if worker.settings is not self.settings \
+                                else None
                             worker.conn.send((index, file, history, data,
                                               file.path not in unchecked, changed))
-                            worker.config = self.config
+                            worker.settings = self.settings
                         except OSError:  # died between tasks; noticed below
                             queue.append(index)
                             continue

@@ -7,10 +7,8 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +24,7 @@ from frictionscan.core.model import (
     SourceFile,
     evolve,
 )
+from frictionscan.core.run import Run
 from frictionscan.engine.cache import Cache, default_dir
 from frictionscan.engine.filephase import FilePhase, Progress
 from frictionscan.plugin.hooks import HookCalls
@@ -52,16 +51,14 @@ def find_root(path: Path) -> Path:
 
 @dataclass
 class Session:
-    """One run: a fresh plugin manager and everything derived from it."""
+    """A loaded set of plugins and the options they declare. It holds no state of any one
+    scan (that is the :class:`FilePhase`'s and the result's), so one session can scan the
+    working tree, a merge base and past commits in turn (``ci``, ``backtest``)."""
 
     spec: PluginSpec
     pm: FrictionscanPluginManager
     hooks: HookCalls
     options: tuple[Option, ...]
-    #: Seconds spent per phase, in order.
-    timings: dict[str, float] = field(default_factory=dict)
-    #: Files whose per-file results came from the cache in the last scan.
-    cache_hits: int = 0
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -74,20 +71,20 @@ class Session:
 
     def _check_reachable(self, phase: FilePhase, items: list[Item],
                          analyses: list[FileAnalysis], hotspots: tuple[Hotspot, ...],
-                         focus: Focus, reach: int, candidates: frozenset[str]
+                         focus: Focus, candidates: frozenset[str]
                          ) -> tuple[list[FileAnalysis], tuple[Hotspot, ...]]:
-        """Check the ``candidates`` whose findings could bring them into the first ``reach``
-        (``frictionscan_prune_checks``), in rounds: every check can raise the bar the rest
-        must reach, so the files ranked highest are checked first and the question is asked
-        again. Results the cache holds cost nothing and are taken in the first round; fresh
-        analyses go in batches (the first ``reach`` wanted files, then a few per worker, or
-        one per 200 files in the repository if that is more)."""
-        config = phase.config
+        """Check the ``candidates`` whose findings could bring them into the first
+        ``run.reach`` (``frictionscan_prune_checks``), in rounds: every check can raise the
+        bar the rest must reach, so the files ranked highest are checked first and the
+        question is asked again. Results the cache holds cost nothing and are taken in the
+        first round; fresh analyses go in batches (the first ``reach`` wanted files, then a
+        few per worker, or one per 200 files in the repository if that is more)."""
+        config, run = phase.config, phase.run
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
-        batch = max(reach, 1)
+        batch = max(run.reach, 1)
         while True:
-            pruned = self.hooks.prune_checks(hotspots, reach, config)
+            pruned = self.hooks.prune_checks(hotspots, run.reach, config, run)
             wanted = [h.path for h in hotspots if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
@@ -101,28 +98,24 @@ class Session:
             batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
             done.update(a.file.path for a in cached)
             done.update(fresh)
-            with self._phase("analyse"):
+            with phase.timed("analyse"):
                 checked = cached + (phase.analyse([by_path[p] for p in fresh]) if fresh else [])
-            with self._phase("focus"):
-                update = {a.file.path: a for a in self._weigh(checked, focus, config)}
-            with self._phase("score"):
+            with phase.timed("focus"):
+                update = {a.file.path: a for a in self._weigh(checked, focus, config, run)}
+            with phase.timed("score"):
                 analyses = [update.get(a.file.path, a) for a in analyses]
                 hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
 
-    def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus,
-               config: Config) -> list[FileAnalysis]:
-        """The analyses with their roadmap weights, sorted by path."""
-        weighed = [evolve(a, weights=self.hooks.focus_weight(a.file, a.history, focus, config))
+    def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus, config: Config,
+               run: Run) -> list[FileAnalysis]:
+        """The analyses with their roadmap weights (a file in ``run.weigh_as`` weighed as
+        the path it names), sorted by path."""
+        alias = dict(run.weigh_as)
+        weighed = [evolve(a, weights=self.hooks.focus_weight(
+                       evolve(a.file, path=alias[a.file.path]) if a.file.path in alias
+                       else a.file, a.history, focus, config))
                    for a in analyses]
         return sorted(weighed, key=lambda a: a.file.path)
-
-    @contextmanager
-    def _phase(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
     def configure(self, root: Path, *, config_file: str | None = None,
                   overrides: Mapping[str, Any] | None = None) -> Config:
@@ -131,26 +124,32 @@ class Session:
         self.hooks.configure(config)
         return config
 
-    def scan(self, config: Config, *, progress: Progress | None = None,
-             in_process: bool = False, reach: int = 0) -> ScanResult:
-        """Run the whole pipeline on the repository at ``config.root``.
+    def scan(self, config: Config, run: Run | None = None, *,
+             progress: Progress | None = None, in_process: bool = False) -> ScanResult:
+        """Run the whole pipeline on the repository at ``config.root``, for ``run`` (the
+        working tree at HEAD by default; see :class:`~frictionscan.core.run.Run`).
 
-        ``reach``: the report shows only the first ``reach`` files of the ranking (0: all),
+        With ``run.reach``, the report shows only the first ``reach`` files of the ranking,
         so files whose findings could not bring them there need no friction checks
-        (``frictionscan_prune_checks``); ranks beyond ``reach`` are then lower bounds."""
+        (``frictionscan_prune_checks``); ranks beyond ``reach`` are then lower bounds. Every
+        scan's timings and cache figures are its own (``ScanResult.stats``)."""
+        run = run or Run()
         root = Path(config.root)
-        with self._phase("files"):
-            collected = self.hooks.collect_files(root, config)
-            files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
-        phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config,
+        phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
                           progress=progress, in_process=in_process, warnings=[])
-        if not files:
+        with phase.timed("files"):
+            collected = self.hooks.collect_files(root, config, run)
+            if run.paths is not None:
+                wanted = frozenset(run.paths)
+                collected = tuple(f for f in collected if f.path in wanted)
+            files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
+        if not files and run.paths is None:
             excluded = f", {len(collected)} of them excluded" if collected else ""
             phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
                        f"({', '.join(config.include)}){excluded}")
-        phase.prestart(files, checks=not reach)
+        phase.prestart(files, checks=not run.reach)
         try:
-            return self._scan(phase, collected, files, reach)
+            return self._scan(phase, collected, files)
         finally:
             phase.close()
 
@@ -162,18 +161,29 @@ class Session:
         try:
             return self.hooks.collect_history(
                 phase.root, files, config,
-                cache.store("collect_history") if cache is not None else None)
+                cache.store("collect_history") if cache is not None else None, phase.run)
         finally:
             if cache is not None:
                 phase.warn(*cache.warnings)
                 cache.close()
 
+    def _items(self, phase: FilePhase, files: Sequence[SourceFile],
+               history: History) -> list[Item]:
+        """Each file with its history, and its content when it comes from git objects (a
+        past revision) rather than the working tree."""
+        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
+        if phase.run.past:
+            contents = self.hooks.read_versions(phase.root, phase.run.revision,
+                                                [f.path for f in files], phase.config)
+            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
+        return items
+
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
-              files: Sequence[SourceFile], reach: int) -> ScanResult:
+              files: Sequence[SourceFile]) -> ScanResult:
         root, config, progress = phase.root, phase.config, phase.progress
         if progress:
             progress("reading history of", 0, len(files))
-        with self._phase("history"):
+        with phase.timed("history"):
             history = self._history(phase, files)
         if progress:
             progress("reading history of", len(files), len(files))
@@ -182,31 +192,27 @@ class Session:
             phase.warn("this is a shallow clone: history is truncated, so churn and ages "
                        "are incomplete; run `git fetch --unshallow` (GitHub Actions: "
                        "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
-        config = phase.config = replace(config, now=history.head_time)
-        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
-        if (config.revision or "HEAD") != "HEAD":  # a past commit: contents from git objects
-            contents = self.hooks.read_versions(root, config.revision, [f.path for f in files],
-                                                config)
-            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
-        pruning = reach > 0 and not config.all_findings
-        with self._phase("analyse"):
-            unchecked = self.hooks.skip_checks(files, history, config)
-            first = frozenset(f.path for f in files) - frozenset(config.check_paths) \
+        run = phase.run = evolve(phase.run, now=phase.run.now or history.head_time)
+        items = self._items(phase, files, history)
+        pruning = run.reach > 0 and not config.all_findings
+        with phase.timed("analyse"):
+            unchecked = self.hooks.skip_checks(files, history, config, run)
+            first = frozenset(f.path for f in files) - frozenset(run.check_paths) \
                 if pruning else unchecked
             analyses = phase.analyse(items, first)
-        with self._phase("focus"):
+        with phase.timed("focus"):
             focus = self.hooks.load_focus(root, config, history)
-            for area in focus.areas:
-                if not any(match_any(f.path, area.paths) for f in files):
-                    phase.warn(f"focus area {area.name!r}: paths "
-                               f"{', '.join(area.paths)} match no analysed file")
-            analyses = self._weigh(analyses, focus, config)
-        with self._phase("score"):
+            if run.paths is None:
+                for area in focus.areas:
+                    if not any(match_any(f.path, area.paths) for f in files):
+                        phase.warn(f"focus area {area.name!r}: paths "
+                                   f"{', '.join(area.paths)} match no analysed file")
+            analyses = self._weigh(analyses, focus, config, run)
+        with phase.timed("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
         if pruning:
             analyses, hotspots = self._check_reachable(phase, items, analyses, hotspots, focus,
-                                                       reach, first - unchecked)
-        self.cache_hits = len(files) - len(phase.analysed)
+                                                       first - unchecked)
         errors = tuple(e for a in analyses for e in a.errors)
         stats = (
             ("files", len(files)),
@@ -214,8 +220,8 @@ class Session:
             ("commits_in_window", history.commits_in_window),
             ("findings", sum(len(a.findings) for a in analyses)),
             ("files_checked", sum(a.checked for a in analyses)),
-            ("cached_files", self.cache_hits),
-            *((f"seconds_{k}", round(v, 3)) for k, v in self.timings.items()),
+            ("cached_files", len(files) - len(phase.analysed)),
+            *((f"seconds_{k}", round(v, 3)) for k, v in phase.timings.items()),
         )
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,

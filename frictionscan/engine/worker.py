@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tokenize
+from datetime import datetime
 from pathlib import Path
 
 from frictionscan.core.config import Config
@@ -76,9 +77,10 @@ def read_source(root: Path, file: SourceFile, config: Config,
 
 def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
                  history: FileHistory, data: bytes | None = None,
-                 check: bool = True) -> FileAnalysis:
+                 check: bool = True, now: datetime | None = None) -> FileAnalysis:
     """Read ``file`` once (or take its ``data``) and run the per-file hooks on it (the
-    ``check_file`` hooks only if ``check``)."""
+    ``check_file`` hooks only if ``check``); ``now`` is the scan's (suppressions with
+    ``until=`` expire by it)."""
     source, problem = read_source(Path(config.root), file, config, data)
     if source is None:
         return FileAnalysis(file=file, history=history,
@@ -88,7 +90,7 @@ def analyse_file(hooks: HookCalls, config: Config, file: SourceFile,
         return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
                             errors=_one_parse_error(m_errors), checked=False)
     findings, f_errors = hooks.check_file(file, source, config)
-    kept, suppressed = suppressions.apply(findings, source, file.path, config.now,
+    kept, suppressed = suppressions.apply(findings, source, file.path, now,
                                           suppressions.active_codes(hooks, config))
     return FileAnalysis(file=file, history=history, measurements=tuple(measurements),
                         findings=tuple(kept), suppressed=tuple(suppressed),

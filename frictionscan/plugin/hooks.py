@@ -37,6 +37,7 @@ from frictionscan.core.model import (
     SourceFile,
     Weight,
 )
+from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 
 T = TypeVar("T")
@@ -141,9 +142,9 @@ class HookCalls:
 
     # -- discovery and history ----------------------------------------------
 
-    def collect_files(self, root: Path, config: Config) -> tuple[SourceFile, ...]:
+    def collect_files(self, root: Path, config: Config, run: Run) -> tuple[SourceFile, ...]:
         files = self._first("frictionscan_collect_files", (list, tuple), "a list of SourceFile",
-                            root=root, config=config)
+                            root=root, config=config, run=run)
         for f in files:
             if not isinstance(f, SourceFile):
                 raise PluginError(f"frictionscan_collect_files returned {type(f).__name__} "
@@ -154,15 +155,16 @@ class HookCalls:
         return bool(self._call("frictionscan_ignore_file", file=file, config=config))
 
     def collect_history(self, root: Path, files: Sequence[SourceFile], config: Config,
-                        store: Store | None = None) -> History:
+                        store: Store | None, run: Run) -> History:
         result: History = self._first("frictionscan_collect_history", History, "a History",
-                                      root=root, files=files, config=config, store=store)
+                                      root=root, files=files, config=config, store=store,
+                                      run=run)
         return result
 
     def skip_checks(self, files: Sequence[SourceFile], history: History,
-                    config: Config) -> frozenset[str]:
+                    config: Config, run: Run) -> frozenset[str]:
         """Paths whose ``check_file`` hooks need not run (none with ``--all-findings``;
-        never those in ``config.check_paths``)."""
+        never those in ``run.check_paths``)."""
         if config.all_findings:
             return frozenset()
         result = self._call("frictionscan_skip_checks", files=files, history=history,
@@ -172,7 +174,7 @@ class HookCalls:
         if isinstance(result, str) or not all(isinstance(p, str) for p in result):
             raise PluginError("frictionscan_skip_checks returned something other than a "
                               "collection of paths", hook="frictionscan_skip_checks")
-        return frozenset(result) - frozenset(config.check_paths)
+        return frozenset(result) - frozenset(run.check_paths)
 
     # -- per file (worker processes) ----------------------------------------
 
@@ -255,9 +257,9 @@ class HookCalls:
         return grid
 
     def prune_checks(self, hotspots: Sequence[Hotspot], top: int,
-                     config: Config) -> frozenset[str] | None:
+                     config: Config, run: Run) -> frozenset[str] | None:
         """Paths whose findings could not bring them into the first ``top`` (``None``:
-        check them all); never those in ``config.check_paths``."""
+        check them all); never those in ``run.check_paths``."""
         result = self._call("frictionscan_prune_checks", hotspots=hotspots, top=top,
                             config=config)
         if result is None:
@@ -265,7 +267,7 @@ class HookCalls:
         if isinstance(result, str) or not all(isinstance(p, str) for p in result):
             raise PluginError("frictionscan_prune_checks returned something other than a "
                               "collection of paths", hook="frictionscan_prune_checks")
-        return frozenset(result) - frozenset(config.check_paths)
+        return frozenset(result) - frozenset(run.check_paths)
 
     def compare_revisions(self, root: Path, base: str, head: str, deepen: bool,
                           config: Config) -> RevisionDiff:

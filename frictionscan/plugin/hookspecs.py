@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         SourceFile,
         Weight,
     )
+    from frictionscan.core.run import Run
     from frictionscan.core.store import Store
 
 
@@ -112,16 +113,22 @@ def frictionscan_configure(config: Config) -> None:
 
 
 @hookspec(firstresult=True)
-def frictionscan_collect_files(root: Path, config: Config) -> Sequence[SourceFile] | None:
+def frictionscan_collect_files(
+    root: Path, config: Config, run: Run
+) -> Sequence[SourceFile] | None:
     """Return the files to analyse, sorted by path.
 
     Stops at first non-None result. Built-in: the *git* plugin lists tracked files
-    (``git ls-files``), keeps ``include`` globs and drops ``exclude`` and default excludes.
+    (``git ls-files``), or the files of ``run.revision`` when it is a past commit
+    (``git ls-tree``), and keeps those matching the ``include`` globs.
 
     :param root: The repository's top-level directory.
     :param config: The run's configuration.
+    :param run: What the scan is of: ``run.revision`` is ``"HEAD"`` for the working tree,
+        or the commit whose files are wanted (``backtest``, ``ci``'s merge base).
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 ``run``.
     """
 
 
@@ -141,7 +148,7 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 
 @hookspec(firstresult=True)
 def frictionscan_collect_history(
-    root: Path, files: Sequence[SourceFile], config: Config, store: Store | None
+    root: Path, files: Sequence[SourceFile], config: Config, store: Store | None, run: Run
 ) -> History | None:
     """Return the change history of ``files`` over the configured window.
 
@@ -156,9 +163,11 @@ def frictionscan_collect_history(
     :param store: Where to keep what the next run can reuse (text values; see
         :class:`frictionscan.api.Store`), or ``None`` when the cache is off. Its keys are
         this hook's alone.
+    :param run: What the scan is of: the history is read at ``run.revision``; "now" is
+        ``run.now`` when the caller fixed it, else that revision's commit time.
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.2 ``store``.
+    .. versionchanged:: 0.2 ``store`` and ``run``.
     """
 
 
@@ -172,7 +181,7 @@ def frictionscan_skip_checks(
 
     Stops at first non-None result: a scoring plugin that replaces the built-in one answers
     for its own score (an empty collection checks everything). Not called with
-    ``--all-findings``; files in ``config.check_paths`` are checked whatever the answer.
+    ``--all-findings``; files in the run's ``check_paths`` are checked whatever the answer.
     Built-in: the *scoring* plugin names the files that did not change in the window (their
     default score is zero whatever their findings).
 
@@ -330,7 +339,7 @@ def frictionscan_prune_checks(
     Called only when the report shows no more than the first ``top`` files (the terminal
     table; ``--top N``) and not with ``--all-findings``. Before the first call every file is
     analysed *without* its friction checks (``checked=False``; files in
-    ``config.check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that
+    the run's ``check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that
     ranking, the unchecked files' scores lower bounds. The core then checks the highest
     ranked of the files you did not name, scores and ranks again, and calls you again with
     the new ranking (checked files' scores are exact, so the bar can only rise), until every

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionscan.core.model import ScanResult
+from frictionscan.core.run import Run
 from frictionscan.engine.session import Session
 from frictionscan.plugin.manager import PluginSpec
 
@@ -179,4 +180,4 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     session = Session.start(spec)
     config = session.configure(root, config_file=config_file,
                                overrides={"cache": cache, **(overrides or {})})
-    return session.scan(config, in_process=in_process, reach=reach)
+    return session.scan(config, Run(reach=reach), in_process=in_process)

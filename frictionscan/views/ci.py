@@ -213,3 +213,29 @@ def evaluate(files: Sequence[FileDelta], fail_on: Sequence[str], top: int,
                                      message=f"enters the top {top}: {before} → rank "
                                              f"{f.after.rank}"))
     return out
+
+
+def build_report(diff: RevisionDiff, result: ScanResult, before: Mapping[str, Hotspot], *,
+                 top: int, fail_on: Sequence[str], baseline: Mapping[str, Any] | None,
+                 rules: Sequence[tuple[str, RuleInfo]]) -> CiReport:
+    """What the change does to each touched file: ``result`` is the scan of the head,
+    ``before`` the touched files' hotspots at the merge base (by their path now)."""
+    by_path = {h.path: h for h in result.hotspots}
+    touched = {c.path: (c.old_path or c.path) for c in diff.changes if c.path in by_path}
+    skipped = tuple(sorted(c.path for c in diff.changes if c.path not in by_path))
+    files = []
+    for path, old_path in sorted(touched.items()):
+        after = by_path[path]
+        old = before.get(path)
+        functions = _function_deltas(old.analysis if old else None, after.analysis)
+        added, removed = _finding_deltas(old.analysis if old else None, after.analysis)
+        rank_before = _rank_among(old.score, path, result.hotspots) if old else None
+        files.append(FileDelta(path=path, old_path=old_path if old_path != path else None,
+                               added=old is None, before=old, after=after,
+                               rank_before=rank_before, functions=tuple(functions),
+                               findings_added=tuple(added), findings_removed=tuple(removed)))
+    violations = evaluate(files, fail_on, top, baseline)
+    files.sort(key=lambda f: (f.after.rank or 10**9, f.path))
+    return CiReport(diff=diff, result=result, files=tuple(files), top=top,
+                    violations=tuple(violations), fail_on=tuple(fail_on),
+                    baseline_used=baseline is not None, skipped=skipped, rules=tuple(rules))

@@ -35,6 +35,7 @@ from frictionscan.api import (
     OptionParser,
     RepositoryError,
     RevisionDiff,
+    Run,
     SourceFile,
     Store,
     hookimpl,
@@ -205,14 +206,14 @@ def _pathspecs(config: Config) -> list[str]:
 
 
 @hookimpl(trylast=True)
-def frictionscan_collect_files(root: Path, config: Config) -> list[SourceFile]:
-    """Tracked files (the index), or the files of ``config.revision`` when it is not HEAD
+def frictionscan_collect_files(root: Path, config: Config, run: Run) -> list[SourceFile]:
+    """Tracked files (the index), or the files of ``run.revision`` when it is not HEAD
     (``backtest`` ranks a past commit from git objects)."""
     check_repository(root)
-    past = (config.revision or "HEAD") != "HEAD"
+    past = run.past
     try:
         if past:
-            raw = run_git(root, "ls-tree", "-r", "-z", "--full-tree", config.revision or "")
+            raw = run_git(root, "ls-tree", "-r", "-z", "--full-tree", run.revision)
         else:
             raw = run_git(root, "ls-files", "-s", "-z")
     except subprocess.CalledProcessError as exc:
@@ -266,8 +267,8 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 
 @hookimpl(trylast=True)
 def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config: Config,
-                                 store: Store | None) -> History:
-    revision = config.revision or "HEAD"
+                                 store: Store | None, run: Run) -> History:
+    revision = run.revision or "HEAD"
     try:
         head, _, committed = run_git(root, "show", "-s", "--format=%H %ct",
                                      f"{revision}^{{commit}}", "--").decode().partition(" ")
@@ -276,7 +277,7 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
         raise RepositoryError(f"revision {revision!r} does not exist") from None
     # "now" is the revision's commit time, unless the caller fixed it (ci compares the merge
     # base with the head as of the same moment, so that time alone moves no score)
-    now = config.now or datetime.fromtimestamp(int(committed), tz=timezone.utc)
+    now = run.now or datetime.fromtimestamp(int(committed), tz=timezone.utc)
     since = resolve_point(config.since, now)
     if since > now:
         at = "HEAD" if revision == "HEAD" else f"the commit {head[:12]}"
