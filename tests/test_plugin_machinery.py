@@ -20,6 +20,7 @@ from frictionscan.core.model import (
     FileHistory,
     Finding,
     FixResult,
+    Measurement,
     RuleInfo,
     SourceFile,
     Span,
@@ -392,3 +393,44 @@ def test_an_unhashable_plugin_object_is_refused_with_one_line() -> None:
     with pytest.raises(PluginError, match="plugin 'plain' .* cannot be registered: "
                                           "Unhashable objects are not hashable"):
         build_plugin_manager(PluginSpec(autoload=False, objects=(("plain", Unhashable()),)))
+
+
+def test_a_plugin_raising_in_addhooks_is_named() -> None:
+    class Broken:
+        @frictionscan.hookimpl
+        def frictionscan_addhooks(self) -> None:
+            raise RuntimeError("no hooks today")
+
+    with pytest.raises(PluginError, match="plugin 'broken' raised in frictionscan_addhooks: "
+                                          "RuntimeError: no hooks today"):
+        build_plugin_manager(PluginSpec(autoload=False, objects=(("broken", Broken()),)))
+
+
+def test_measure_file_runs_content_and_history_halves_each_wrapped() -> None:
+    class Content:
+        @frictionscan.hookimpl
+        def frictionscan_measure_file(self, source: str) -> Measurement:
+            return Measurement(key="content.size", value=len(source))
+
+    class HistoryOnly:
+        @frictionscan.hookimpl
+        def frictionscan_measure_file(self, history: FileHistory) -> Measurement:
+            return Measurement(key="history.seen", value=1)
+
+    class Wrapper:
+        @frictionscan.hookimpl(wrapper=True)
+        def frictionscan_measure_file(self, source):  # type: ignore[no-untyped-def]
+            answers = yield
+            half = "history" if source is None else "content"
+            return [*answers, Measurement(key=f"wrap.{half}", value=1)]
+
+    hooks = HookCalls(build_plugin_manager(PluginSpec(
+        autoload=False, blocked=("git", "radon"),
+        objects=(("content", Content()), ("history", HistoryOnly()), ("wrap", Wrapper())))))
+    file, history, config = SourceFile(path="m.py"), FileHistory.empty("m.py"), \
+        Config(root="/r")
+    content, errors = hooks.measure_file(file, "x = 1\n", history, config)
+    assert [m.key for m in content] == ["content.size", "wrap.content"] and not errors
+    past, errors = hooks.measure_history(file, history, config)
+    assert [m.key for m in past] == ["history.seen", "wrap.history"] and not errors
+    assert not hooks.content_needs_history
