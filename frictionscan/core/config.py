@@ -120,11 +120,20 @@ def globs(value: Any) -> None:
 
 
 class OptionParser:
-    """Collects the options plugins declare in ``frictionscan_addoption``."""
+    """Collects the options plugins declare in ``frictionscan_addoption``.
+
+    Each option records the plugin that declared it: the one ``declarer()`` names when it is
+    declared (the plugin manager knows which plugin's ``frictionscan_addoption`` is running;
+    see :meth:`attribute_to`).
+    """
 
     def __init__(self) -> None:
         self._options: dict[str, Option] = {}
-        self._current_plugin: str | None = None
+        self._declarer: Callable[[], str | None] = _nobody
+
+    def attribute_to(self, declarer: Callable[[], str | None]) -> None:
+        """Attribute options declared from now on to the plugin ``declarer()`` names then."""
+        self._declarer = declarer
 
     def addoption(
         self,
@@ -159,12 +168,16 @@ class OptionParser:
         self._options[key] = Option(
             key=key, type=type, default=default, help=help, flag=flag,
             choices=tuple(choices) if choices is not None else None,
-            plugin=self._current_plugin, validate=validate,
+            plugin=self._declarer(), validate=validate,
         )
 
     @property
     def options(self) -> tuple[Option, ...]:
         return tuple(self._options.values())
+
+
+def _nobody() -> str | None:
+    return None
 
 
 #: Core keys of ``[tool.frictionscan]``: name -> (type, default, help).

@@ -58,7 +58,8 @@ class Session:
     spec: PluginSpec
     pm: FrictionscanPluginManager
     hooks: HookCalls
-    options: tuple[Option, ...]
+    #: Where plugins declare their options (also those registered after the start).
+    parser: OptionParser
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -67,7 +68,12 @@ class Session:
         hooks = HookCalls(pm)
         parser = OptionParser()
         hooks.addoption(parser)
-        return cls(spec=spec, pm=pm, hooks=hooks, options=parser.options)
+        return cls(spec=spec, pm=pm, hooks=hooks, parser=parser)
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        """Every option the plugins declared."""
+        return self.parser.options
 
     def _check_reachable(self, phase: FilePhase, items: list[Item],
                          analyses: list[FileAnalysis], hotspots: tuple[Hotspot, ...],

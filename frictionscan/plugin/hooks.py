@@ -1,15 +1,25 @@
 """A typed facade over ``pm.hook``: the core never calls hooks directly.
 
 Each method passes keywords, flattens collector results, checks that plugins returned the
-documented types, and turns plugin exceptions into errors that name the plugin and the hook:
-per-file hooks call each implementation separately, so one failing plugin costs only its own
-results for that file; whole-run hooks raise :class:`~frictionscan.core.errors.PluginError`.
+documented types, and turns plugin exceptions into errors that name the plugin and the hook.
+Every hook is called through pluggy, so hook wrappers (``wrapper=True``, ``hookwrapper=True``),
+``FRICTIONSCAN_DEBUG`` tracing and historic replay work for all of them:
+
+* per-file hooks are one pluggy call; the manager guards each implementation as it registers
+  (:mod:`frictionscan.plugin.guards`), so one failing plugin costs only its own results for
+  that file, as an :class:`~frictionscan.core.model.AnalysisError` naming it;
+* ``frictionscan_measure_file`` is called twice per file through subsets of its
+  implementations (:meth:`pluggy.PluginManager.subset_hook_caller`): those that read the
+  file's content (in workers, cached) and those that read only its history;
+* ``frictionscan_fix_file`` is one pluggy call per fixing plugin, each on the previous one's
+  text;
+* whole-run hooks raise :class:`~frictionscan.core.errors.PluginError`.
 """
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,30 +49,36 @@ from frictionscan.core.model import (
 )
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store
+from frictionscan.plugin.guards import blame, flatten, is_wrapper
 
 T = TypeVar("T")
 
-
-def _blame(exc: BaseException, caller: pluggy.HookCaller) -> str | None:
-    """The name of the plugin whose implementation raised ``exc`` (pluggy does not say)."""
-    codes = {impl.function.__code__: impl.plugin_name for impl in caller.get_hookimpls()
-             if hasattr(impl.function, "__code__")}
-    blamed = None
-    for frame, _ in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code in codes:
-            blamed = codes[frame.f_code]
-    return blamed
+#: Implementations of a hook, as pluggy keeps them (a cache key: a registration changes it).
+_Impls = tuple[pluggy.HookImpl, ...]
 
 
-def _flatten(value: Any) -> Iterable[Any]:
-    if value is None:
-        return ()
-    if isinstance(value, (list, tuple, set, frozenset)) or (
-        isinstance(value, Iterable) and not isinstance(value, (str, bytes))
-        and not hasattr(value, "__dataclass_fields__")
-    ):
-        return value
-    return (value,)
+def _history_only(impl: pluggy.HookImpl) -> bool:
+    """Whether a ``frictionscan_measure_file`` implementation reads only the history."""
+    return "history" in impl.argnames and "source" not in impl.argnames
+
+
+def _answers(result: Any) -> list[Any]:
+    """The answers of a collector hook call: pluggy's list, or what a wrapper put instead."""
+    return result if isinstance(result, list) else [result]
+
+
+def _same_format(fmt: Formatter) -> Callable[[Any], bool]:
+    return lambda f: isinstance(f, Formatter) and f.view == fmt.view and f.name == fmt.name
+
+
+def _of_type(kind: type) -> Callable[[Any], bool]:
+    return lambda item: type(item) is kind
+
+
+def _wrapper_plugins(caller: pluggy.HookCaller) -> str | None:
+    """The plugins wrapping ``caller`` (to blame for what the implementations did not do)."""
+    names = [i.plugin_name for i in caller.get_hookimpls() if is_wrapper(i)]
+    return ", ".join(dict.fromkeys(names)) or None
 
 
 class HookCalls:
@@ -71,6 +87,8 @@ class HookCalls:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
         self.hook = pm.hook
+        # subset callers, rebuilt when the implementations change (a plugin registers)
+        self._subsets: dict[tuple[str, str], tuple[_Impls, Any]] = {}
 
     # -- helpers ------------------------------------------------------------
 
@@ -81,7 +99,7 @@ class HookCalls:
         except FrictionscanError:
             raise
         except Exception as exc:
-            plugin = _blame(exc, caller) or "?"
+            plugin = blame(exc, caller.get_hookimpls()) or "?"
             raise PluginError(f"plugin {plugin!r} raised in {name}: "
                               f"{type(exc).__name__}: {exc}", plugin=plugin, hook=name) from exc
 
@@ -96,46 +114,73 @@ class HookCalls:
                               hook=name)
         return result
 
-    def _per_file(self, name: str, allowed: tuple[type, ...], path: str,
-                  impls: Sequence[pluggy.HookImpl] | None = None,
+    def _cached(self, what: str, name: str, build: Callable[[_Impls], T]) -> T:
+        """``build(impls)`` for the current implementations of hook ``name``, kept until
+        they change (comparing tuples of the same objects is a few pointer checks)."""
+        impls = tuple(getattr(self.hook, name).get_hookimpls())
+        kept = self._subsets.get((what, name))
+        if kept is None or kept[0] != impls:
+            kept = (impls, build(impls))
+            self._subsets[(what, name)] = kept
+        value: T = kept[1]
+        return value
+
+    def _per_plugin(self, name: str, *, wrapped: bool) -> list[tuple[str, pluggy.HookCaller]]:
+        """A caller of hook ``name`` for each plugin that implements it (not only wraps it),
+        in pluggy's call order: that plugin's implementations, and (if ``wrapped``) every
+        plugin's wrappers."""
+        def build(impls: _Impls) -> list[tuple[str, pluggy.HookCaller]]:
+            answering = [i for i in reversed(impls) if not is_wrapper(i)]
+            others = {i.plugin for i in (answering if wrapped else impls)}
+            return [(i.plugin_name, self.pm.subset_hook_caller(name, others - {i.plugin}))
+                    for i in answering]
+        return self._cached(f"per plugin, wrapped={wrapped}", name, build)
+
+    def _owners(self, name: str, offered: Callable[[Any], bool],
+                **kwargs: Any) -> list[str]:
+        """The plugins whose own answer to hook ``name`` holds an item ``offered`` is true of
+        (asked one plugin at a time: only to name plugins, after the one call)."""
+        owners = []
+        for plugin, caller in self._per_plugin(name, wrapped=False):
+            answers = _answers(caller(**kwargs))
+            if any(offered(item) for answer in answers for item in flatten(answer)):
+                owners.append(plugin)
+        return owners
+
+    def _per_file(self, caller: pluggy.HookCaller, allowed: tuple[type, ...], path: str,
                   **kwargs: Any) -> tuple[list[Any], list[AnalysisError]]:
-        """Call each implementation on its own so a failing plugin costs only its results."""
-        caller = getattr(self.hook, name)
+        """One pluggy call of a per-file hook: its implementations are guarded (they return
+        lists of checked values and never raise), so only a wrapper can fail the call, and
+        that costs this hook's results for this file."""
+        try:
+            answers = caller(**kwargs)
+        except Exception as exc:
+            plugin = blame(exc, caller.get_hookimpls()) or _wrapper_plugins(caller) or "?"
+            return [], [AnalysisError(kind=ErrorKind.PLUGIN, path=path, plugin=plugin,
+                                      hook=caller.name, message=f"{type(exc).__name__}: {exc}")]
         items: list[Any] = []
         errors: list[AnalysisError] = []
-        for impl in reversed(caller.get_hookimpls()) if impls is None else impls:
-            try:
-                out = impl.function(*[kwargs[a] for a in impl.argnames])
-                for item in _flatten(out):
-                    if isinstance(item, AnalysisError):
-                        errors.append(item if item.plugin else _with_plugin(item, impl))
-                    elif isinstance(item, allowed):
-                        items.append(item)
-                    else:
-                        raise TypeError(f"returned {type(item).__name__}, expected "
-                                        f"{' or '.join(t.__name__ for t in allowed)}")
-            except Exception as exc:
-                errors.append(AnalysisError(
-                    kind=ErrorKind.PLUGIN, path=path, plugin=impl.plugin_name, hook=name,
-                    message=f"{type(exc).__name__}: {exc}"))
+        for answer in _answers(answers):
+            for item in flatten(answer):
+                if isinstance(item, AnalysisError):
+                    errors.append(item if item.path else replace(item, path=path))
+                elif isinstance(item, allowed):
+                    items.append(item)
+                else:  # the implementations' answers were checked: a wrapper's doing
+                    errors.append(AnalysisError(
+                        kind=ErrorKind.PLUGIN, path=path, hook=caller.name,
+                        plugin=_wrapper_plugins(caller) or "?",
+                        message=f"TypeError: returned {type(item).__name__}, expected "
+                                f"{' or '.join(t.__name__ for t in allowed)}"))
         return items, errors
 
     # -- initialisation -----------------------------------------------------
 
     def addoption(self, parser: OptionParser) -> None:
-        # historic: replay to each plugin with its name recorded, so options are attributed
-        caller = self.hook.frictionscan_addoption
-        for impl in reversed(caller.get_hookimpls()):
-            parser._current_plugin = impl.plugin_name
-            try:
-                impl.function(*[{"parser": parser}[a] for a in impl.argnames])
-            except FrictionscanError:
-                raise
-            except Exception as exc:
-                raise PluginError(f"plugin {impl.plugin_name!r} raised in "
-                                  f"frictionscan_addoption: {type(exc).__name__}: {exc}",
-                                  plugin=impl.plugin_name) from exc
-        parser._current_plugin = None
+        """Have every plugin declare its options in ``parser``, now and (historic) as any
+        plugin registers later; each option names the plugin that declared it."""
+        parser.attribute_to(lambda: getattr(self.pm, "declaring_plugin", None))
+        self.hook.frictionscan_addoption.call_historic(kwargs={"parser": parser})
 
     def configure(self, config: Config) -> None:
         self._call("frictionscan_configure", config=config)
@@ -178,36 +223,41 @@ class HookCalls:
 
     # -- per file (worker processes) ----------------------------------------
 
-    def _measure_impls(self, history_only: bool) -> list[pluggy.HookImpl]:
-        """``frictionscan_measure_file`` implementations that read only the history (run
-        after the cache, in the main process) or the others (run on the file's content)."""
-        impls = reversed(self.hook.frictionscan_measure_file.get_hookimpls())
-        return [i for i in impls
-                if ("history" in i.argnames and "source" not in i.argnames) == history_only]
+    def _measure_callers(self) -> dict[bool, pluggy.HookCaller]:
+        """``frictionscan_measure_file`` for the implementations that read only the history
+        (``True``: run after the cache, in the main process) and for the others (``False``:
+        run on the file's content); wrappers are in both."""
+        name = "frictionscan_measure_file"
+
+        def build(impls: _Impls) -> dict[bool, pluggy.HookCaller]:
+            return {history_only: self.pm.subset_hook_caller(name, {
+                        i.plugin for i in impls
+                        if not is_wrapper(i) and _history_only(i) != history_only})
+                    for history_only in (False, True)}
+        return self._cached("measure", name, build)
 
     @property
     def content_needs_history(self) -> bool:
         """Whether a content measurement also reads the history (then the cache key must
         include it)."""
-        return any("history" in i.argnames for i in self._measure_impls(False))
+        return any("history" in i.argnames
+                   for i in self._measure_callers()[False].get_hookimpls())
 
     def measure_file(self, file: SourceFile, source: str, history: FileHistory,
                      config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
         """The measurements that depend on the file's content."""
-        return self._per_file("frictionscan_measure_file", (Measurement,), file.path,
-                              impls=self._measure_impls(False),
+        return self._per_file(self._measure_callers()[False], (Measurement,), file.path,
                               file=file, source=source, history=history, config=config)
 
     def measure_history(self, file: SourceFile, history: FileHistory,
                         config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
         """The measurements that depend only on the file's history (not cached)."""
-        return self._per_file("frictionscan_measure_file", (Measurement,), file.path,
-                              impls=self._measure_impls(True),
+        return self._per_file(self._measure_callers()[True], (Measurement,), file.path,
                               file=file, source=None, history=history, config=config)
 
     def check_file(self, file: SourceFile, source: str,
                    config: Config) -> tuple[list[Finding], list[AnalysisError]]:
-        return self._per_file("frictionscan_check_file", (Finding,), file.path,
+        return self._per_file(self.hook.frictionscan_check_file, (Finding,), file.path,
                               file=file, source=source, config=config)
 
     # -- roadmap, scoring, ranking ------------------------------------------
@@ -221,7 +271,7 @@ class HookCalls:
                      config: Config) -> tuple[Weight, ...]:
         out = self._call("frictionscan_focus_weight", file=file, history=history, focus=focus,
                          config=config)
-        weights = [w for result in out for w in _flatten(result)]
+        weights = [w for result in _answers(out) for w in flatten(result)]
         for w in weights:
             if not isinstance(w, Weight):
                 raise PluginError(f"frictionscan_focus_weight returned {type(w).__name__}, "
@@ -243,7 +293,8 @@ class HookCalls:
         """Every tunable option (declared by the plugin that offers it) and its values."""
         declared = {key for key, _ in config.options}
         grid: dict[str, list[float]] = {}
-        for answer in self._call("frictionscan_calibration_options", config=config):
+        for answer in _answers(self._call("frictionscan_calibration_options",
+                                                  config=config)):
             if not isinstance(answer, Mapping):
                 raise PluginError("frictionscan_calibration_options returned something other "
                                   "than a mapping", hook="frictionscan_calibration_options")
@@ -299,27 +350,31 @@ class HookCalls:
 
     def fix_file(self, file: SourceFile, source: str, config: Config, codes: frozenset[str],
                  unsafe: bool) -> FixResult:
-        """Run every plugin's fixes in turn, each on the previous one's text."""
+        """Run every plugin's fixes in turn, each on the previous one's text (one pluggy call
+        per plugin, which the wrappers of ``frictionscan_fix_file`` wrap)."""
         applied: list[AppliedFix] = []
         skipped: list[AppliedFix] = []
         text = source
-        caller = self.hook.frictionscan_fix_file
-        for impl in reversed(caller.get_hookimpls()):
-            args = {"file": file, "source": text, "config": config, "codes": codes,
-                    "unsafe": unsafe}
+        for plugin, caller in self._per_plugin("frictionscan_fix_file", wrapped=True):
             try:
-                result = impl.function(*[args[a] for a in impl.argnames])
+                answers = caller(file=file, source=text, config=config, codes=codes,
+                                 unsafe=unsafe)
             except FrictionscanError:
                 raise
             except Exception as exc:
-                return FixResult(source=source, error=f"plugin {impl.plugin_name!r} raised "
+                raiser = blame(exc, caller.get_hookimpls()) or plugin
+                return FixResult(source=source, error=f"plugin {raiser!r} raised "
                                                       f"{type(exc).__name__}: {exc}")
-            if result is None:
+            results = [r for r in _answers(answers) if r is not None]
+            if not results:
                 continue
-            if not isinstance(result, FixResult):
-                raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_fix_file "
-                                  f"returned {type(result).__name__}, expected FixResult",
-                                  plugin=impl.plugin_name)
+            if len(results) > 1 or not isinstance(results[0], FixResult):
+                what = (f"{len(results)} results" if len(results) > 1
+                        else type(results[0]).__name__)
+                raise PluginError(f"plugin {plugin!r}: frictionscan_fix_file returned {what}, "
+                                  f"expected a FixResult", plugin=plugin,
+                                  hook="frictionscan_fix_file")
+            result = results[0]
             if result.error:
                 return FixResult(source=source, error=result.error)
             text = result.source
@@ -329,42 +384,53 @@ class HookCalls:
 
     def rules(self, config: Config | None = None) -> list[tuple[str, RuleInfo]]:
         """Every plugin's rules, with the plugin that offers each (the core's own, the
-        suppression problems, are added by :func:`frictionscan.engine.suppressions.all_rules`)."""
-        out: list[tuple[str, RuleInfo]] = []
-        caller = self.hook.frictionscan_rules
-        for impl in reversed(caller.get_hookimpls()):
-            args = {"config": config}
-            for info in _flatten(impl.function(*[args[a] for a in impl.argnames])):
-                if not isinstance(info, RuleInfo):
-                    raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_rules "
-                                      f"returned {type(info).__name__}, expected RuleInfo",
-                                      plugin=impl.plugin_name)
-                out.append((impl.plugin_name, info))
-        return sorted(out, key=lambda t: t[1].code)
+        suppression problems, are added by :func:`frictionscan.engine.suppressions.all_rules`).
+        A rule a wrapper added is its plugin's."""
+        name = "frictionscan_rules"
+        infos = self._collect(name, RuleInfo, "RuleInfo", config=config)
+        plugins = list(dict.fromkeys(i.plugin_name for i in
+                                     getattr(self.hook, name).get_hookimpls()))
+        if len(plugins) == 1:  # the usual case: one plugin offers every rule, no wrapper
+            return sorted(((plugins[0], info) for info in infos), key=lambda t: t[1].code)
+        owner: dict[str, str] = {}
+        for plugin, caller in self._per_plugin(name, wrapped=False):
+            for answer in _answers(caller(config=config)):
+                for info in flatten(answer):
+                    if isinstance(info, RuleInfo):
+                        owner.setdefault(info.code, plugin)
+        wrappers = _wrapper_plugins(getattr(self.hook, name)) or "?"
+        return sorted(((owner.get(info.code, wrappers), info) for info in infos),
+                      key=lambda t: t[1].code)
 
     def formatters(self, view: str = "scan") -> dict[str, Formatter]:
         """The formatters of one view (``scan`` or ``plan``), by name."""
+        name = "frictionscan_formatters"
         found: dict[str, Formatter] = {}
-        owners: dict[str, str] = {}
-        caller = self.hook.frictionscan_formatters
-        for impl in reversed(caller.get_hookimpls()):
-            for fmt in _flatten(impl.function()):
-                if not isinstance(fmt, Formatter):
-                    raise PluginError(f"plugin {impl.plugin_name!r}: frictionscan_formatters "
-                                      f"returned {type(fmt).__name__}, expected Formatter",
-                                      plugin=impl.plugin_name)
-                if fmt.view != view:
-                    continue
-                if fmt.name in found:
-                    raise PluginError(f"format {fmt.name!r} is offered by both plugin "
-                                      f"{owners[fmt.name]!r} and plugin {impl.plugin_name!r}",
-                                      plugin=impl.plugin_name)
-                found[fmt.name] = fmt
-                owners[fmt.name] = impl.plugin_name
+        for fmt in self._collect(name, Formatter, "Formatter"):
+            if fmt.view != view:
+                continue
+            if fmt.name in found:
+                owners = self._owners(name, _same_format(fmt))
+                # fewer than two: a wrapper added it (or one plugin offers it twice)
+                owners += [_wrapper_plugins(getattr(self.hook, name)) or
+                           (owners[0] if owners else "?")] * 2
+                raise PluginError(f"format {fmt.name!r} is offered by both plugin "
+                                  f"{owners[0]!r} and plugin {owners[1]!r}",
+                                  plugin=owners[1], hook=name)
+            found[fmt.name] = fmt
         return found
 
-
-def _with_plugin(err: AnalysisError, impl: pluggy.HookImpl) -> AnalysisError:
-    from dataclasses import replace
-
-    return replace(err, plugin=impl.plugin_name)
+    def _collect(self, name: str, expected: type[T], what: str, **kwargs: Any) -> list[T]:
+        """The items of every plugin's answer to collector hook ``name``, in one call; an
+        item of another type names the plugin that offered it."""
+        items = [item for answer in _answers(self._call(name, **kwargs))
+                 for item in flatten(answer)]
+        for item in items:
+            if not isinstance(item, expected):
+                wrong = type(item)
+                owners = self._owners(name, _of_type(wrong), **kwargs) or \
+                    [_wrapper_plugins(getattr(self.hook, name)) or "?"]
+                raise PluginError(f"plugin {owners[0]!r}: {name} returned "
+                                  f"{wrong.__name__}, expected {what}", plugin=owners[0],
+                                  hook=name)
+        return items

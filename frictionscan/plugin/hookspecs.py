@@ -20,6 +20,12 @@ Conventions, as in pluggy and pytest:
   processes: they must not rely on state set up in the main process other than ``config``, and
   everything they return must pickle. An exception there becomes an ``AnalysisError`` for that
   file naming the plugin; the scan goes on.
+* Every hook is called through pluggy, so any hook can be wrapped (``@hookimpl(wrapper=True)``,
+  or the old ``hookwrapper=True``) except the historic ones, and ``FRICTIONSCAN_DEBUG=1``
+  traces every call. A wrapper of a per-file hook receives every plugin's answer as a list
+  of values, a plugin's exception already turned into an ``AnalysisError`` among them; if
+  the wrapper itself raises, that hook's results for the file are lost and the error names
+  the wrapper's plugin.
 * Everything passed in or returned is an immutable value from :mod:`frictionscan.core.model`.
 """
 
@@ -67,8 +73,8 @@ if TYPE_CHECKING:
 def frictionscan_addhooks(pluginmanager: pluggy.PluginManager) -> None:
     """Register hook specifications that a plugin defines for its own plugins.
 
-    Called once for every plugin as it is registered. Use
-    ``pluginmanager.add_hookspecs(module)``; the libcst plugin adds
+    Historic: called once for every plugin, as it is registered (also plugins registered
+    after start-up). Use ``pluginmanager.add_hookspecs(module)``; the libcst plugin adds
     ``frictionscan_libcst_rules`` this way.
 
     :param pluginmanager: The frictionscan plugin manager.
@@ -83,6 +89,8 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 
     Options are namespaced ``"<section>.<name>"`` and read from
     ``[tool.frictionscan.<section>]``; keys nobody declared are configuration errors.
+    Historic: called once the plugins given at start-up are all loaded, and for a plugin
+    registered later, as it registers. Each option records the plugin that declared it.
 
     :param parser: Call ``parser.addoption(key, type=..., default=..., help=..., flag=...,
         validate=...)``. ``validate`` is a callable that raises :class:`ValueError` with the
@@ -206,6 +214,12 @@ def frictionscan_measure_file(
 
     Keys are namespaced by plugin (``radon.cc``, ``git.revisions``). Built-in: *radon*
     (complexity per function, size) and *git* (churn numbers from ``history``).
+
+    The hook is called twice per file, each time for some of its implementations: those
+    that accept ``source`` (or do not accept ``history``) measure the content, in worker
+    processes, and their results are cached with the file's content; those that accept
+    ``history`` but not ``source`` run afterwards in the main process, never cached, with
+    ``source=None``. Wrappers wrap both calls (tell them apart by ``source is None``).
 
     Problems with the file itself (it does not parse) are values, not exceptions: return an
     :class:`~frictionscan.core.model.AnalysisError` among the measurements and it is shown in the
@@ -452,10 +466,10 @@ def frictionscan_fix_file(
 ) -> FixResult | None:
     """Fix what can be fixed in one file: return the new text and what was done.
 
-    Called once per plugin, each on the previous plugin's result. Keep formatting and
-    comments; never return text that does not parse (return a ``FixResult`` with ``error``
-    instead); never apply an unsafe fix unless ``unsafe`` is true. Built-in: the *libcst*
-    plugin's codemods.
+    Called once per plugin, each on the previous plugin's result (a wrapper wraps each of
+    these calls). Keep formatting and comments; never return text that does not parse
+    (return a ``FixResult`` with ``error`` instead); never apply an unsafe fix unless
+    ``unsafe`` is true. Built-in: the *libcst* plugin's codemods.
 
     :param file: The file.
     :param source: Its current text.
@@ -480,6 +494,10 @@ def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo |
     tell an unused suppression from one whose rule did not run (``enabled``). Built-in: the
     *libcst* plugin's rule catalogue; the core adds its own suppression rules (FS9xx).
 
+    When several plugins implement it, each may also be asked alone, to tell which plugin
+    offers which rule (a rule a wrapper adds is the wrapper's plugin's): keep it free of side
+    effects.
+
     :param config: The run's configuration, or ``None`` when listing rules outside a scan.
 
     .. versionadded:: 0.1
@@ -491,8 +509,9 @@ def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo |
 def frictionscan_formatters() -> Iterable[Formatter] | Formatter | None:
     """Return output formats (``--format NAME``).
 
-    A name offered by two plugins is an error naming both. Built-in: the *report* plugin's
-    ``table`` and ``json``.
+    A name offered by two plugins is an error naming both. A wrapper may add, replace or
+    wrap formatters in the list it returns. Built-in: the *report* plugin's ``table`` and
+    ``json``.
 
     .. versionadded:: 0.1
     """

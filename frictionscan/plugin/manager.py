@@ -19,15 +19,17 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 
-from frictionscan.core.errors import PluginError
-from frictionscan.plugin import hookspecs
+from frictionscan.core.errors import FrictionscanError, PluginError
+from frictionscan.plugin import guards, hookspecs
 from frictionscan.plugin.entrypoints import EntryPoint, entry_points
 
 #: Short name -> module of every built-in plugin, in registration order.
@@ -42,6 +44,8 @@ BUILTIN_PLUGINS: dict[str, str] = {
 
 ENTRY_POINT_GROUP = "frictionscan"
 HOOK_PREFIX = "frictionscan_"
+#: Hooks replayed to every plugin as it registers.
+HISTORIC_HOOKS = ("frictionscan_addhooks", "frictionscan_addoption")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,19 +67,66 @@ class PluginSpec:
 
 
 class FrictionscanPluginManager(pluggy.PluginManager):
-    """A pluggy manager that only treats ``frictionscan_*`` attributes as hooks and remembers
-    where each plugin came from."""
+    """A pluggy manager that only treats ``frictionscan_*`` attributes as hooks, remembers
+    where each plugin came from, and guards implementations as they register (see
+    :mod:`frictionscan.plugin.guards`).
+
+    ``frictionscan_addhooks`` is called (historic) as the manager is made, before any plugin
+    registers: each plugin's implementation runs once, as that plugin registers.
+    """
 
     def __init__(self) -> None:
         super().__init__("frictionscan")
         self.add_hookspecs(hookspecs)
         #: plugin name -> origin ("builtin", "entry point: dist 1.0", "-p", "config", "object")
         self.origins: dict[str, str] = {}
+        self._behalf: list[str] = []
+        self.hook.frictionscan_addhooks.call_historic(kwargs={"pluginmanager": self})
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
         if not name.startswith(HOOK_PREFIX):
             return None
         return super().parse_hookimpl_opts(plugin, name)
+
+    @property
+    def declaring_plugin(self) -> str | None:
+        """The plugin on whose behalf a hook runs now: the one being registered (historic
+        hooks are replayed to it) or the one whose ``frictionscan_addoption`` runs."""
+        return self._behalf[-1] if self._behalf else None
+
+    @contextmanager
+    def on_behalf_of(self, name: str) -> Iterator[None]:
+        self._behalf.append(name)
+        try:
+            yield
+        finally:
+            self._behalf.pop()
+
+    def register(self, plugin: object, name: str | None = None) -> str | None:
+        """pluggy's ``register``, which replays historic hooks to ``plugin`` on its behalf
+        (an exception raised there names the plugin and the hook) and then guards its
+        implementations."""
+        plugin_name = name or self.get_canonical_name(plugin)
+        try:
+            hash(plugin)  # pluggy's subset_hook_caller keeps plugins in sets
+        except TypeError:
+            raise ValueError(f"{type(plugin).__name__} objects are not hashable (a dataclass? "
+                             f"give it eq=False)") from None
+        with self.on_behalf_of(plugin_name):
+            try:
+                registered = super().register(plugin, name)
+            except Exception as exc:
+                replayed = _historic_hook_raising(exc, plugin)
+                if self.get_plugin(plugin_name) is plugin:  # half registered: undo
+                    self.unregister(plugin, plugin_name)
+                if replayed is None or isinstance(exc, FrictionscanError):
+                    raise
+                raise PluginError(f"plugin {plugin_name!r} raised in {replayed}: "
+                                  f"{type(exc).__name__}: {exc}", plugin=plugin_name,
+                                  hook=replayed) from exc
+        if registered is not None:
+            guards.guard_plugin(self, plugin, self.on_behalf_of)
+        return registered
 
     def register_plugin(self, plugin: object, name: str, origin: str) -> None:
         """Register ``plugin`` under ``name`` unless blocked; errors name the plugin."""
@@ -90,7 +141,19 @@ class FrictionscanPluginManager(pluggy.PluginManager):
             raise PluginError(f"plugin {name!r} ({origin}) cannot be registered: {exc}",
                               plugin=name) from None
         self.origins[name] = origin
-        self.hook.frictionscan_addhooks.call_historic(kwargs={"pluginmanager": self})
+
+
+def _historic_hook_raising(exc: BaseException, plugin: object) -> str | None:
+    """The historic hook of ``plugin`` whose replay raised ``exc`` while it registered."""
+    codes = {}
+    for hook in HISTORIC_HOOKS:
+        function = getattr(plugin, hook, None)
+        if callable(function) and (code := guards.code_of(function)) is not None:
+            codes[code] = hook
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code in codes:
+            return codes[frame.f_code]
+    return None
 
 
 def import_plugin(pm: FrictionscanPluginManager, modname: str, *, name: str | None = None,
