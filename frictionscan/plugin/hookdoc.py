@@ -13,8 +13,9 @@ import pluggy
 HEADER = """# Hook reference
 
 Generated from the hook specifications by `frictionscan hooks`; do not edit by hand (a test
-compares this file with the specifications). Implement a hook with `@frictionscan.hookimpl` on
-a function of the same name in your plugin module; accept any subset of the arguments.
+compares this file with the specifications). Implement a hook with `@hookimpl` (from
+`frictionscan.api`) on a function of the same name in your plugin module; accept any subset
+of the arguments.
 
 """
 

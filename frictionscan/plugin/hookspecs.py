@@ -509,9 +509,11 @@ def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo |
 def frictionscan_formatters() -> Iterable[Formatter] | Formatter | None:
     """Return output formats (``--format NAME``).
 
-    A name offered by two plugins is an error naming both. A wrapper may add, replace or
-    wrap formatters in the list it returns. Built-in: the *report* plugin's ``table`` and
-    ``json``.
+    Each formatter names the command it serves (``Formatter.view``: ``scan``, ``plan``,
+    ``explain``, ``ci`` or ``backtest``); a name offered by two plugins for the same view is
+    an error naming both. A wrapper may add, replace or wrap formatters in the list it
+    returns. Built-in: the *report* plugin's ``table``, ``json``, ``markdown``, ``html``,
+    ``csv``, ``text`` and ``sarif``, each for the views it fits.
 
     .. versionadded:: 0.1
     """

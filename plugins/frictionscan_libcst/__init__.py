@@ -15,6 +15,7 @@ not pay 0.2 s to import libcst.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -64,15 +65,15 @@ def frictionscan_libcst_rules() -> Sequence[type]:
 
 
 def _other_rules() -> list[type]:
-    """Rule classes offered by other plugins (they import libcst themselves)."""
+    """Rule classes offered by other plugins (they import libcst themselves), through
+    pluggy (so wrappers and tracing see the call), without this plugin's own answer: the
+    built-in rules are described by the index, without importing libcst."""
     pm = current.get("pm")
     if not isinstance(pm, pluggy.PluginManager):
         return []
-    out: list[type] = []
-    for impl in pm.hook.frictionscan_libcst_rules.get_hookimpls():
-        if impl.function is not frictionscan_libcst_rules:
-            out.extend(impl.function() or ())
-    return out
+    others = pm.subset_hook_caller("frictionscan_libcst_rules",
+                                   remove_plugins=[sys.modules[__name__]])
+    return [rule for answer in others() for rule in (answer or ())]
 
 
 def _described() -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from frictionscan_libcst.rule import Edits, Report, Rule, dotted_name
 
-import frictionscan
+from frictionscan.api import hookimpl
 
 HTTP_CALLS = {"requests.get", "requests.post", "requests.put", "requests.patch",
               "requests.delete", "requests.head", "requests.request"}
@@ -45,6 +45,6 @@ class RequestWithoutTimeout(Rule):
         return {node: node.with_changes(args=[*args, timeout])}
 
 
-@frictionscan.hookimpl
+@hookimpl
 def frictionscan_libcst_rules() -> list[type[Rule]]:
     return [RequestWithoutTimeout]

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import re
 
-import frictionscan
-from frictionscan.core.config import Config, OptionParser
-from frictionscan.core.model import Finding, Measurement, SourceFile, Span
+from frictionscan.api import Config, Finding, Measurement, OptionParser, SourceFile, Span, hookimpl
 
 MARKER = re.compile(r"#\s*(TODO|FIXME|XXX)\b(.*)")
 
 
-@frictionscan.hookimpl
+@hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("todo.effort_minutes", type=int, default=15,
                      help="minutes to resolve one TODO")
 
 
-@frictionscan.hookimpl
+@hookimpl
 def frictionscan_measure_file(source: str) -> Measurement:
     return Measurement(key="todo.count", value=len(MARKER.findall(source)))
 
 
-@frictionscan.hookimpl
+@hookimpl
 def frictionscan_check_file(file: SourceFile, source: str, config: Config) -> list[Finding]:
     effort = config.getoption("todo.effort_minutes", 15)
     findings = []
