@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from frictionscan.api import FileHistory, History
+from frictionscan.api import ChangeSet, FileHistory, History
 
 _FIELDS = ("path", "revisions", "added", "deleted", "authors", "fixes", "recency",
            "first_change", "last_change", "age_days", "idle_days", "former_paths",
@@ -33,7 +33,9 @@ def encode_history(history: History) -> str:
         "head": history.head, "head_time": history.head_time.isoformat(),
         "since": history.since.isoformat() if history.since else None,
         "commits_in_window": history.commits_in_window, "shallow": history.shallow,
-        "fields": _FIELDS, "files": [row(f) for f in history.files]})
+        "fields": _FIELDS, "files": [row(f) for f in history.files],
+        "commits": [[c.number, c.time, c.author, c.email, c.fix, c.touched, c.files]
+                    for c in history.commits]})
 
 
 def decode_history(text: str) -> History | None:
@@ -53,9 +55,12 @@ def decode_history(text: str) -> History | None:
         head_time = _time(d["head_time"])
         if head_time is None:
             return None
+        commits = tuple(ChangeSet(number=n, time=t, author=a, email=e, fix=x, touched=k,
+                                  files=tuple((p, i, o) for p, i, o in fs))
+                        for n, t, a, e, x, k, fs in d["commits"])
         return History(head=d["head"], head_time=head_time, since=_time(d["since"]),
                        files=tuple(files), commits_in_window=d["commits_in_window"],
-                       shallow=d["shallow"])
+                       shallow=d["shallow"], commits=commits)
     except (ValueError, KeyError, TypeError):
         return None
 
