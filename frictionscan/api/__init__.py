@@ -102,6 +102,7 @@ from frictionscan.core.text import (
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
 from frictionscan.views.explain import Explanation
+from frictionscan.views.insights import CoChange, coupling_phrase
 from frictionscan.views.plan import (
     AreaPlan,
     Change,
@@ -124,6 +125,7 @@ __all__ = [
     "Between",
     "Change",
     "ChangeSet",
+    "CoChange",
     "CiReport",
     "Commit",
     "Component",
@@ -170,6 +172,7 @@ __all__ = [
     "Weight",
     "__version__",
     "check_point",
+    "coupling_phrase",
     "date_or_duration",
     "duration",
     "duration_days",

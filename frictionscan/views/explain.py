@@ -7,12 +7,12 @@ of the ``explain`` view render (the report plugin's ``text`` and ``json``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import Hotspot, Measurement, ScanResult
+from frictionscan.core.model import Hotspot, Insights, Measurement, ScanResult
 from frictionscan.views.plan import effort_band, refactor_hours
 
 #: How many of the file's most complex functions are listed.
@@ -36,6 +36,9 @@ class Explanation:
     commits_per_month: tuple[tuple[str, int], ...]
     #: The most complex functions (``radon.cc`` per symbol), most complex first.
     functions: tuple[Measurement, ...]
+    #: The scan's repository-level findings: the file's coupled files
+    #: (``insights.coupling_of(path)``) and who knows it (``insights.knowledge_of(path)``).
+    insights: Insights = field(default_factory=Insights)
 
 
 def find_hotspot(result: ScanResult, root: Path, target: Path) -> Hotspot:
@@ -74,4 +77,5 @@ def explain(result: ScanResult, h: Hotspot) -> Explanation:
     ranked = sorted(h.analysis.symbol_values("radon.cc"), key=lambda m: -m.value)
     return Explanation(hotspot=h, files=len(result.hotspots), hours=hours,
                        band=effort_band(hours), commits_per_month=tuple(months(h)),
-                       functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol))
+                       functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol),
+                       insights=result.insights)

@@ -6,15 +6,18 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from frictionscan.api import (
+    SCHEMA_MINOR,
     AnalysisError,
     Config,
     Finding,
     Hotspot,
+    Insights,
     ScanResult,
     __version__,
     json_text,
     printable,
 )
+from frictionscan_report.insights_format import area_dict, coupling_dict, knowledge_dict
 
 #: How many of a file's most complex functions are listed.
 TOP_FUNCTIONS = 5
@@ -24,7 +27,8 @@ def _time(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t else None
 
 
-def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
+def hotspot_dict(h: Hotspot, show_suppressed: bool = False,
+                 insights: Insights | None = None) -> dict[str, Any]:
     a = h.analysis
     hist = a.history
     functions = sorted(a.symbol_values("radon.cc"), key=lambda m: (-m.value,
@@ -58,6 +62,8 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in a.findings],
         "suppressed_count": len(a.suppressed),
         **({"suppressed": [finding_dict(f) for f in a.suppressed]} if show_suppressed else {}),
+        "coupling": coupling_dict(insights.coupling_of(h.path)) if insights else None,
+        "knowledge": knowledge_dict(insights.knowledge_of(h.path)) if insights else None,
     }
 
 
@@ -82,14 +88,17 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
     hotspots = result.hotspots[:config.top] if config.top else result.hotspots
     return {
         "schema_version": result.schema_version,
+        "schema_minor": SCHEMA_MINOR,
         "tool": {"name": "frictionscan", "version": __version__},
         "repository": {"root": printable(result.root), "head": result.head,
                        "head_time": _time(result.head_time)},
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
-        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)))
-                     for h in hotspots],
+        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)),
+                                  result.insights) for h in hotspots],
+        "areas": [{"name": printable(a.area) if a.area is not None else None,
+                   **(area_dict(a) or {})} for a in result.insights.areas],
         "errors": [error_dict(e) for e in result.errors],
         "warnings": [printable(w) for w in result.warnings],
         "stats": dict(result.stats),
