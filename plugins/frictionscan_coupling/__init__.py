@@ -1,4 +1,4 @@
-"""Built-in plugin *coupling*: files that keep changing together (docs/coupling.md).
+"""Built-in plugin *coupling*: files that keep changing together (docs/coupling-and-knowledge.md).
 
 * ``frictionscan_analyse_repository``: from the window's commits (``history.commits``, the
   same ``git log`` pass as the churn numbers), for every pair of files the commits that

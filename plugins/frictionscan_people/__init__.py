@@ -1,5 +1,5 @@
 """Built-in plugin *people*: who knows the code, and reports without names when asked
-(docs/knowledge.md).
+(docs/coupling-and-knowledge.md).
 
 * ``frictionscan_analyse_repository``: from the window's commits (``history.commits``, the
   same ``git log`` pass as the churn numbers; names and e-mails after ``.mailmap``), per file
