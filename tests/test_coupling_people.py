@@ -253,6 +253,32 @@ def test_commit_records_of_an_incremental_history_equal_a_fresh_one(tmp_path: Pa
     assert partners(fresh, "pkg/orders.py")["pkg/orders_view.py"][0] == 7
 
 
+class Spy:
+    """Keeps what the history offered the analyses."""
+
+    commits: object = None
+
+    @hookimpl
+    def frictionscan_analyse_repository(self, history):  # type: ignore[no-untyped-def]
+        self.commits = history.commits
+
+
+def test_a_warm_run_takes_the_analyses_from_the_cache_without_decoding_commits(
+        tmp_path: Path) -> None:
+    repo = build_repo(planted_history().s.text(), tmp_path / "repo")
+    cold = run_scan(repo, cache=True)
+    spy = Spy()
+    warm = run_scan(repo, cache=True, plugins=[spy])
+    assert warm.insights == cold.insights and warm.insights.coupling
+    assert type(spy.commits).__name__ == "StoredCommits"
+    assert spy.commits._items is None  # type: ignore[attr-defined]  # never decoded
+    fresh = Spy()
+    run_scan(repo, plugins=[fresh])
+    # decoded when read, equal to a fresh read's: 33 commits in the window, no merge
+    assert spy.commits == fresh.commits and len(fresh.commits) == 33  # type: ignore[arg-type]
+    assert isinstance(fresh.commits, tuple)
+
+
 # -- the hook ---------------------------------------------------------------------------------
 
 class Analysis:

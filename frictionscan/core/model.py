@@ -10,6 +10,7 @@ result on any day.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -196,8 +197,9 @@ class History:
     #: One-line warnings for the report (for example about the cache).
     warnings: tuple[str, ...] = ()
     #: The window's non-merge commits, newest first, as the repository-level analyses
-    #: read them (:class:`ChangeSet`; from the same pass as ``files``).
-    commits: tuple[ChangeSet, ...] = ()
+    #: read them (:class:`ChangeSet`; from the same pass as ``files``). A read-only sequence:
+    #: a tuple, or what a history cache decodes on first use.
+    commits: Sequence[ChangeSet] = ()
     _index: dict[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

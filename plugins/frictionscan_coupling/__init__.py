@@ -24,10 +24,12 @@ from frictionscan.api import (
     History,
     OptionParser,
     SourceFile,
+    Store,
     globs,
     hookimpl,
     match_any,
 )
+from frictionscan_coupling import codec
 from frictionscan_coupling.pairs import couplings
 
 __version__ = "0.1.0"
@@ -81,10 +83,20 @@ def boundary_of(focus: Focus, expected: Sequence[str]) -> Callable[[str, str], s
 
 @hookimpl
 def frictionscan_analyse_repository(root: Path, files: Sequence[SourceFile], history: History,
-                                    focus: Focus, config: Config) -> list[Coupling]:
-    return couplings(history.commits,
-                     min_shared=int(config.getoption("coupling.min_shared", 5)),
-                     min_degree=float(config.getoption("coupling.min_degree", 0.3)),
-                     max_files=int(config.getoption("coupling.max_commit_files", 30)),
-                     boundary=boundary_of(focus, config.getoption("coupling.expected",
-                                                                  DEFAULT_EXPECTED)))
+                                    focus: Focus, config: Config,
+                                    store: Store | None) -> list[Coupling]:
+    """The couplings of every changed file; kept in ``store`` for the same history."""
+    min_shared = int(config.getoption("coupling.min_shared", 5))
+    min_degree = float(config.getoption("coupling.min_degree", 0.3))
+    max_files = int(config.getoption("coupling.max_commit_files", 30))
+    expected = list(config.getoption("coupling.expected", DEFAULT_EXPECTED))
+    key = codec.key(__version__, history, files, focus,
+                    (min_shared, min_degree, max_files, expected))
+    cached = codec.decode(store.get(key)) if store is not None else None
+    if cached is not None:
+        return cached
+    found = couplings(history.commits, min_shared=min_shared, min_degree=min_degree,
+                      max_files=max_files, boundary=boundary_of(focus, expected))
+    if store is not None:
+        store.put(key, codec.encode(found))
+    return found

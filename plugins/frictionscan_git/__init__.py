@@ -43,7 +43,7 @@ from frictionscan.api import (
     regular_expression,
     resolve_point,
 )
-from frictionscan_git.codec import decode_history, decode_state, encode_history
+from frictionscan_git.codec import decode_history, decode_state, encode_commits, encode_history
 from frictionscan_git.history import (
     DEFAULT_FIX_PATTERN,
     HistoryBuilder,
@@ -297,7 +297,8 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
     state_key = "state:" + _digest(*options)
     if store is not None:
         cached = store.get(key)
-        history = decode_history(cached) if cached is not None else None
+        history = decode_history(cached, store.get("commits:" + key[len("history:"):])) \
+            if cached is not None else None
         if history is not None:
             return history
     state = _incremental(root, head, now, since, files, config,
@@ -314,6 +315,7 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
         commits=change_sets(state, since=since))
     if store is not None:
         store.put(key, encode_history(history))
+        store.put("commits:" + key[len("history:"):], encode_commits(history.commits))
         store.put(state_key, json.dumps(state.to_json()))
     return history
 

@@ -25,12 +25,14 @@ from frictionscan.api import (
     Knowledge,
     OptionParser,
     SourceFile,
+    Store,
     duration,
     evolve,
     hookimpl,
     regular_expression,
     resolve_point,
 )
+from frictionscan_people import codec
 from frictionscan_people.anonymise import anonymise
 from frictionscan_people.knowledge import (
     area_knowledge,
@@ -65,16 +67,23 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 
 @hookimpl
 def frictionscan_analyse_repository(root: Path, files: Sequence[SourceFile], history: History,
-                                    focus: Focus,
-                                    config: Config) -> list[Knowledge | AreaKnowledge]:
-    commits = people_commits(history.commits,
-                             bot_matcher(config.getoption("people.bots", DEFAULT_BOTS)))
-    cutoff = resolve_point(str(config.getoption("people.left_after", "6 months")),
-                           history.head_time)
+                                    focus: Focus, config: Config,
+                                    store: Store | None) -> list[Knowledge | AreaKnowledge]:
+    """Knowledge per file and per area; kept in ``store`` for the same history."""
+    bots = list(config.getoption("people.bots", DEFAULT_BOTS))
+    left_after = str(config.getoption("people.left_after", "6 months"))
+    key = codec.key(__version__, history, files, focus, (bots, left_after))
+    cached = codec.decode(store.get(key)) if store is not None else None
+    if cached is not None:
+        return cached
+    commits = people_commits(history.commits, bot_matcher(bots))
+    cutoff = resolve_point(left_after, history.head_time)
     left = departed(commits, int(cutoff.timestamp()))
     out: list[Knowledge | AreaKnowledge] = []
     out.extend(file_knowledge(commits, left))
     out.extend(area_knowledge(commits, focus, left))
+    if store is not None:
+        store.put(key, codec.encode(out))
     return out
 
 
