@@ -294,7 +294,10 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
                                            config.getoption("roadmap.dormant_after")))
     key = "history:" + _digest(head, now.isoformat(), sorted(f.path for f in files),
                                config.getoption("git.half_life_days"), *options)
-    state_key = "state:" + _digest(*options)
+    # the fold state serves any later head; a scan of some files only (ci's merge base)
+    # keeps its own, which must never stand in for the whole repository's
+    state_key = "state:" + _digest(*options, None if run.paths is None
+                                   else sorted(f.path for f in files))
     if store is not None:
         cached = store.get(key)
         history = decode_history(cached, store.get("commits:" + key[len("history:"):])) \
