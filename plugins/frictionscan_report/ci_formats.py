@@ -17,7 +17,7 @@ from frictionscan.api import (
 from frictionscan.api import (
     markdown_escape as md,
 )
-from frictionscan_report.insights_format import co_change_dict, co_change_line
+from frictionscan_report.insights_format import co_change_dict, co_change_line, people_text
 
 #: The hidden marker a workflow looks for to update one sticky comment.
 MARKER = "<!-- frictionscan -->"
@@ -112,8 +112,7 @@ def _people(report: CiReport) -> list[str]:
              for c in report.co_changes]
     if report.reviewers:
         lines.append("- :bust_in_silhouette: Suggested reviewers: "
-                     + md(", ".join(f"{r.name} ({r.changes} changes to these files)"
-                                    for r in report.reviewers)))
+                     + md(people_text(report.reviewers, " to these files")))
     return lines
 
 
@@ -186,8 +185,8 @@ def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
     for c in report.co_changes:
         lines.append(f"  co-change: {co_change_line(c)}, which this change does not touch")
     if report.reviewers:
-        lines.append("  suggested reviewers: " + ", ".join(
-            f"{r.name} ({r.changes} changes to these files)" for r in report.reviewers))
+        lines.append("  suggested reviewers: "
+                     + people_text(report.reviewers, " to these files"))
     # for a terminal: control characters in paths and messages are shown, not acted on
     stream.write("\n".join(terminal_safe(line) for line in lines)
                  .replace("→", "->").replace("−", "-") + "\n")

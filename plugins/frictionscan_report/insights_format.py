@@ -3,6 +3,7 @@ texts are plain: each format escapes them as it escapes any repository text."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from frictionscan.api import (
@@ -56,6 +57,11 @@ def co_change_dict(c: CoChange) -> dict[str, Any]:
             "revisions": c.revisions, "degree": c.degree, "boundary": c.boundary or None}
 
 
+def changes(n: int) -> str:
+    """``1 change``, ``2 changes``."""
+    return f"{n} change{'' if n == 1 else 's'}"
+
+
 def _pct(share: float) -> str:
     return f"{share:.0%}"
 
@@ -66,7 +72,7 @@ def knowledge_line(k: Knowledge) -> str:
     main = k.main
     parts = []
     if main is not None:
-        parts.append(f"main author {main.name} ({_pct(k.main_share)} of {k.changes} changes, "
+        parts.append(f"main author {main.name} ({_pct(k.main_share)} of {changes(k.changes)}, "
                      f"{_pct(k.main_added_share)} of the lines added)")
     active = sum(a.active for a in k.authors)
     parts.append(f"{len(k.authors)} author{'s' if len(k.authors) != 1 else ''} in the "
@@ -79,15 +85,16 @@ def knowledge_line(k: Knowledge) -> str:
 def area_line(a: AreaKnowledge) -> str:
     """``bus factor 2 of 7 people; 35% of the changes by people who left``."""
     text = f"bus factor {a.bus_factor} of {len(a.authors)} " \
-           f"{'person' if len(a.authors) == 1 else 'people'} ({a.changes} changes)"
+           f"{'person' if len(a.authors) == 1 else 'people'} ({changes(a.changes)})"
     if a.at_risk:
         text += f"; {_pct(a.at_risk)} of the changes by people who left"
     return text
 
 
-def people_text(authors: tuple[AuthorShare, ...], what: str = "changes") -> str:
-    """``Ada (12 changes), Bob (3 changes, left)``."""
-    return ", ".join(f"{a.name} ({a.changes} {what}{'' if a.active else ', left'})"
+def people_text(authors: Sequence[AuthorShare], what: str = "") -> str:
+    """``Ada (12 changes), Bob (1 change, left)``; ``what`` follows the count (``" to these
+    files"``)."""
+    return ", ".join(f"{a.name} ({changes(a.changes)}{what}{'' if a.active else ', left'})"
                      for a in authors)
 
 
