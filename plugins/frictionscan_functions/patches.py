@@ -148,7 +148,8 @@ def parse_raw_log(lines: Iterable[bytes]) -> Iterator[Entry]:
         when = 0
         message: list[bytes] = []
         line = next(it, None)
-        while line is not None and line.strip():  # the header
+        while line is not None and line not in (b"\n", b"\r\n"):  # the header
+            # (signatures continue on lines that start with a space, some of them blank)
             if line.startswith(b"parent "):
                 actual.append(line[7:].strip().decode())
             elif line.startswith(b"author "):

@@ -152,7 +152,9 @@ def carry(post: LineMap, hunks: list[Hunk]) -> tuple[LineMap, list[Item], list[I
     deleted: list[int | Ghost] = []
     r = 0
     for h in hunks:
-        before_line = h.new_start - 1 if h.new_count else h.new_start
+        # lines replaced by others sit where the first of those is now (a changed ``def``
+        # line stays the function's); lines deleted outright, after the line before them
+        before_line = h.new_start
         after_line = h.new_start + h.new_count if h.new_count else h.new_start + 1
         prev = post.at(before_line) if before_line >= 1 else 0
         before = prev if isinstance(prev, int) else prev[0]
