@@ -94,14 +94,16 @@ from frictionscan.core.text import (
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
-from frictionscan.views.explain import Explanation
+from frictionscan.views.explain import Concentration, Explanation
 from frictionscan.views.plan import (
     AreaPlan,
     Change,
+    HotFunction,
     Plan,
     QuickWin,
     Target,
     effort_band,
+    function_hours,
     refactor_hours,
 )
 
@@ -116,6 +118,7 @@ __all__ = [
     "CiReport",
     "Commit",
     "Component",
+    "Concentration",
     "Config",
     "ConfigError",
     "ErrorKind",
@@ -133,6 +136,7 @@ __all__ = [
     "FunctionDelta",
     "FunctionHistory",
     "History",
+    "HotFunction",
     "Hotspot",
     "Measurement",
     "Option",
@@ -161,6 +165,7 @@ __all__ = [
     "duration_days",
     "effort_band",
     "evolve",
+    "function_hours",
     "globs",
     "hookimpl",
     "hookspec",

@@ -212,6 +212,8 @@ class Session:
 
         run = run or Run()
         started = time.perf_counter()
+        if config.all_functions:
+            paths = [h.path for h in result.hotspots]
         wanted = frozenset(paths)
         history = History(head=result.head, head_time=result.head_time, since=result.since,
                           files=tuple(h.analysis.history for h in result.hotspots
