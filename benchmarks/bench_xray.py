@@ -6,9 +6,10 @@ Usage::
     python benchmarks/bench_xray.py --repo PATH [--repeat 3] [--agreement 10]
 
 The repository is cloned to a temporary directory (the original is never touched). Each
-scan is a separate ``frictionscan scan --format json --top 25`` process, what the terminal
-table's 25 files need, start-up included; "without" blocks the *functions* plugin
-(``-p no:functions``). Printed, medians of ``--repeat`` rounds:
+scan is a separate process doing what ``frictionscan scan --format json --top 25`` does
+(the terminal table's 25 files), start-up included, with the X-ray asked for or not
+(``Run.xray``: the same plugins, so both share the cache). Printed, medians of
+``--repeat`` rounds:
 
 * cold scan (empty cache) without and with the X-ray, and the share the X-ray adds;
 * warm scan (nothing changed) without and with it, and the difference;
@@ -39,10 +40,28 @@ from pathlib import Path
 EXE = [sys.executable, "-m", "frictionscan"]
 
 
-def scan(repo: Path, *args: str) -> tuple[float, dict]:
+def one_scan(repo: Path, xray: bool) -> None:
+    """``frictionscan scan --format json --top 25``, with or without the X-ray."""
+    import io
+
+    from frictionscan.cli.output import write_report
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    session = Session.start(PluginSpec())
+    config = session.configure(repo, overrides={"top": 25})
+    result = session.scan(config, Run(reach=25, xray=xray))
+    out = io.StringIO()
+    write_report(result, session.hooks.formatters("scan"), config, "json", None, out)
+    sys.stdout.write(out.getvalue())
+
+
+def scan(repo: Path, xray: bool = True) -> tuple[float, dict]:
     started = time.perf_counter()
-    out = subprocess.run([*EXE, "scan", str(repo), "--format", "json", "--top", "25", "-q",
-                          *args], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, __file__, "--scan", str(repo)]
+                         + ([] if xray else ["--plain"]), capture_output=True, text=True,
+                         check=True).stdout
     return time.perf_counter() - started, json.loads(out)
 
 
@@ -58,10 +77,16 @@ def clear(repo: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", required=True, type=Path)
+    parser.add_argument("--repo", type=Path)
+    parser.add_argument("--scan", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--agreement", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.scan:
+        return one_scan(args.scan, not args.plain)
+    if args.repo is None:
+        parser.error("--repo is required")
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         subprocess.run(["git", "clone", "-q", str(args.repo), str(repo)], check=True)
@@ -70,21 +95,21 @@ def main() -> None:
         commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo,
                                  capture_output=True, text=True).stdout.strip()
         print(f"{args.repo}: {files} Python files, {commits} commits; load average "
-              f"{open('/proc/loadavg').read().split()[:3]}")
+              f"{Path('/proc/loadavg').read_text().split()[:3]}")
         rows: dict[str, list[float]] = {k: [] for k in (
             "cold without", "cold with", "xray cold", "warm without", "warm with",
             "xray warm", "explain warm")}
         top = ""
         for _ in range(args.repeat):
             clear(repo)
-            t, _doc = scan(repo, "-p", "no:functions")
+            t, _doc = scan(repo, xray=False)
             rows["cold without"].append(t)
             clear(repo)
             t, doc = scan(repo)
             rows["cold with"].append(t)
             rows["xray cold"].append(doc["stats"]["seconds_xray"])
             top = doc["hotspots"][0]["path"]
-            t, _doc = scan(repo, "-p", "no:functions")
+            t, _doc = scan(repo, xray=False)
             rows["warm without"].append(t)
             t, doc = scan(repo)
             rows["warm with"].append(t)
@@ -101,14 +126,15 @@ def main() -> None:
               f"{med['warm with']:.3f}s: +{med['warm with'] - med['warm without']:.3f}s "
               f"(the X-ray itself {med['xray warm']:.3f}s)")
         print(f"explain {top}, warm: {med['explain warm']:.3f}s")
-        print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
+        print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
         if args.agreement:
             agree(repo, args.agreement)
 
 
 def agree(repo: Path, n: int) -> None:
-    from frictionscan.testing import run_scan
     from frictionscan_functions.reference import agreement, by_name, reference_history
+
+    from frictionscan.testing import run_scan
 
     os.environ.setdefault("FRICTIONSCAN_DISABLE_PLUGIN_AUTOLOAD", "1")
     result = run_scan(repo, xray=True, reach=n)

@@ -34,11 +34,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from frictionscan_functions.patches import parse_diff
+from frictionscan_functions.reference import functions_of
+
 from frictionscan.api import FunctionHistory, Run
 from frictionscan.engine.session import Session
 from frictionscan.plugin.manager import PluginSpec
-from frictionscan_functions.patches import parse_diff
-from frictionscan_functions.reference import functions_of
 
 RANKINGS: dict[str, Callable[[FunctionHistory], tuple[float, ...]]] = {
     "function score": lambda f: (-f.score, -f.changes, -(f.complexity or 0)),

@@ -8,16 +8,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import frictionscan_functions
 import pytest
 from conftest import git
-from test_cli import run
-
-import frictionscan_functions
-from frictionscan.api import FunctionHistory, Span, SymbolKind, hookimpl
-from frictionscan.testing import StreamBuilder, build_repo, run_scan
 from frictionscan_functions.linemap import LineMap, carry_back, overlay
 from frictionscan_functions.patches import parse_raw_log
 from frictionscan_functions.reference import agreement, by_name, reference_history
+from test_cli import run
+
+from frictionscan.api import FunctionHistory, Span, SymbolKind, hookimpl
+from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 ANN, BOB, CY, DEE = (("Ann", "ann@x.test"), ("Bob", "bob@x.test"), ("Cy", "cy@x.test"),
                      ("Dee", "dee@x.test"))

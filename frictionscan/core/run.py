@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-
 #: Files X-rayed when the report shows every file and names none (``--format json``).
 XRAY_FILES = 25
 

@@ -94,11 +94,14 @@ def concentration(functions: tuple[FunctionHistory, ...], changes: int,
     if not ranked or not total:
         return None
     seen: set[str] = set()
-    for n, f in enumerate(ranked, 1):
+    taken = 0
+    for f in ranked:
         seen.update(f.commits)
+        taken += 1
         if len(seen) >= share * total:
             break
-    return Concentration(functions=n, of=len(functions), share=round(len(seen) / total, 3))
+    return Concentration(functions=taken, of=len(functions),
+                         share=round(len(seen) / total, 3))
 
 
 def explain(result: ScanResult, h: Hotspot) -> Explanation:

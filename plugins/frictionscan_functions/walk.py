@@ -179,7 +179,7 @@ def carry(post: LineMap, hunks: list[Hunk]) -> tuple[LineMap, list[Item], list[I
             if w not in used_r:
                 ghosts.append((removed[w][0], 1, (before, after, -1)))
                 deleted.append((before, after, -1))
-    for j, i, k in fuzzy:  # reindented: deleted where they now are
+    for _, i, k in fuzzy:  # reindented: deleted where they now are
         deleted += [post.at(added[i + n][0]) for n in range(k)]
     pre = carry_back(post, runs, ghosts)
     touched = [post.at(line) for n, (line, _) in enumerate(added) if n not in exact_a]
