@@ -69,6 +69,7 @@ from frictionscan.core.model import (
     FixResult,
     Focus,
     FocusArea,
+    FunctionHistory,
     History,
     Hotspot,
     Measurement,
@@ -93,14 +94,16 @@ from frictionscan.core.text import (
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
-from frictionscan.views.explain import Explanation
+from frictionscan.views.explain import Concentration, Explanation
 from frictionscan.views.plan import (
     AreaPlan,
     Change,
+    HotFunction,
     Plan,
     QuickWin,
     Target,
     effort_band,
+    function_hours,
     refactor_hours,
 )
 
@@ -115,6 +118,7 @@ __all__ = [
     "CiReport",
     "Commit",
     "Component",
+    "Concentration",
     "Config",
     "ConfigError",
     "ErrorKind",
@@ -130,7 +134,9 @@ __all__ = [
     "Formatter",
     "FrictionscanError",
     "FunctionDelta",
+    "FunctionHistory",
     "History",
+    "HotFunction",
     "Hotspot",
     "Measurement",
     "Option",
@@ -159,6 +165,7 @@ __all__ = [
     "duration_days",
     "effort_band",
     "evolve",
+    "function_hours",
     "globs",
     "hookimpl",
     "hookspec",

@@ -9,6 +9,7 @@ from frictionscan.api import (
     AnalysisError,
     Config,
     Finding,
+    FunctionHistory,
     Hotspot,
     ScanResult,
     __version__,
@@ -16,12 +17,26 @@ from frictionscan.api import (
     printable,
 )
 
-#: How many of a file's most complex functions are listed.
+#: How many of a file's functions are listed: the most complex, or with an X-ray the
+#: highest function scores.
 TOP_FUNCTIONS = 5
+#: The minor version of the document (``schema_version`` 1): 1 adds the X-ray (each
+#: function's change history and score, ``xray``).
+SCHEMA_MINOR = 1
 
 
 def _time(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t else None
+
+
+def function_dict(f: FunctionHistory) -> dict[str, Any]:
+    """A function with its history (the X-ray); the first keys are those of a function
+    without one."""
+    return {"name": printable(f.name), "kind": f.kind.value, "line": f.span.start_line,
+            "end_line": f.span.end_line, "complexity": f.complexity,
+            "score": f.score, "changes": f.changes, "lines_added": f.lines_added,
+            "lines_deleted": f.lines_deleted, "authors": [printable(a) for a in f.authors],
+            "fixes": f.fixes, "last_change": _time(f.last_change), "findings": f.findings}
 
 
 def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
@@ -48,12 +63,14 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
             "areas": [w.area for w in a.weights if w.area],
             "reasons": [printable(w.reason) for w in a.weights],
         },
-        "functions": [
+        "functions": [function_dict(f) for f in h.functions[:TOP_FUNCTIONS]]
+        if h.functions is not None else [
             {"name": printable(m.symbol.name), "kind": m.symbol.kind.value,
              "line": m.symbol.span.start_line, "end_line": m.symbol.span.end_line,
              "complexity": m.value}
             for m in functions[:TOP_FUNCTIONS] if m.symbol is not None
         ],
+        "xray": h.functions is not None,
         "findings_checked": a.checked,
         "findings": [finding_dict(f) for f in a.findings],
         "suppressed_count": len(a.suppressed),
@@ -82,6 +99,7 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
     hotspots = result.hotspots[:config.top] if config.top else result.hotspots
     return {
         "schema_version": result.schema_version,
+        "schema_minor": SCHEMA_MINOR,
         "tool": {"name": "frictionscan", "version": __version__},
         "repository": {"root": printable(result.root), "head": result.head,
                        "head_time": _time(result.head_time)},
