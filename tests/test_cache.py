@@ -58,8 +58,9 @@ def test_no_cache_and_cache_commands(planted_copy: Path) -> None:
     assert not (planted_copy / ".frictionscan").exists()
     scan_json(planted_copy)
     code, out, _ = run("cache", "info", str(planted_copy))
-    assert code == 0 and "file results, 5 entries kept by plugins" in out  # history,
-    # its commits and fold state; the coupling and the knowledge
+    # the history, its commits and fold state, one X-ray per reported file with functions
+    # (5), the coupling and the knowledge
+    assert code == 0 and "file results, 10 entries kept by plugins" in out
     code, out, _ = run("cache", "clear", str(planted_copy))
     assert code == 0 and "cleared" in out
     doc, _ = scan_json(planted_copy)

@@ -56,7 +56,6 @@ from frictionscan.core.errors import (
 from frictionscan.core.formatter import Formatter
 from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
-    SCHEMA_MINOR,
     SCHEMA_VERSION,
     AnalysisError,
     AppliedFix,
@@ -75,6 +74,7 @@ from frictionscan.core.model import (
     FixResult,
     Focus,
     FocusArea,
+    FunctionHistory,
     History,
     Hotspot,
     Insights,
@@ -101,21 +101,22 @@ from frictionscan.core.text import (
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
-from frictionscan.views.explain import Explanation
+from frictionscan.views.explain import Concentration, Explanation
 from frictionscan.views.insights import CoChange, coupling_phrase
 from frictionscan.views.plan import (
     AreaPlan,
     Change,
+    HotFunction,
     Plan,
     QuickWin,
     Target,
     effort_band,
+    function_hours,
     refactor_hours,
 )
 
 __all__ = [
     "DEFAULT_EXCLUDES",
-    "SCHEMA_MINOR",
     "SCHEMA_VERSION",
     "AnalysisError",
     "AppliedFix",
@@ -129,6 +130,7 @@ __all__ = [
     "CiReport",
     "Commit",
     "Component",
+    "Concentration",
     "Config",
     "ConfigError",
     "CoupledFile",
@@ -146,7 +148,9 @@ __all__ = [
     "Formatter",
     "FrictionscanError",
     "FunctionDelta",
+    "FunctionHistory",
     "History",
+    "HotFunction",
     "Hotspot",
     "Insights",
     "Knowledge",
@@ -178,6 +182,7 @@ __all__ = [
     "duration_days",
     "effort_band",
     "evolve",
+    "function_hours",
     "globs",
     "hookimpl",
     "hookspec",

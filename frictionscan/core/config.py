@@ -198,6 +198,8 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
     "all_findings": (bool, False, "check every file for findings, also those whose score is "
                                   "zero whatever their findings"),
+    "all_functions": (bool, False, "give every file the history of its functions (the "
+                                   "X-ray), not only the files that reach the report"),
 }
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
@@ -231,6 +233,8 @@ class Config:
     top: int = 0
     #: Run the ``check_file`` hooks on every file (``--all-findings``).
     all_findings: bool = False
+    #: X-ray every file, not only those that reach the report (``--all-functions``).
+    all_functions: bool = False
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
 

@@ -386,6 +386,10 @@ class Hotspot:
     components: tuple[Component, ...] = ()
     #: 1-based rank, set by ``frictionscan_rank``.
     rank: int | None = None
+    #: The file's functions with their own change history, by function score, best first
+    #: (the X-ray, ``frictionscan_function_history``); ``None`` when not asked for: only
+    #: files that reach the report get one.
+    functions: tuple[FunctionHistory, ...] | None = None
 
     @property
     def path(self) -> str:
@@ -426,9 +430,36 @@ class ScanResult:
         return default
 
 
-#: Minor version of the JSON document within ``SCHEMA_VERSION`` (added fields only):
-#: 1 adds ``coupling`` and ``knowledge`` per hotspot and ``areas`` at the top level.
-SCHEMA_MINOR = 1
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FunctionHistory:
+    """One function or method of a file with its own change history over the window (the
+    X-ray of a hotspot, docs/scoring.md#function-hotspots)."""
+
+    path: str
+    #: Qualified name (``Session.resolve_redirects``), kind and lines as measured now.
+    name: str
+    kind: SymbolKind
+    span: Span
+    #: Non-merge commits in the window that changed the function's lines, and the lines
+    #: they added and deleted inside it.
+    changes: int = 0
+    lines_added: int = 0
+    lines_deleted: int = 0
+    #: Distinct author names of those commits, sorted.
+    authors: tuple[str, ...] = ()
+    #: Those of the commits whose subject looks like a bug fix (``git.fix_pattern``).
+    fixes: int = 0
+    last_change: datetime | None = None
+    #: Sum over those commits of 0.5 ** (age / half-life), as for files.
+    recency: float = 0.0
+    #: Cyclomatic complexity (``radon.cc``), and findings whose line is in the function.
+    complexity: float | None = None
+    findings: int = 0
+    #: The function hotspot score: log2(1 + recency) x log2(1 + complexity).
+    score: float = 0.0
+    #: Abbreviated ids of the commits, newest first (to tell how far the changes of
+    #: several functions overlap).
+    commits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -485,8 +516,8 @@ class Coupling:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthorShare:
     """One person's part in a file's, an area's or a change's history. Names appear in
-    the data model only here, in ``FileHistory.authors`` and in ``RevisionDiff.authors``
-    (anonymising replaces exactly these)."""
+    the data model only here and in the ``authors`` of ``FileHistory``, ``FunctionHistory``
+    and ``RevisionDiff`` (anonymising replaces exactly these)."""
 
     name: str
     #: Commits (non-merge, in the window) and lines added.

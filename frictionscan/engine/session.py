@@ -25,7 +25,7 @@ from frictionscan.core.model import (
     SourceFile,
     evolve,
 )
-from frictionscan.core.run import Run
+from frictionscan.core.run import XRAY_FILES, Run
 from frictionscan.engine.cache import Cache, default_dir
 from frictionscan.engine.filephase import FilePhase, Progress
 from frictionscan.plugin.hooks import HookCalls
@@ -174,6 +174,57 @@ class Session:
                 phase.warn(*cache.warnings)
                 cache.close()
 
+    @staticmethod
+    def xray_paths(hotspots: Sequence[Hotspot], config: Config, run: Run) -> list[str]:
+        """The files whose functions reach the report: the first ``run.reach`` and the
+        ``run.check_paths``, else the first :data:`XRAY_FILES`; all with
+        ``--all-functions``."""
+        if config.all_functions:
+            return [h.path for h in hotspots]
+        first = [h.path for h in hotspots[:run.reach]] if run.reach else []
+        wanted = list(dict.fromkeys(first + list(run.check_paths)))
+        return wanted or [h.path for h in hotspots[:XRAY_FILES]]
+
+    def _xray(self, root: Path, config: Config, run: Run, history: History,
+              hotspots: tuple[Hotspot, ...], paths: Sequence[str]) -> tuple[Hotspot, ...]:
+        """The hotspots, those of ``paths`` with their functions' history
+        (``frictionscan_function_history``, with the store it may keep its work in)."""
+        wanted = frozenset(paths)
+        analyses = [h.analysis for h in hotspots if h.path in wanted and h.functions is None]
+        if not analyses:
+            return hotspots
+        cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
+        try:
+            found = self.hooks.function_history(
+                root, analyses, history, config, run,
+                cache.store("function_history") if cache is not None else None)
+        finally:
+            if cache is not None:
+                cache.close()
+        return tuple(evolve(h, functions=found.get(h.path, ()))
+                     if h.path in wanted and h.functions is None else h for h in hotspots)
+
+    def xray(self, config: Config, result: ScanResult, paths: Sequence[str],
+             run: Run | None = None) -> ScanResult:
+        """``result`` with the functions' history of the files ``paths`` (``plan`` asks for
+        its targets' and quick wins' once it has chosen them); the time it took is the
+        result's ``seconds_xray``."""
+        import time
+
+        run = run or Run()
+        started = time.perf_counter()
+        if config.all_functions:
+            paths = [h.path for h in result.hotspots]
+        wanted = frozenset(paths)
+        history = History(head=result.head, head_time=result.head_time, since=result.since,
+                          files=tuple(h.analysis.history for h in result.hotspots
+                                      if h.path in wanted))
+        hotspots = self._xray(Path(config.root), config, evolve(run, now=result.head_time),
+                              history, result.hotspots, paths)
+        spent = round(time.perf_counter() - started + (result.stat("seconds_xray") or 0), 3)
+        stats = tuple(s for s in result.stats if s[0] != "seconds_xray")
+        return evolve(result, hotspots=hotspots, stats=(*stats, ("seconds_xray", spent)))
+
     def _insights(self, phase: FilePhase, files: Sequence[SourceFile], history: History,
                   focus: Focus) -> Insights:
         """``frictionscan_analyse_repository``, once per scan of the whole repository (a
@@ -240,6 +291,10 @@ class Session:
         if pruning:
             analyses, hotspots = self._check_reachable(phase, items, analyses, hotspots, focus,
                                                        first - unchecked)
+        if run.xray:
+            with phase.timed("xray"):
+                hotspots = self._xray(phase.root, config, run, history, hotspots,
+                                      self.xray_paths(hotspots, config, run))
         errors = tuple(e for a in analyses for e in a.errors)
         stats = (
             ("files", len(files)),

@@ -41,6 +41,7 @@ from frictionscan.core.model import (
     Finding,
     FixResult,
     Focus,
+    FunctionHistory,
     History,
     Hotspot,
     Insights,
@@ -339,6 +340,27 @@ class HookCalls:
             raise PluginError("frictionscan_prune_checks returned something other than a "
                               "collection of paths", hook="frictionscan_prune_checks")
         return frozenset(result) - frozenset(run.check_paths)
+
+    def function_history(self, root: Path, files: Sequence[FileAnalysis], history: History,
+                         config: Config, run: Run,
+                         store: Store | None) -> dict[str, tuple[FunctionHistory, ...]]:
+        """The X-ray of ``files``: per path, the records of the first plugin (in call order)
+        that returned any for it."""
+        name = "frictionscan_function_history"
+        result = self._call(name, root=root, files=files, history=history, config=config,
+                            run=run, store=store)
+        wanted = {a.file.path for a in files}
+        found: dict[str, list[FunctionHistory]] = {}
+        for answer in _answers(result):
+            mine: dict[str, list[FunctionHistory]] = {}
+            for item in flatten(answer):
+                if not isinstance(item, FunctionHistory):
+                    raise PluginError(f"{name} returned {type(item).__name__}, expected "
+                                      f"FunctionHistory", hook=name)
+                if item.path in wanted and item.path not in found:
+                    mine.setdefault(item.path, []).append(item)
+            found.update(mine)
+        return {path: tuple(items) for path, items in found.items()}
 
     def compare_revisions(self, root: Path, base: str, head: str, deepen: bool,
                           config: Config) -> RevisionDiff:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         Finding,
         FixResult,
         Focus,
+        FunctionHistory,
         History,
         Hotspot,
         Knowledge,
@@ -418,6 +419,44 @@ def frictionscan_prune_checks(
     :param config: The run's configuration.
 
     .. versionadded:: 0.2
+    """
+
+
+# -------------------------------------------------------------------------
+# The X-ray (function-level hotspots)
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_function_history(
+    root: Path, files: Sequence[FileAnalysis], history: History, config: Config, run: Run,
+    store: Store | None
+) -> Iterable[FunctionHistory] | FunctionHistory | None:
+    """Return the functions of ``files`` with their own change history and function
+    hotspot score (the X-ray of a hotspot; docs/scoring.md#function-hotspots).
+
+    Called once per scan, after ranking, with only the files that reach the report (the
+    first ``run.reach`` files and ``run.check_paths``, a plan's targets and quick wins,
+    every file with ``--all-functions``), and only when the command asks for it
+    (``run.xray``). Return one :class:`~frictionscan.core.model.FunctionHistory` per
+    function of the files you handle, with its ``path``; leave other files alone (return
+    nothing for them). Collector: for each file, the first plugin that returns records for
+    it wins, so a plugin for another language, or another way to follow a function's
+    lines, answers for its files before the built-in (registered ``trylast=True``).
+    Built-in: the *functions* plugin, for Python files, from the ``radon.cc`` symbols of
+    each analysis and one ``git log -p -U0`` over the window, carrying every commit's hunks
+    to the current lines.
+
+    :param root: The repository's top-level directory.
+    :param files: The analyses of the files to X-ray (measurements, findings, history).
+    :param history: The run's history (``head``, ``since``; ``for_file`` may not know
+        files outside ``files``).
+    :param config: The run's configuration.
+    :param run: What the scan is of (``run.revision``; the working tree at ``"HEAD"``).
+    :param store: Where to keep what the next run can reuse, or ``None`` when the cache is
+        off. Its keys are this hook's alone.
+
+    .. versionadded:: 0.3
     """
 
 

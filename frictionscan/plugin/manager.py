@@ -42,6 +42,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "coupling": "frictionscan_coupling",
     "people": "frictionscan_people",
     "report": "frictionscan_report",
+    "functions": "frictionscan_functions",
 }
 
 ENTRY_POINT_GROUP = "frictionscan"

@@ -8,6 +8,10 @@ Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters r
   five points of cyclomatic complexity above 10 in each function, plus one hour per 250
   source lines, at least one hour. ``S`` up to 4 hours, ``M`` up to 2 days (16 h), ``L`` up to
   a week (40 h), ``XL`` beyond.
+* **Hot functions** of a target (the X-ray, when the plan asked for it): its one to three
+  functions with the highest function hotspot score (change x complexity), each with its
+  own effort band: one hour per five points of complexity above 10 plus one hour per 250
+  lines of the function, at least one hour.
 * **Quick wins** are findings whose fix takes 15 minutes or less, in files that are
   hotspots (score above 0) and not deliberately left alone. Expected return = the friction
   the fix removes (its share of the file's findings component) x the file's weighted score,
@@ -21,12 +25,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionscan.core.model import AreaKnowledge, Finding, Hotspot, ScanResult
+from frictionscan.core.model import AreaKnowledge, Finding, FunctionHistory, Hotspot, ScanResult
 from frictionscan.views.insights import CoChange, hidden_dependencies
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
 QUICK_WINS = 20
+#: Hot functions named per refactor target.
+HOT_FUNCTIONS = 3
 #: (upper bound in hours, band)
 EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
 #: Weight factors at or below this mark a file the roadmap says to leave alone.
@@ -48,12 +54,49 @@ def effort_band(hours: float) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HotFunction:
+    """A function of a refactor target where its change concentrates, with its effort."""
+
+    function: FunctionHistory
+    hours: float
+    band: str
+
+
+def function_hours(f: FunctionHistory) -> float:
+    """Hours a refactor of one function takes (see the module docstring)."""
+    lines = (f.span.end_line or f.span.start_line) - f.span.start_line + 1
+    excess = max(0.0, (f.complexity or 0.0) - 10)
+    return round(max(1.0, excess / 5.0 + lines / 250.0), 1)
+
+
+def hot_functions(h: Hotspot, limit: int = HOT_FUNCTIONS) -> tuple[HotFunction, ...]:
+    """The target's functions with the highest function scores (changed in the window),
+    best first; none without an X-ray."""
+    out = []
+    for f in (h.functions or ())[:limit]:
+        if f.score <= 0:
+            break
+        hours = function_hours(f)
+        out.append(HotFunction(function=f, hours=hours, band=effort_band(hours)))
+    return tuple(out)
+
+
+def function_at(h: Hotspot, line: int) -> FunctionHistory | None:
+    """The innermost X-rayed function of ``h`` holding ``line``."""
+    found = [f for f in h.functions or ()
+             if f.span.start_line <= line <= (f.span.end_line or f.span.start_line)]
+    return max(found, key=lambda f: f.span.start_line, default=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Target:
     """A refactor target: a hotspot with its effort."""
 
     hotspot: Hotspot
     hours: float
     band: str
+    #: Its hot functions (the X-ray), best first; empty when the plan has no X-ray.
+    hot: tuple[HotFunction, ...] = ()
 
     @property
     def path(self) -> str:
@@ -67,6 +110,8 @@ class QuickWin:
     #: Expected return per minute (see the module docstring).
     value: float
     area: str | None
+    #: The X-rayed function the finding sits in, if any.
+    function: FunctionHistory | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +164,7 @@ def _factor(h: Hotspot) -> float:
 
 def _target(h: Hotspot) -> Target:
     hours = refactor_hours(h)
-    return Target(hotspot=h, hours=hours, band=effort_band(hours))
+    return Target(hotspot=h, hours=hours, band=effort_band(hours), hot=hot_functions(h))
 
 
 def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[QuickWin]:
@@ -134,7 +179,7 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
             removed = f.effort_minutes / total * (h.component("findings") or 0.0) + 0.01
             value = removed * h.score / max(1, f.effort_minutes)
             wins.append(QuickWin(path=h.path, finding=f, value=round(value, 4),
-                                 area=_area_of(h)))
+                                 area=_area_of(h), function=function_at(h, f.span.start_line)))
     wins.sort(key=lambda w: (-w.value, not w.finding.fix_available, w.path,
                              w.finding.span.start_line))
     return wins[:limit]
@@ -178,6 +223,13 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                 left_alone=plan.left_alone, changes=plan.changes,
                 snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
                 hidden=hidden)
+
+
+def xray_paths(plan: Plan) -> list[str]:
+    """The files whose functions the plan shows: its refactor targets' and quick wins'."""
+    paths = [t.path for area in plan.areas for t in area.targets]
+    paths += [w.path for w in plan.quick_wins]
+    return list(dict.fromkeys(paths))
 
 
 def summarise(plan: Plan) -> list[str]:

@@ -1,8 +1,9 @@
 """Names replaced by stable pseudonyms in whatever a formatter is given (``people.anonymise``).
 
-People's names live in three places of the data model, and nowhere else (no reason or
-message embeds one): ``FileHistory.authors``, ``RevisionDiff.authors`` and
-``AuthorShare.name`` (the knowledge of files and areas, a change's suggested reviewers).
+People's names live in four places of the data model, and nowhere else (no reason or
+message embeds one): ``FileHistory.authors``, ``FunctionHistory.authors`` (the X-ray),
+``RevisionDiff.authors`` and ``AuthorShare.name`` (the knowledge of files and areas, a
+change's suggested reviewers).
 :func:`anonymise` rebuilds a report with each name replaced by ``Author N``, N its place
 among everyone who changed the repository's files in the window, most changes first (from
 the report's :class:`~frictionscan.api.Insights`; then by how often a name appears, then
@@ -18,7 +19,10 @@ from collections import Counter
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
-from frictionscan.api import AuthorShare, FileHistory, Insights, RevisionDiff
+from frictionscan.api import AuthorShare, FileHistory, FunctionHistory, Insights, RevisionDiff
+
+#: The types whose ``authors`` field is a tuple of names.
+NAMED = (FileHistory, FunctionHistory, RevisionDiff)
 
 
 def _children(obj: Any) -> list[Any]:
@@ -46,7 +50,7 @@ def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
                     changes[share.name] += share.changes
         if isinstance(obj, AuthorShare):
             seen[obj.name] += 1
-        elif isinstance(obj, (FileHistory, RevisionDiff)):
+        elif isinstance(obj, NAMED):
             seen.update(obj.authors)
         stack.extend(_children(obj))
     return changes, seen
@@ -96,7 +100,7 @@ def anonymise(report: Any) -> Any:
                 fresh = rewrite(value)
                 if fresh is not value:
                     changed[f.name] = fresh
-            if isinstance(obj, (FileHistory, RevisionDiff)) and obj.authors:
+            if isinstance(obj, NAMED) and obj.authors:
                 changed["authors"] = names(obj.authors)
             if changed:
                 new = replace(obj, **changed)

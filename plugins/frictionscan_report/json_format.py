@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from frictionscan.api import (
-    SCHEMA_MINOR,
     AnalysisError,
     Config,
     Finding,
+    FunctionHistory,
     Hotspot,
     Insights,
     ScanResult,
@@ -19,12 +19,27 @@ from frictionscan.api import (
 )
 from frictionscan_report.insights_format import area_dict, coupling_dict, knowledge_dict
 
-#: How many of a file's most complex functions are listed.
+#: How many of a file's functions are listed: the most complex, or with an X-ray the
+#: highest function scores.
 TOP_FUNCTIONS = 5
+#: The minor version of the document (``schema_version`` 1): 1 adds the X-ray (each
+#: function's change history and score, ``xray``); 2 coupling and knowledge (``coupling``
+#: and ``knowledge`` per hotspot, ``areas``).
+SCHEMA_MINOR = 2
 
 
 def _time(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t else None
+
+
+def function_dict(f: FunctionHistory) -> dict[str, Any]:
+    """A function with its history (the X-ray); the first keys are those of a function
+    without one."""
+    return {"name": printable(f.name), "kind": f.kind.value, "line": f.span.start_line,
+            "end_line": f.span.end_line, "complexity": f.complexity,
+            "score": f.score, "changes": f.changes, "lines_added": f.lines_added,
+            "lines_deleted": f.lines_deleted, "authors": [printable(a) for a in f.authors],
+            "fixes": f.fixes, "last_change": _time(f.last_change), "findings": f.findings}
 
 
 def hotspot_dict(h: Hotspot, show_suppressed: bool = False,
@@ -52,12 +67,14 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False,
             "areas": [w.area for w in a.weights if w.area],
             "reasons": [printable(w.reason) for w in a.weights],
         },
-        "functions": [
+        "functions": [function_dict(f) for f in h.functions[:TOP_FUNCTIONS]]
+        if h.functions is not None else [
             {"name": printable(m.symbol.name), "kind": m.symbol.kind.value,
              "line": m.symbol.span.start_line, "end_line": m.symbol.span.end_line,
              "complexity": m.value}
             for m in functions[:TOP_FUNCTIONS] if m.symbol is not None
         ],
+        "xray": h.functions is not None,
         "findings_checked": a.checked,
         "findings": [finding_dict(f) for f in a.findings],
         "suppressed_count": len(a.suppressed),

@@ -24,6 +24,7 @@ from frictionscan_report.insights_format import (
     hidden_line,
     people_text,
 )
+from frictionscan_report.json_format import function_dict
 from frictionscan_report.table import why
 
 
@@ -47,12 +48,29 @@ def _no_targets(area: Any) -> str:
     return "No refactor targets: nothing here changed in the window."
 
 
+def hot_list(t: Target) -> str:
+    """A target's hot functions: ``name (7 changes, cc 15, S)``, best first."""
+    return "; ".join(f"{h.function.name} ({_count(h.function.changes, 'change')}, cc "
+                     f"{h.function.complexity or 0:g}, {h.band})" for h in t.hot)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _where(w: QuickWin) -> str:
+    """In which function a quick win sits, and how often that function changed."""
+    if w.function is not None:
+        return f"in {w.function.name}, {_count(w.function.changes, 'change')} in the window"
+    return f"in {w.finding.symbol}" if w.finding.symbol else "at module level"
+
+
 def _win_line(w: QuickWin) -> str:
     f = w.finding
     fix = (f" (automatic fix: `frictionscan fix --rule {f.code}`"
            + (" --unsafe" if not f.fix_safe else "") + ")") if f.fix_available else ""
     return (f"- [ ] {md(w.path)}:{f.span.start_line} **{f.code}** {md(f.message)} "
-            f"({f.effort_minutes} min){fix}")
+            f"({f.effort_minutes} min, {md(_where(w))}){fix}")
 
 
 def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -71,10 +89,12 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
+        out += ["| Rank | File | Score | Effort | Hot functions | Why |",
+                "|---:|---|---:|---|---|---|"]
         for t in area.targets:
             out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                       f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot, r.insights))} |")
+                       f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
+                       f"{md(why(t.hotspot, r.insights))} |")
         out.append("")
     if plan.hidden:
         out += ["## Hidden dependencies", "",
@@ -116,14 +136,14 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
-               "code", "line", "message", "effort_minutes", "fix", "reasons",
+               "code", "line", "message", "effort_minutes", "fix", "reasons", "functions",
                "partner", "shared", "degree", "bus_factor", "at_risk")
 
 
 def _target_row(section: str, area: str, t: Target, insights: Any = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot, insights)}
+            "reasons": why(t.hotspot, insights), "functions": hot_list(t)}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -149,7 +169,8 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
         rows.append({"section": "quick-win", "area": w.area or "", "path": w.path,
                      "code": f.code, "line": f.span.start_line, "message": f.message,
                      "effort_minutes": f.effort_minutes,
-                     "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else ""})
+                     "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else "",
+                     "functions": w.function.name if w.function is not None else ""})
     rows += [_target_row("left-alone", "", t, insights) for t in plan.left_alone]
     for row in rows:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
@@ -159,7 +180,9 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     def target(t: Target) -> dict[str, Any]:
         return {"rank": t.hotspot.rank, "path": printable(t.path), "score": t.hotspot.score,
                 "effort_band": t.band, "effort_hours": t.hours,
-                "reasons": [printable(c.reason) for c in t.hotspot.components]}
+                "reasons": [printable(c.reason) for c in t.hotspot.components],
+                "functions": [{**function_dict(h.function), "effort_band": h.band,
+                               "effort_hours": h.hours} for h in t.hot]}
 
     r = plan.result
     return {
@@ -178,7 +201,9 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
                         "message": printable(w.finding.message),
                         "effort_minutes": w.finding.effort_minutes,
                         "fix_available": w.finding.fix_available,
-                        "fix_safe": w.finding.fix_safe, "value": w.value, "area": w.area}
+                        "fix_safe": w.finding.fix_safe, "value": w.value, "area": w.area,
+                        "function": printable(w.function.name) if w.function else None,
+                        "function_changes": w.function.changes if w.function else None}
                        for w in plan.quick_wins],
         "left_alone": [target(t) for t in plan.left_alone],
         "changes": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
