@@ -58,8 +58,9 @@ def test_no_cache_and_cache_commands(planted_copy: Path) -> None:
     assert not (planted_copy / ".frictionscan").exists()
     scan_json(planted_copy)
     code, out, _ = run("cache", "info", str(planted_copy))
-    # the history and its fold state, and one X-ray per reported file with functions (5)
-    assert code == 0 and "file results, 7 entries kept by plugins" in out
+    # the history, its commits and fold state, one X-ray per reported file with functions
+    # (5), the coupling and the knowledge
+    assert code == 0 and "file results, 10 entries kept by plugins" in out
     code, out, _ = run("cache", "clear", str(planted_copy))
     assert code == 0 and "cleared" in out
     doc, _ = scan_json(planted_copy)
@@ -128,3 +129,19 @@ def test_history_after_new_commits_is_read_incrementally(planted_copy: Path,
     rewritten, _ = scan_json(planted_copy, *older)
     fresh, _ = scan_json(planted_copy, "--no-cache", *older)
     assert without_stats(rewritten) == without_stats(fresh)
+
+
+def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: Path) -> None:
+    """ci scans the touched files at the merge base: the history it keeps for those files
+    alone must not stand in for the whole repository's at that commit."""
+    git(planted_copy, "checkout", "-q", "-b", "h15-change")
+    engine = planted_copy / "src/app/engine.py"
+    engine.write_text(engine.read_text() + "# more\n")
+    git(planted_copy, "-c", "user.name=New", "-c", "user.email=n@x", "commit", "-qam", "more")
+    code, _, err = run("ci", str(planted_copy), "--base", "main", "-f", "json")
+    assert code == 0, err
+    git(planted_copy, "checkout", "-q", "main")  # the merge base
+    cached, _ = scan_json(planted_copy)
+    fresh, _ = scan_json(planted_copy, "--no-cache")
+    assert without_stats(cached) == without_stats(fresh)
+    assert sum(h["signals"]["git.revisions"] > 0 for h in fresh["hotspots"]) > 2

@@ -10,6 +10,7 @@ result on any day.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -141,6 +142,9 @@ class RevisionDiff:
     deleted: tuple[str, ...] = ()
     #: Whether the head is the working tree (uncommitted changes) rather than a commit.
     worktree: bool = False
+    #: The change's own authors (names after ``.mailmap``): of its commits, and for the
+    #: working tree the configured user too.
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,6 +196,10 @@ class History:
     shallow: bool = False
     #: One-line warnings for the report (for example about the cache).
     warnings: tuple[str, ...] = ()
+    #: The window's non-merge commits, newest first, as the repository-level analyses
+    #: read them (:class:`ChangeSet`; from the same pass as ``files``). A read-only sequence:
+    #: a tuple, or what a history cache decodes on first use.
+    commits: Sequence[ChangeSet] = ()
     _index: dict[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -412,6 +420,8 @@ class ScanResult:
     order: str = "hotspot"
     schema_version: int = SCHEMA_VERSION
     focus: Focus | None = None
+    #: What the repository-level analyses found (``frictionscan_analyse_repository``).
+    insights: Insights = field(default_factory=lambda: Insights())
 
     def stat(self, key: str, default: Any = None) -> Any:
         for k, v in self.stats:
@@ -450,3 +460,140 @@ class FunctionHistory:
     #: Abbreviated ids of the commits, newest first (to tell how far the changes of
     #: several functions overlap).
     commits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeSet:
+    """One non-merge commit of the window, as the repository-level analyses read it."""
+
+    #: Tells commits apart within one history (not an order; use ``time``).
+    number: int
+    #: Commit time, UTC seconds.
+    time: int
+    #: Author name and e-mail after ``.mailmap``.
+    author: str
+    email: str
+    #: Whether the subject looks like a bug fix (``git.fix_pattern``).
+    fix: bool = False
+    #: How many files the commit touched among those the log reads (the ``include``
+    #: globs), scanned today or not: the size a mass-commit threshold compares.
+    touched: int = 0
+    #: The scanned files it changed, under their current names: (path, lines added, lines
+    #: deleted), sorted by path.
+    files: tuple[tuple[str, int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoupledFile:
+    """A file that changes together with another (logical coupling)."""
+
+    path: str
+    #: Commits that changed both files.
+    shared: int
+    #: ``shared`` / the mean of the two files' revisions (code-maat's degree), 0 to 1.
+    degree: float
+    #: Why the pair is a hidden dependency: ``"package"`` (different directories),
+    #: ``"focus area"`` (different focus areas), or ``""`` (not hidden).
+    boundary: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.boundary)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coupling:
+    """The files one file changes together with."""
+
+    path: str
+    #: The file's revisions among the commits the analysis counts (mass commits and bots
+    #: left out).
+    revisions: int
+    #: Strongest first.
+    coupled: tuple[CoupledFile, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorShare:
+    """One person's part in a file's, an area's or a change's history. Names appear in
+    the data model only here and in the ``authors`` of ``FileHistory``, ``FunctionHistory``
+    and ``RevisionDiff`` (anonymising replaces exactly these)."""
+
+    name: str
+    #: Commits (non-merge, in the window) and lines added.
+    changes: int
+    added: int = 0
+    #: Whether the person committed in the last ``people.left_after`` of the window.
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Knowledge:
+    """Who knows a file: its authors in the window (bots left out)."""
+
+    path: str
+    changes: int
+    added: int
+    #: Most changes first.
+    authors: tuple[AuthorShare, ...] = ()
+    #: Share of the changes made by people with no commit in the last
+    #: ``people.left_after`` of the window, 0 to 1.
+    at_risk: float = 0.0
+
+    @property
+    def main(self) -> AuthorShare | None:
+        """The person with the most changes (ties: most lines added)."""
+        return self.authors[0] if self.authors else None
+
+    @property
+    def main_share(self) -> float:
+        return self.authors[0].changes / self.changes if self.authors and self.changes \
+            else 0.0
+
+    @property
+    def main_added_share(self) -> float:
+        return self.authors[0].added / self.added if self.authors and self.added else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AreaKnowledge:
+    """Who knows a focus area (``area`` ``None``: the files outside every area, or all
+    files when there is no roadmap)."""
+
+    area: str | None
+    #: Commits that changed the area's files.
+    changes: int
+    #: The fewest people whose commits make half of ``changes``.
+    bus_factor: int
+    at_risk: float = 0.0
+    #: Most changes first.
+    authors: tuple[AuthorShare, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insights:
+    """What the repository-level analyses found (``frictionscan_analyse_repository``)."""
+
+    #: One per file that changed in the counted commits.
+    coupling: tuple[Coupling, ...] = ()
+    #: One per file with changes by people.
+    knowledge: tuple[Knowledge, ...] = ()
+    #: One per focus area, and one for the rest (``area`` ``None``).
+    areas: tuple[AreaKnowledge, ...] = ()
+    _coupling: dict[str, Coupling] = field(default_factory=dict, init=False, compare=False,
+                                           repr=False)
+    _knowledge: dict[str, Knowledge] = field(default_factory=dict, init=False, compare=False,
+                                             repr=False)
+
+    def __post_init__(self) -> None:
+        self._coupling.update({c.path: c for c in self.coupling})
+        self._knowledge.update({k.path: k for k in self.knowledge})
+
+    def coupling_of(self, path: str) -> Coupling | None:
+        return self._coupling.get(path)
+
+    def knowledge_of(self, path: str) -> Knowledge | None:
+        return self._knowledge.get(path)
+
+    def area(self, name: str | None) -> AreaKnowledge | None:
+        return next((a for a in self.areas if a.area == name), None)

@@ -20,6 +20,7 @@ from frictionscan.core.model import (
     Focus,
     History,
     Hotspot,
+    Insights,
     ScanResult,
     SourceFile,
     evolve,
@@ -224,6 +225,24 @@ class Session:
         stats = tuple(s for s in result.stats if s[0] != "seconds_xray")
         return evolve(result, hotspots=hotspots, stats=(*stats, ("seconds_xray", spent)))
 
+    def _insights(self, phase: FilePhase, files: Sequence[SourceFile], history: History,
+                  focus: Focus) -> Insights:
+        """``frictionscan_analyse_repository``, once per scan of the whole repository (a
+        scan of some files only, ``ci``'s merge base, has nothing to analyse), with the
+        store its implementations share."""
+        if phase.run.paths is not None:
+            return Insights()
+        config = phase.config
+        cache = Cache(default_dir(phase.root, config.cache_dir)) if config.cache else None
+        try:
+            return self.hooks.analyse_repository(
+                phase.root, files, history, focus, config, phase.run,
+                cache.store("analyse_repository") if cache is not None else None)
+        finally:
+            if cache is not None:
+                phase.warn(*cache.warnings)
+                cache.close()
+
     def _items(self, phase: FilePhase, files: Sequence[SourceFile],
                history: History) -> list[Item]:
         """Each file with its history, and its content when it comes from git objects (a
@@ -265,6 +284,8 @@ class Session:
                         phase.warn(f"focus area {area.name!r}: paths "
                                    f"{', '.join(area.paths)} match no analysed file")
             analyses = self._weigh(analyses, focus, config, run)
+        with phase.timed("repository"):
+            insights = self._insights(phase, files, history, focus)
         with phase.timed("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
         if pruning:
@@ -287,4 +308,4 @@ class Session:
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
                           warnings=tuple(phase.warnings), stats=stats, focus=focus,
-                          order=config.order)
+                          order=config.order, insights=insights)

@@ -32,7 +32,9 @@ from frictionscan.core.formatter import Formatter
 from frictionscan.core.model import (
     AnalysisError,
     AppliedFix,
+    AreaKnowledge,
     Commit,
+    Coupling,
     ErrorKind,
     FileAnalysis,
     FileHistory,
@@ -42,6 +44,8 @@ from frictionscan.core.model import (
     FunctionHistory,
     History,
     Hotspot,
+    Insights,
+    Knowledge,
     Measurement,
     RevisionDiff,
     RuleInfo,
@@ -268,6 +272,22 @@ class HookCalls:
                                     root=root, config=config, history=history)
         return result
 
+    def analyse_repository(self, root: Path, files: Sequence[SourceFile], history: History,
+                           focus: Focus, config: Config, run: Run,
+                           store: Store | None) -> Insights:
+        """Every plugin's repository-level findings, gathered by kind."""
+        name = "frictionscan_analyse_repository"
+        items: list[Any] = self._collect(
+            name, (Coupling, Knowledge, AreaKnowledge), "Coupling, Knowledge or AreaKnowledge",
+            root=root, files=files, history=history, focus=focus, config=config, run=run,
+            store=store)
+        return Insights(
+            coupling=tuple(sorted((i for i in items if isinstance(i, Coupling)),
+                                  key=lambda c: c.path)),
+            knowledge=tuple(sorted((i for i in items if isinstance(i, Knowledge)),
+                                   key=lambda k: k.path)),
+            areas=tuple(i for i in items if isinstance(i, AreaKnowledge)))
+
     def focus_weight(self, file: SourceFile, history: FileHistory, focus: Focus,
                      config: Config) -> tuple[Weight, ...]:
         out = self._call("frictionscan_focus_weight", file=file, history=history, focus=focus,
@@ -442,7 +462,8 @@ class HookCalls:
             found[fmt.name] = fmt
         return found
 
-    def _collect(self, name: str, expected: type[T], what: str, **kwargs: Any) -> list[T]:
+    def _collect(self, name: str, expected: type[T] | tuple[type, ...], what: str,
+                 **kwargs: Any) -> list[T]:
         """The items of every plugin's answer to collector hook ``name``, in one call; an
         item of another type names the plugin that offered it."""
         items = [item for answer in _answers(self._call(name, **kwargs))

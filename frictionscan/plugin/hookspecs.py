@@ -6,8 +6,9 @@ A scan calls the hooks in this order: ``frictionscan_addhooks`` and ``frictionsc
 as plugins load, ``frictionscan_configure``, ``frictionscan_collect_files``,
 ``frictionscan_ignore_file`` per file, ``frictionscan_collect_history``, then per file in
 worker processes ``frictionscan_measure_file`` and ``frictionscan_check_file``, then
-``frictionscan_load_focus``, ``frictionscan_focus_weight`` per file, ``frictionscan_score``,
-``frictionscan_rank``, and the chosen formatter from ``frictionscan_formatters``.
+``frictionscan_load_focus``, ``frictionscan_analyse_repository``, ``frictionscan_focus_weight``
+per file, ``frictionscan_score``, ``frictionscan_rank``, and the chosen formatter from
+``frictionscan_formatters``.
 
 Conventions, as in pluggy and pytest:
 
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
     from frictionscan.core.formatter import Formatter
     from frictionscan.core.model import (
         AnalysisError,
+        AreaKnowledge,
         Commit,
+        Coupling,
         FileAnalysis,
         FileHistory,
         Finding,
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
         FunctionHistory,
         History,
         Hotspot,
+        Knowledge,
         Measurement,
         RevisionDiff,
         RuleInfo,
@@ -271,6 +275,47 @@ def frictionscan_load_focus(root: Path, config: Config, history: History) -> Foc
     :param history: The repository's history (for "now").
 
     .. versionadded:: 0.1
+    """
+
+
+# -------------------------------------------------------------------------
+# Repository-level analyses
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_analyse_repository(
+    root: Path, files: Sequence[SourceFile], history: History, focus: Focus, config: Config,
+    run: Run, store: Store | None
+) -> Iterable[Coupling | Knowledge | AreaKnowledge] | Coupling | Knowledge | AreaKnowledge | None:
+    """Analyse the whole history at once: what no single file's numbers show.
+
+    Called once per scan (not per file), in the main process, after the history and the
+    roadmap are read and before the files are weighed and scored; not called for a scan of
+    some files only (``run.paths``, ``ci``'s merge base). Return any number of per-file
+    :class:`~frictionscan.core.model.Coupling` and
+    :class:`~frictionscan.core.model.Knowledge` values and per-area
+    :class:`~frictionscan.core.model.AreaKnowledge` values; the core gathers every plugin's
+    into ``ScanResult.insights``, where the views and formatters find them (``explain``,
+    ``plan``, ``ci``, the JSON document). Read the window's commits from
+    ``history.commits`` (one :class:`~frictionscan.core.model.ChangeSet` each, from the same
+    ``git log`` pass as the files' numbers): never run ``git log`` again.
+
+    Built-in: the *coupling* plugin (files that change together, pairs across package and
+    focus-area boundaries) and the *people* plugin (who knows each file and area, bus
+    factor, knowledge at risk).
+
+    :param root: The repository's top-level directory.
+    :param files: The files of the scan, sorted by path.
+    :param history: Their history, from ``frictionscan_collect_history``.
+    :param focus: The roadmap, from ``frictionscan_load_focus``.
+    :param config: The run's configuration.
+    :param run: What the scan is of.
+    :param store: Where to keep what the next run can reuse (shared by this hook's
+        implementations: put your plugin's name in your keys), or ``None`` when the cache is
+        off.
+
+    .. versionadded:: 0.3
     """
 
 

@@ -39,6 +39,8 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "libcst": "frictionscan_libcst",
     "roadmap": "frictionscan_roadmap",
     "scoring": "frictionscan_scoring",
+    "coupling": "frictionscan_coupling",
+    "people": "frictionscan_people",
     "report": "frictionscan_report",
     "functions": "frictionscan_functions",
 }

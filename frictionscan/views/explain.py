@@ -7,12 +7,12 @@ of the ``explain`` view render (the report plugin's ``text`` and ``json``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import FunctionHistory, Hotspot, Measurement, ScanResult
+from frictionscan.core.model import FunctionHistory, Hotspot, Insights, Measurement, ScanResult
 from frictionscan.views.plan import effort_band, refactor_hours
 
 #: How many of the file's most complex functions are listed.
@@ -53,6 +53,9 @@ class Explanation:
     xray: tuple[FunctionHistory, ...] = ()
     #: Where the file's change concentrates (``None`` without an X-ray or changes).
     concentration: Concentration | None = None
+    #: The scan's repository-level findings: the file's coupled files
+    #: (``insights.coupling_of(path)``) and who knows it (``insights.knowledge_of(path)``).
+    insights: Insights = field(default_factory=Insights)
 
 
 def find_hotspot(result: ScanResult, root: Path, target: Path) -> Hotspot:
@@ -113,4 +116,5 @@ def explain(result: ScanResult, h: Hotspot) -> Explanation:
                        functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol),
                        xray=h.functions or (),
                        concentration=concentration(h.functions or (),
-                                                   h.analysis.history.revisions))
+                                                   h.analysis.history.revisions),
+                       insights=result.insights)

@@ -25,7 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionscan.core.model import Finding, FunctionHistory, Hotspot, ScanResult
+from frictionscan.core.model import AreaKnowledge, Finding, FunctionHistory, Hotspot, ScanResult
+from frictionscan.views.insights import CoChange, hidden_dependencies
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -124,6 +125,8 @@ class AreaPlan:
     goal: str | None
     targets: tuple[Target, ...]
     files: int
+    #: Who knows the area: bus factor, knowledge at risk (the *people* plugin).
+    knowledge: AreaKnowledge | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,6 +150,8 @@ class Plan:
     changes: tuple[Change, ...] = ()
     snapshot_time: str | None = None
     summary: tuple[str, ...] = field(default=())
+    #: Coupled pairs across a package or focus-area boundary that touch the targets.
+    hidden: tuple[CoChange, ...] = ()
 
 
 def _area_of(h: Hotspot) -> str | None:
@@ -196,23 +201,28 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
             areas.append(AreaPlan(name=area.name, weight=weight, horizon=area.horizon,
                                   owner=area.owner, goal=area.goal, targets=tuple(targets),
                                   files=sum(1 for h in result.hotspots
-                                            if _area_of(h) == area.name)))
+                                            if _area_of(h) == area.name),
+                                  knowledge=result.insights.area(area.name)))
     rest = [h for h in hot if _area_of(h) is None and _factor(h) > LEFT_ALONE_FACTOR]
     areas.append(AreaPlan(name="Everywhere else" if areas else "All code", weight=None,
                           horizon=None, owner=None, goal=None,
                           targets=tuple(_target(h) for h in rest[:top]),
-                          files=sum(1 for h in result.hotspots if _area_of(h) is None)))
+                          files=sum(1 for h in result.hotspots if _area_of(h) is None),
+                          knowledge=result.insights.area(None)))
     by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
                     and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
                    key=lambda h: -(h.analysis.value("radon.cc_total") or 0))
     left_alone = tuple(_target(h) for h in by_cc[:top])
     wins = tuple(quick_wins(result.hotspots))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
+    hidden = hidden_dependencies((t.path for a in areas for t in a.targets), result.insights)
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
-                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None)
+                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None,
+                hidden=hidden)
     return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
                 left_alone=plan.left_alone, changes=plan.changes,
-                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)))
+                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
+                hidden=hidden)
 
 
 def xray_paths(plan: Plan) -> list[str]:
@@ -247,6 +257,10 @@ def summarise(plan: Plan) -> list[str]:
         n = len(plan.left_alone)
         lines.append(f"{n} complex file{'s are' if n > 1 else ' is'} deliberately left alone "
                      f"(dormant or out of scope).")
+    if plan.hidden:
+        n = len(plan.hidden)
+        lines.append(f"{n} hidden dependenc{'ies' if n > 1 else 'y'}: files across a package "
+                     f"or focus-area boundary that keep changing with the targets.")
     if plan.changes:
         new = sum(c.kind == "new hotspot" for c in plan.changes)
         fixed = sum(c.findings_fixed for c in plan.changes)

@@ -6,10 +6,19 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from frictionscan.api import Config, Explanation, json_text, printable, terminal_safe
+from frictionscan_report.insights_format import (
+    BOUNDARIES,
+    coupling_dict,
+    knowledge_dict,
+    knowledge_line,
+    people_text,
+)
 from frictionscan_report.json_format import function_dict
 
 #: Rows of the X-ray table on a terminal (the rest are counted).
 XRAY_ROWS = 15
+#: People listed as knowing the file best.
+KNOWS_BEST = 5
 
 
 def explanation_dict(e: Explanation) -> dict[str, Any]:
@@ -44,6 +53,8 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
         "focus": [{"factor": w.factor, "area": w.area, "reason": printable(w.reason)}
                   for w in a.weights],
         "errors": [printable(err.describe()) for err in a.errors],
+        "coupling": coupling_dict(e.insights.coupling_of(h.path)),
+        "knowledge": knowledge_dict(e.insights.knowledge_of(h.path), top=KNOWS_BEST),
     }
 
 
@@ -102,6 +113,7 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
             if f["fix_available"] else ""
         console.print(Text(safe(f"  line {f['line']}: {f['code']} {f['message']} "
                                 f"({f['effort_minutes']} min){fix}")))
+    _insights(e, console)
     console.print(Text("\nFocus", style="bold"))
     if data["focus"]:
         for w in data["focus"]:
@@ -137,3 +149,28 @@ def _write_xray(console: Any, data: dict[str, Any]) -> None:
         changed = sum(1 for f in rest if f["changes"])
         console.print(Text(f"  ... {len(rest)} more functions ({changed} changed in the "
                            f"window); --format json lists all", style="dim"))
+
+
+def _insights(e: Explanation, console: Any) -> None:
+    """The files it changes with, and who knows it."""
+    from rich.text import Text
+
+    safe = terminal_safe
+    path = e.hotspot.path
+    coupling = e.insights.coupling_of(path)
+    if coupling is not None:
+        console.print(Text("\nChanges together with", style="bold"))
+        if not coupling.coupled:
+            console.print(Text(f"  no file often enough ({coupling.revisions} commits counted, "
+                               f"mass edits left out)"))
+        for x in coupling.coupled:
+            where = f"  [hidden: {BOUNDARIES.get(x.boundary, x.boundary)}]" if x.hidden \
+                else ""
+            console.print(Text(safe(f"  {x.path}: {x.shared} of its {coupling.revisions} "
+                                    f"commits, degree {x.degree:.0%}{where}")))
+    knowledge = e.insights.knowledge_of(path)
+    if knowledge is not None:
+        console.print(Text("\nWho knows it", style="bold"))
+        console.print(Text(safe(f"  {knowledge_line(knowledge)}")))
+        console.print(Text(safe(f"  knows it best: "
+                                f"{people_text(knowledge.authors[:KNOWS_BEST])}")))

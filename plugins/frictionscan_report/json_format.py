@@ -11,18 +11,21 @@ from frictionscan.api import (
     Finding,
     FunctionHistory,
     Hotspot,
+    Insights,
     ScanResult,
     __version__,
     json_text,
     printable,
 )
+from frictionscan_report.insights_format import area_dict, coupling_dict, knowledge_dict
 
 #: How many of a file's functions are listed: the most complex, or with an X-ray the
 #: highest function scores.
 TOP_FUNCTIONS = 5
 #: The minor version of the document (``schema_version`` 1): 1 adds the X-ray (each
-#: function's change history and score, ``xray``).
-SCHEMA_MINOR = 1
+#: function's change history and score, ``xray``); 2 coupling and knowledge (``coupling``
+#: and ``knowledge`` per hotspot, ``areas``).
+SCHEMA_MINOR = 2
 
 
 def _time(t: datetime | None) -> str | None:
@@ -39,7 +42,8 @@ def function_dict(f: FunctionHistory) -> dict[str, Any]:
             "fixes": f.fixes, "last_change": _time(f.last_change), "findings": f.findings}
 
 
-def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
+def hotspot_dict(h: Hotspot, show_suppressed: bool = False,
+                 insights: Insights | None = None) -> dict[str, Any]:
     a = h.analysis
     hist = a.history
     functions = sorted(a.symbol_values("radon.cc"), key=lambda m: (-m.value,
@@ -75,6 +79,8 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in a.findings],
         "suppressed_count": len(a.suppressed),
         **({"suppressed": [finding_dict(f) for f in a.suppressed]} if show_suppressed else {}),
+        "coupling": coupling_dict(insights.coupling_of(h.path)) if insights else None,
+        "knowledge": knowledge_dict(insights.knowledge_of(h.path)) if insights else None,
     }
 
 
@@ -106,8 +112,10 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
-        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)))
-                     for h in hotspots],
+        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)),
+                                  result.insights) for h in hotspots],
+        "areas": [{"name": printable(a.area) if a.area is not None else None,
+                   **(area_dict(a) or {})} for a in result.insights.areas],
         "errors": [error_dict(e) for e in result.errors],
         "warnings": [printable(w) for w in result.warnings],
         "stats": dict(result.stats),

@@ -21,6 +21,7 @@ from frictionscan.api import (
     printable,
     refactor_hours,
 )
+from frictionscan_report.insights_format import area_line, hidden_line, people_text
 from frictionscan_report.plan_text import hot_list
 from frictionscan_report.table import why
 
@@ -93,7 +94,7 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
             "area": next((w.area for w in a.weights if w.area), ""),
-            "band": effort_band(hours), "hours": hours, "why": why(h),
+            "band": effort_band(hours), "hours": hours, "why": why(h, plan.result.insights),
             "components": [(c.name, c.value, printable(c.reason)) for c in h.components],
             "functions": sorted(((printable(m.symbol.name), m.symbol.span.start_line, m.value)
                                  for m in a.symbol_values("radon.cc") if m.symbol),
@@ -120,4 +121,6 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
     stream.write(template.render(
         plan=plan, result=r, name=printable(r.root.rsplit("/", 1)[-1]),
         chart=chart_svg(plan), rows=_rows(plan), printable=printable, hot_list=hot_list,
-        max_files=MAX_FILES))
+        max_files=MAX_FILES, area_line=lambda a: printable(area_line(a)),
+        people=lambda authors: printable(people_text(authors)),
+        hidden_line=lambda c: printable(hidden_line(c, q=""))))

@@ -17,6 +17,13 @@ from frictionscan.api import (
 from frictionscan.api import (
     markdown_escape as md,
 )
+from frictionscan_report.insights_format import (
+    area_dict,
+    area_line,
+    co_change_dict,
+    hidden_line,
+    people_text,
+)
 from frictionscan_report.json_format import function_dict
 from frictionscan_report.table import why
 
@@ -75,6 +82,10 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
     for area in plan.areas:
         out += [_area_header(area), ""]
+        if area.knowledge is not None and area.knowledge.changes:
+            k = area.knowledge
+            out += [f"Knowledge: {md(area_line(k))}; most changes by "
+                    f"{md(people_text(k.authors[:3]))}.", ""]
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
@@ -83,7 +94,13 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         for t in area.targets:
             out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
                        f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
-                       f"{md(why(t.hotspot))} |")
+                       f"{md(why(t.hotspot, r.insights))} |")
+        out.append("")
+    if plan.hidden:
+        out += ["## Hidden dependencies", "",
+                "Files across a package or focus-area boundary that keep changing with the "
+                "targets: plan the change to both, or break the dependency.", ""]
+        out += [f"- {md(hidden_line(c, q=''))}" for c in plan.hidden]
         out.append("")
     out += ["## Quick wins", ""]
     if plan.quick_wins:
@@ -119,13 +136,14 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
-               "code", "line", "message", "effort_minutes", "fix", "reasons", "functions")
+               "code", "line", "message", "effort_minutes", "fix", "reasons", "functions",
+               "partner", "shared", "degree", "bus_factor", "at_risk")
 
 
-def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
+def _target_row(section: str, area: str, t: Target, insights: Any = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot), "functions": hot_list(t)}
+            "reasons": why(t.hotspot, insights), "functions": hot_list(t)}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -135,8 +153,17 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                             quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     rows: list[dict[str, Any]] = []
+    insights = plan.result.insights
     for area in plan.areas:
-        rows += [_target_row("refactor", area.name, t) for t in area.targets]
+        rows += [_target_row("refactor", area.name, t, insights) for t in area.targets]
+        if area.knowledge is not None and area.knowledge.changes:
+            rows.append({"section": "knowledge", "area": area.name,
+                         "bus_factor": area.knowledge.bus_factor,
+                         "at_risk": area.knowledge.at_risk,
+                         "reasons": area_line(area.knowledge)})
+    rows += [{"section": "hidden-dependency", "path": c.path, "partner": c.partner,
+              "shared": c.shared, "degree": c.degree, "reasons": hidden_line(c, q="")}
+             for c in plan.hidden]
     for w in plan.quick_wins:
         f = w.finding
         rows.append({"section": "quick-win", "area": w.area or "", "path": w.path,
@@ -144,7 +171,7 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                      "effort_minutes": f.effort_minutes,
                      "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else "",
                      "functions": w.function.name if w.function is not None else ""})
-    rows += [_target_row("left-alone", "", t) for t in plan.left_alone]
+    rows += [_target_row("left-alone", "", t, insights) for t in plan.left_alone]
     for row in rows:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
@@ -166,7 +193,9 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "warnings": [printable(w) for w in r.warnings],
         "areas": [{"name": printable(a.name), "weight": a.weight, "horizon": a.horizon,
                    "owner": a.owner, "goal": a.goal, "files": a.files,
-                   "targets": [target(t) for t in a.targets]} for a in plan.areas],
+                   "targets": [target(t) for t in a.targets],
+                   "knowledge": area_dict(a.knowledge)} for a in plan.areas],
+        "hidden_dependencies": [co_change_dict(c) for c in plan.hidden],
         "quick_wins": [{"path": printable(w.path), "code": w.finding.code,
                         "line": w.finding.span.start_line,
                         "message": printable(w.finding.message),

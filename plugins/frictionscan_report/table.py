@@ -13,7 +13,9 @@ from frictionscan.api import (
     Config,
     ErrorKind,
     Hotspot,
+    Insights,
     ScanResult,
+    coupling_phrase,
     printable,
     terminal_safe,
 )
@@ -35,8 +37,9 @@ def hot_function(h: Hotspot) -> str | None:
     return f"hot: {f.name} ({cc}{f.changes} of {_n(total, 'change')})"
 
 
-def why(h: Hotspot) -> str:
-    """A one-line explanation of the rank, from the score's components."""
+def why(h: Hotspot, insights: Insights | None = None) -> str:
+    """A one-line explanation of the rank, from the score's components (and, given the
+    scan's ``insights``, the file's strongest coupling when its degree is high)."""
     a = h.analysis
     parts = []
     hist = a.history
@@ -60,6 +63,9 @@ def why(h: Hotspot) -> str:
         fixable = sum(f.fix_available for f in a.findings)
         parts.append(_n(len(a.findings), "finding")
                      + (f" ({fixable} with a fix)" if fixable else ""))
+    coupled = coupling_phrase(h, insights)
+    if coupled:
+        parts.append(coupled)
     parts.extend(w.reason for w in a.weights)
     return printable(" · ".join(parts))
 
@@ -87,7 +93,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         table.add_row(
             str(h.rank), f"{h.score:.2f}",
             Text.assemble((terminal_safe(h.path), "bold"), "\n",
-                          (terminal_safe(why(h)), "dim")),
+                          (terminal_safe(why(h, result.insights)), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
     if shown:
