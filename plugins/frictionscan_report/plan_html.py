@@ -111,4 +111,4 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
     stream.write(template.render(
         plan=plan, result=r, name=printable(r.root.rsplit("/", 1)[-1]),
         chart=chart_svg(plan), rows=_rows(plan), printable=printable,
-        max_files=MAX_FILES))
+        max_files=MAX_FILES, zip=zip))

@@ -7,9 +7,11 @@ from typing import Any, TextIO
 
 from frictionscan.api import (
     Config,
+    InFlightPlan,
     Plan,
     QuickWin,
     Target,
+    WorkItem,
     json_text,
     printable,
     spreadsheet_safe,
@@ -48,6 +50,49 @@ def _win_line(w: QuickWin) -> str:
             f"({f.effort_minutes} min){fix}")
 
 
+def _targets_table(targets: tuple[Target, ...]) -> list[str]:
+    out = ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
+    for t in targets:
+        out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
+                   f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot))} |")
+    return out
+
+
+def _work_line(item: WorkItem, note: str) -> str:
+    kind = "branch " if item.kind == "branch" else ""
+    title = f": {md(item.title)}" if item.title else ""
+    return f"- {kind}{md(note)}{title}"
+
+
+def _in_flight_section(plan: Plan) -> list[str]:
+    out = ["## In flight", "",
+           "Directories with work under way or planned (unmerged branches, open pull "
+           "requests, milestone issues): the team is there now, so their hotspots come "
+           "first.", ""]
+    for f in plan.in_flight:
+        a = f.area
+        bits = [f"x{a.weight:g} for the files the work touches"]
+        if a.area_weight != 1.0:
+            bits.append(f"x{a.area_weight:g} for the others")
+        if a.team:
+            bits.append(f"team {md(a.team)}")
+        out += [f"### {md(a.name or 'top level')} ({', '.join(bits)})", ""]
+        out += [_work_line(i, n) for i, n in zip(a.items, a.notes)] + [""]
+        out += _targets_table(f.targets) if f.targets else [
+            "No refactor targets: no hotspot here changed in the window."]
+        out.append("")
+    return out
+
+
+def _team_section(plan: Plan) -> list[str]:
+    out = ["## By team", "", "Every target above, by the team that owns its file "
+           "(CODEOWNERS).", "", "| Team | Targets | Effort |", "|---|---|---:|"]
+    for team in plan.teams:
+        listed = ", ".join(f"{md(t.path)} (#{t.hotspot.rank}, {t.band})" for t in team.targets)
+        out.append(f"| {md(team.team)} | {listed} | {team.hours:g} h |")
+    return out + [""]
+
+
 def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     r = plan.result
     out = [f"# Friction plan: {md(r.root.rsplit('/', 1)[-1])} at {r.head[:10]} "
@@ -55,16 +100,17 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     out += [f"> {md(line)}" for line in plan.summary] + [""]
     if r.warnings:
         out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
+    if plan.in_flight:
+        out += _in_flight_section(plan)
     for area in plan.areas:
         out += [_area_header(area), ""]
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
-        for t in area.targets:
-            out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                       f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot))} |")
+        out += _targets_table(area.targets)
         out.append("")
+    if plan.teams:
+        out += _team_section(plan)
     out += ["## Quick wins", ""]
     if plan.quick_wins:
         out += ["Fixes of 15 minutes or less in the hotspots, best return first.", ""]
@@ -99,13 +145,13 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
-               "code", "line", "message", "effort_minutes", "fix", "reasons")
+               "code", "line", "message", "effort_minutes", "fix", "reasons", "team")
 
 
 def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot)}
+            "reasons": why(t.hotspot), "team": t.team}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -115,6 +161,8 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                             quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     rows: list[dict[str, Any]] = []
+    for f in plan.in_flight:
+        rows += [_target_row("in-flight", f.area.name, t) for t in f.targets]
     for area in plan.areas:
         rows += [_target_row("refactor", area.name, t) for t in area.targets]
     for w in plan.quick_wins:
@@ -128,11 +176,32 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
 
+def work_dict(item: WorkItem, note: str) -> dict[str, Any]:
+    """One piece of work in flight (docs/planning.md)."""
+    return {"kind": item.kind, "key": printable(item.key), "title": printable(item.title),
+            "note": printable(note), "files": item.files, "lines": item.lines,
+            "updated": item.updated.isoformat() if item.updated else None,
+            "labels": [printable(label) for label in item.labels],
+            "milestone": printable(item.milestone) if item.milestone else None,
+            "ref": printable(item.ref) if item.ref else None,
+            "source": printable(item.source)}
+
+
+def _in_flight_dict(f: InFlightPlan, target: Any) -> dict[str, Any]:
+    a = f.area
+    return {"name": printable(a.name), "weight": a.weight, "area_weight": a.area_weight,
+            "team": printable(a.team) or None, "files": f.files,
+            "touched": [printable(p) for p in a.touched],
+            "work": [work_dict(i, n) for i, n in zip(a.items, a.notes)],
+            "targets": [target(t) for t in f.targets]}
+
+
 def plan_dict(plan: Plan) -> dict[str, Any]:
     def target(t: Target) -> dict[str, Any]:
         return {"rank": t.hotspot.rank, "path": printable(t.path), "score": t.hotspot.score,
                 "effort_band": t.band, "effort_hours": t.hours,
-                "reasons": [printable(c.reason) for c in t.hotspot.components]}
+                "reasons": [printable(c.reason) for c in t.hotspot.components],
+                "team": printable(t.team) or None}
 
     r = plan.result
     return {
@@ -155,6 +224,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "changes": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
                      "after": c.after, "findings_fixed": c.findings_fixed}
                     for c in plan.changes],
+        "in_flight": [_in_flight_dict(f, target) for f in plan.in_flight],
+        "teams": [{"team": printable(t.team), "hours": t.hours,
+                   "targets": [{"rank": x.hotspot.rank, "path": printable(x.path)}
+                               for x in t.targets]} for t in plan.teams],
     }
 
 
