@@ -132,8 +132,8 @@ def _branches(root: Path, config: Config, known: set[str], now: datetime, stale_
     sources.append(f"git: {len(items)} unmerged branch{'es' if len(items) != 1 else ''} "
                    f"(main: {short}{ignored})")
     if over:
-        warnings.append(f"{over} more unmerged branches not read (evidence.max_branches = "
-                        f"{limit}: the most recent are)")
+        warnings.append(f"{over} more unmerged branch{'es' if over != 1 else ''} not read "
+                        f"(evidence.max_branches = {limit}: the most recent are)")
     return items
 
 
@@ -187,8 +187,8 @@ def _map(record: tracker.Record, index: mentions.PathIndex,
 
 def _join(pr: WorkItem, branch: WorkItem) -> WorkItem:
     """A pull request and the branch it lives on, as one item: the branch's diff against
-    the main branch as git sees it now, the pull request's number, title and labels."""
-    updated = max((t for t in (pr.updated, branch.updated) if t is not None), default=None)
+    the main branch and its last commit as git sees them now, the pull request's number,
+    title and labels."""
     return replace(pr, paths=tuple(sorted({*pr.paths, *branch.paths})),
                    files=max(pr.files, branch.files), lines=branch.lines or pr.lines,
-                   updated=updated)
+                   updated=branch.updated, source=f"{pr.source} + git")

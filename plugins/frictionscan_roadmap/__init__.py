@@ -11,7 +11,7 @@ Focus areas come from ``[[tool.frictionscan.focus]]`` tables (``name``, ``paths`
 * outside every area, in a directory with work in flight or planned (evidence, see
   :mod:`frictionscan_roadmap.inflight`): ``evidence_weight`` (1.2) for the files the work
   touches, ``evidence_area_weight`` (1) for the directory's others; the dormancy discount
-  does not apply to files the work touches;
+  does not apply there;
 * otherwise 1 (no weight shown).
 
 An area's weight is its explicit ``weight``, or else derived from its ``horizon``: sooner
@@ -146,6 +146,9 @@ def frictionscan_focus_weight(file: SourceFile, history: FileHistory, focus: Foc
     if factor != 1.0 and (idle is None or idle >= dormant_after):
         since = _no_change(config.since, dormant_after) if idle is None else \
             f"unchanged for {_human_days(idle)}"
+        if flight is not None:  # the discount is lifted: work in flight next to it
+            return Weight(factor=1.0, reason=f"{since}, but not dormant: "
+                                             f"{inflight.area_reason(flight)}")
         return Weight(factor=factor, reason=f"dormant: {since}, outside every focus area: "
                                             f"x{factor:g}")
     return None

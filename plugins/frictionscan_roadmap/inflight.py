@@ -4,8 +4,9 @@ Every directory that work in flight or planned (:class:`WorkItem`) changes or na
 area in flight. The files the work touches take ``roadmap.evidence_weight`` (1.2 by default,
 what the look-back in docs/roadmap.md measured beyond churn); the directory's other files
 take ``roadmap.evidence_area_weight`` (1 by default: the look-back found no lift for them
-beyond their own churn). Typed-in focus areas win where they overlap, and say the work in
-their reason.
+beyond their own churn), and are never discounted as dormant (dormant files next to work in
+flight did wake up more often than other dormant files). Typed-in focus areas win where
+they overlap, and say the work in their reason.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def note(item: WorkItem, now: datetime) -> str:
         details.append(_files(item.files))
     ago = _ago(item.updated, now)
     if ago:
-        details.append(f"last commit {ago}" if item.kind == "branch" or item.ref
-                       else f"updated {ago}")
+        from_git = item.kind == "branch" or item.source.endswith(" + git")
+        details.append(f"last commit {ago}" if from_git else f"updated {ago}")
     suffix = f" ({', '.join(details)})" if details else ""
     if item.kind == "branch":
         return f"`{item.key}`{suffix}"
