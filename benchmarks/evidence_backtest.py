@@ -7,7 +7,8 @@ keeps merge commits: at a past cut, the work in flight is reconstructable from h
 
 * **Work in flight at a cut** T: every merge into the main branch (first parent) after T,
   up to a year later, whose merged side holds commits *authored* before T, the latest of
-  them no more than 60 days before T (the plugin's default ``stale_after``). Its files are
+  them no more than 60 days before T (the plugin's default ``stale_after``), unless the
+  merge's subject names a release line the plugin ignores (``Merge branch '9.0.x'``). Its files are
   those the side's commits authored before T changed. Squash or rebase merges leave no
   trace of the branch, so such work is missed (the measured lift is then a lower bound).
 * **What followed**: the non-merge commits authored in the ``--horizon`` after T (default
@@ -16,7 +17,8 @@ keeps merge commits: at a past cut, the work in flight is reconstructable from h
   so that "the branch was merged" does not count as "the team worked there".
 * **Files**: the Python files at the cut (outside vendored code). **Direct**: files an
   in-flight branch changed. **Neighbours**: the other files of the directories those files
-  are in (the plugin's in-flight areas). **Rest**: every other file.
+  are in (the plugin's in-flight areas); **dormant** ones had no change in the year before
+  the cut. **Rest**: every other file.
 * **Lift**: changes per file of a group / changes per file of the rest. **Beyond churn**:
   the same, with each file's expected count taken from the files with the same number of
   changes in the year and in the 90 days before the cut (observed / expected), since the
@@ -33,6 +35,7 @@ Reads the repositories (bare mirrors are fine) and changes nothing.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import subprocess
 import sys
@@ -40,6 +43,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from frictionscan_evidence.branches import IGNORED
 
 FIX = re.compile(r"\b(fix(e[sd]|ing)?|bug(s|fix(es)?)?|hotfix(es)?|defects?|regressions?"
                  r"|crash(es|ed)?|broken|repair(s|ed)?)\b", re.IGNORECASE)
@@ -51,6 +56,21 @@ LOOKAHEAD_DAYS = 365
 #: Buckets of changes in the year and in the 90 days before the cut, for the expected counts.
 CHURN_BUCKETS = (0, 1, 2, 4, 8, 16, 32)
 RECENT_BUCKETS = (0, 1, 2, 4)
+
+
+_MERGED = re.compile(r"^Merge (?:pull request #\d+ from (\S+)|(?:remote-tracking )?branch "
+                     r"'([^']+)')")
+
+
+def release_line(subject: str) -> bool:
+    """Whether a merge's subject names a branch the plugin does not count as work in flight
+    (``Merge pull request #1 from owner/9.0.x``, ``Merge branch '9.0.x' into main``)."""
+    found = _MERGED.match(subject)
+    if found is None:
+        return False
+    name = found.group(1) or found.group(2)
+    names = {name, name.partition("/")[2]}
+    return any(fnmatch.fnmatchcase(n, p) for n in names if n for p in IGNORED)
 
 
 def git(root: Path, *args: str) -> str:
@@ -89,8 +109,12 @@ class Merge:
 
 def first_parent(root: Path) -> list[tuple[str, tuple[str, ...], int]]:
     rows = []
-    for line in git(root, "log", "--first-parent", "--format=%H %ct %P", "HEAD").splitlines():
-        sha, ct, *parents = line.split()
+    out = git(root, "log", "--first-parent", "--format=%H %ct %P%x00%s", "HEAD")
+    for line in out.splitlines():
+        head, _, subject = line.partition("\0")
+        sha, ct, *parents = head.split()
+        if len(parents) > 1 and release_line(subject):
+            parents = parents[:1]  # a release line merged back: not work in flight
         rows.append((sha, tuple(parents), int(ct)))
     return rows[::-1]  # oldest first
 
@@ -214,16 +238,17 @@ def analyse(root: Path, *, cuts: int, every_days: int, horizon_days: int) -> Pro
             mean_x = sum(fixes[f] for f in members) / n
             mean_sx = sum(strict_fixes[f] for f in members) / n
             for f in members:
-                tally = this_cut[group[f]]
-                tally.files += 1
-                tally.changes += changes[f]
-                tally.strict_changes += strict[f]
-                tally.fixes += fixes[f]
-                tally.strict_fixes += strict_fixes[f]
-                tally.expected_changes += mean_c
-                tally.expected_strict += mean_s
-                tally.expected_fixes += mean_x
-                tally.expected_strict_fixes += mean_sx
+                dormant = ["dormant " + group[f]] if not past[f] else []
+                for tally in (this_cut[g] for g in (group[f], *dormant)):
+                    tally.files += 1
+                    tally.changes += changes[f]
+                    tally.strict_changes += strict[f]
+                    tally.fixes += fixes[f]
+                    tally.strict_fixes += strict_fixes[f]
+                    tally.expected_changes += mean_c
+                    tally.expected_strict += mean_s
+                    tally.expected_fixes += mean_x
+                    tally.expected_strict_fixes += mean_sx
         for name, tally in this_cut.items():
             result.groups[name].add(tally)
         result.per_cut.append(dict(this_cut))
@@ -255,7 +280,8 @@ def fmt(value: float | None) -> str:
 HEADER = ("project", "cuts", "merges after the cuts", "branches in flight (per cut)",
           "files they touch", "lift: changes", "lift: changes (strict)", "lift: fixes (strict)",
           "beyond churn: changes (strict)", "beyond churn: fixes (strict)",
-          "neighbours, beyond churn: changes (strict)")
+          "neighbours, beyond churn: changes (strict)",
+          "dormant neighbours, beyond churn: changes (strict)")
 
 
 def row(r: ProjectResult, interval: bool = False) -> list[str]:
@@ -263,21 +289,26 @@ def row(r: ProjectResult, interval: bool = False) -> list[str]:
     total = d.files + n.files + rest.files
     changes = fmt(beyond_churn(d, "strict_changes"))
     fixes = fmt(beyond_churn(d, "strict_fixes"))
+    neighbours = fmt(beyond_churn(n, "strict_changes"))
+    dormant = fmt(beyond_churn(r.groups["dormant neighbour"], "strict_changes"))
     if interval and r.per_cut:
         changes += " [{}-{}]".format(*map(fmt, bootstrap(r.per_cut, "strict_changes")))
         fixes += " [{}-{}]".format(*map(fmt, bootstrap(r.per_cut, "strict_fixes")))
+        neighbours += " [{}-{}]".format(*map(fmt, bootstrap(r.per_cut, "strict_changes",
+                                                            "neighbour")))
+        dormant += " [{}-{}]".format(*map(fmt, bootstrap(r.per_cut, "strict_changes",
+                                                         "dormant neighbour")))
     return [r.name, str(r.cuts), str(r.merges),
             f"{r.branches} ({r.branches / r.cuts:.1f})" if r.cuts else "0",
             f"{100 * d.files / total:.1f}%" if total else "-",
             fmt(lift(d, rest, "changes")), fmt(lift(d, rest, "strict_changes")),
-            fmt(lift(d, rest, "strict_fixes")), changes, fixes,
-            fmt(beyond_churn(n, "strict_changes"))]
+            fmt(lift(d, rest, "strict_fixes")), changes, fixes, neighbours, dormant]
 
 
-def bootstrap(cuts: list[dict[str, Tally]], what: str, rounds: int = 2000,
-              seed: int = 20) -> tuple[float | None, float | None]:
-    """A 95% interval of the files touched by work in flight's observed / expected ``what``,
-    resampling the cuts (of every project, pooled) with replacement."""
+def bootstrap(cuts: list[dict[str, Tally]], what: str, group: str = "direct",
+              rounds: int = 2000, seed: int = 20) -> tuple[float | None, float | None]:
+    """A 95% interval of a group's observed / expected ``what``, resampling the cuts (of
+    every project, pooled) with replacement."""
     import random
 
     rng = random.Random(seed)
@@ -285,8 +316,8 @@ def bootstrap(cuts: list[dict[str, Tally]], what: str, rounds: int = 2000,
     for _ in range(rounds):
         tally = Tally()
         for cut in rng.choices(cuts, k=len(cuts)):
-            if "direct" in cut:
-                tally.add(cut["direct"])
+            if group in cut:
+                tally.add(cut[group])
         ratio = beyond_churn(tally, what)
         if ratio is not None:
             ratios.append(ratio)

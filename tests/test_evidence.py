@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -148,6 +149,34 @@ def test_remote_tracking_branches_count_once_and_origin_head_names_main(
     result = run_scan(repo)
     assert [i.key for i in result.evidence.items] == ["feature/payments-v2"] \
         if result.evidence else False
+
+
+def test_release_lines_are_not_work_in_flight(tmp_path: Path) -> None:
+    repo = evidence_repo(tmp_path / "repo")
+    for name in ("3.1.x", "release/3.2", "v4"):
+        git(repo, "update-ref", f"refs/heads/{name}", "fix/engine")
+    result = run_scan(repo)
+    assert result.evidence is not None
+    assert sorted(i.key for i in result.evidence.items) == ["feature/payments-v2",
+                                                            "fix/engine"]
+    result = run_scan(repo, overrides={"evidence.ignore_branches": ["v*"]})
+    assert result.evidence is not None
+    assert sorted(i.key for i in result.evidence.items) == [
+        "3.1.x", "feature/payments-v2", "fix/engine", "release/3.2"]
+
+
+def test_a_branch_without_common_history_is_named_in_a_warning(tmp_path: Path) -> None:
+    repo = evidence_repo(tmp_path / "repo")
+    git(repo, "checkout", "-q", "--orphan", "lonely")
+    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@x", "commit", "-qm",
+                    "alone"], cwd=repo, check=True,
+                   env={**os.environ, "GIT_AUTHOR_DATE": "2026-03-08T00:00:00Z",
+                        "GIT_COMMITTER_DATE": "2026-03-08T00:00:00Z"})
+    git(repo, "checkout", "-q", "main")
+    result = run_scan(repo)
+    assert "evidence: 1 unmerged branch shares no history with main (a shallow clone?), not " \
+           "read" in result.warnings
+    assert result.evidence is not None and len(result.evidence.items) == 2
 
 
 def test_main_branch_is_configurable_and_checked(repo: Path, tmp_path: Path) -> None:

@@ -512,11 +512,6 @@ class InFlightArea:
     def __post_init__(self) -> None:
         self._touched.update(self.touched)
 
-    @property
-    def label(self) -> str:
-        """How reports name the area: ``"src/payments/ (in flight)"``."""
-        return f"{self.name or 'top level'} (in flight)"
-
     def contains(self, path: str) -> bool:
         """Whether ``path`` is in the directory (not below it)."""
         directory, _, _ = path.rpartition("/")

@@ -54,6 +54,9 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                           "origin/HEAD, else main, master or trunk)")
     parser.addoption("evidence.refs", type=list, default=["refs/heads", "refs/remotes"],
                      help="which refs are branches (git for-each-ref patterns)")
+    parser.addoption("evidence.ignore_branches", type=list, default=list(branches.IGNORED),
+                     help="branch names that are release or maintenance lines, not work in "
+                          "flight (fnmatch patterns)")
     parser.addoption("evidence.stale_after", type=str, default="60 days", validate=duration,
                      help="branches and pull requests without a change for this long are "
                           "ignored")
@@ -115,18 +118,32 @@ def _branches(root: Path, config: Config, known: set[str], now: datetime, stale_
     every = branches.list_refs(root, ["refs/heads", "refs/remotes"])
     main = branches.find_main(root, every, config.getoption("evidence.main", ""))
     if main is None:
-        if every:
+        if len({r.branch for r in every if not r.symref}) > 1:
             warnings.append("no main branch found (origin/HEAD, main, master or trunk), so "
                             "no branch counts as work in flight; set evidence.main")
         return []
     if not branches.others(every, main):
         return []  # no branch but the main one: nothing can be in flight
     limit = int(config.getoption("evidence.max_branches", 50))
+    ignore = list(config.getoption("evidence.ignore_branches", branches.IGNORED))
     refs, stale, over = branches.unmerged(root, patterns, main, now=now,
-                                          stale_after_days=stale_days, limit=limit)
-    items = [item for ref in refs
-             if (item := branches.read_branch(root, main, ref, known)) is not None]
+                                          stale_after_days=stale_days, limit=limit,
+                                          ignore=ignore)
+    items = []
+    unrelated = 0
+    for ref in refs:
+        try:
+            item = branches.read_branch(root, main, ref, known)
+        except branches.NoMergeBase:
+            unrelated += 1
+            continue
+        if item is not None:
+            items.append(item)
     short = main.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+    if unrelated:
+        warnings.append(f"{unrelated} unmerged branch{'es' if unrelated != 1 else ''} share"
+                        f"{'' if unrelated != 1 else 's'} no history with {short} (a shallow "
+                        f"clone?), not read")
     ignored = f", {stale} idle longer than {config.getoption('evidence.stale_after')} " \
               f"ignored" if stale else ""
     sources.append(f"git: {len(items)} unmerged branch{'es' if len(items) != 1 else ''} "

@@ -11,6 +11,7 @@ of processes.
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,11 @@ from frictionscan.api import ConfigError, RepositoryError, WorkItem
 
 #: Branch names tried, in order, when the remote's HEAD does not name the main branch.
 MAIN_NAMES = ("main", "master", "trunk")
+#: Branches that are release or maintenance lines, or not code, rather than work headed for
+#: the main branch (``evidence.ignore_branches``; fnmatch patterns over the branch's name).
+IGNORED = ("*.x", "[0-9]*", "v[0-9]*", "release", "release/*", "release-*", "releases/*",
+           "maint", "maint/*", "maint-*", "maintenance/*", "stable", "stable/*", "stable-*",
+           "gh-pages")
 _REF_FORMAT = "%(refname)%00%(objectname)%00%(committerdate:unix)%00%(symref)"
 
 
@@ -116,18 +122,20 @@ def others(refs: Sequence[Ref], main: str) -> bool:
 
 
 def unmerged(root: Path, patterns: Sequence[str], main: str, *, now: datetime,
-             stale_after_days: float, limit: int) -> tuple[list[Ref], int, int]:
+             stale_after_days: float, limit: int,
+             ignore: Sequence[str] = IGNORED) -> tuple[list[Ref], int, int]:
     """The branches merged neither into ``main`` nor into HEAD (the branch being scanned is
     not work in flight beside itself, nor is a pull request's branch in CI), newest first,
     one per branch name (the most recent of its local and remote-tracking refs), without
-    ``main`` itself (under any remote), symbolic refs or branches idle longer than
-    ``stale_after_days``; at most ``limit``. Also returns how many were stale and how many
+    ``main`` itself (under any remote), symbolic refs, branches whose name matches one of
+    ``ignore`` (release lines) or branches idle longer than ``stale_after_days``; at most
+    ``limit``. Also returns how many were stale and how many
     were left over the limit."""
     oldest = (now - timedelta(days=stale_after_days)).timestamp()
     kept: dict[str, Ref] = {}
     stale = 0
     for ref in list_refs(root, patterns, no_merged=(main, "HEAD")):
-        if _is_main(ref, main):
+        if _is_main(ref, main) or any(fnmatch.fnmatchcase(ref.branch, p) for p in ignore):
             continue
         if ref.time < oldest:
             stale += 1
@@ -139,14 +147,18 @@ def unmerged(root: Path, patterns: Sequence[str], main: str, *, now: datetime,
     return refs[:limit], stale, max(0, len(refs) - limit)
 
 
+class NoMergeBase(Exception):
+    """The branch and the main branch share no history (unrelated, or a shallow clone)."""
+
+
 def read_branch(root: Path, main: str, ref: Ref, known: Collection[str]) -> WorkItem | None:
-    """What ``ref`` changes since its merge base with ``main`` (``None`` when the two share
-    no history or the branch changes nothing)."""
+    """What ``ref`` changes since its merge base with ``main`` (``None`` when it changes
+    nothing); :class:`NoMergeBase` when git cannot tell."""
     try:
         raw = git(root, "diff", "--numstat", "-z", "--no-renames", "--no-ext-diff",
                   "--no-textconv", f"{main}...{ref.name}", "--")
     except subprocess.CalledProcessError:
-        return None
+        raise NoMergeBase(ref.branch) from None
     paths: list[str] = []
     lines = 0
     count = 0
