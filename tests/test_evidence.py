@@ -8,6 +8,7 @@ import io
 import json
 import os
 import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -458,11 +459,29 @@ def test_github_codeowners_last_match_wins() -> None:
                            "#notes.txt", "README.md", "docs/a.md", "docs/b/c.md"])
     assert got["src/payments/api.py"] == ("@org/payments @alice", ("@org/payments", "@alice"))
     assert got["src/core/util.py"] == ("@org/core", ("@org/core",))  # "!" is ignored
-    assert "src/legacy/old.py" not in got  # a pattern without owners: unowned
+    assert got["src/legacy/old.py"] == ("", ())  # a pattern without owners: unowned
     assert got["#notes.txt"][0] == "@org/docs"
     assert got["README.md"][0] == "@org/docs"
     assert got["docs/a.md"][0] == "@writers"  # the later rule wins
     assert got["docs/b/c.md"][0] == "@org/docs"  # docs/* is one level only
+
+
+def test_an_area_belongs_to_the_team_of_most_of_its_files() -> None:
+    from frictionscan_roadmap.inflight import in_flight_areas
+
+    from frictionscan.core.config import Config
+    from frictionscan.core.model import Ownership
+
+    work = (WorkItem(kind="branch", key="b", paths=("pkg/a.py",)),
+            WorkItem(kind="branch", key="c", paths=("lib/a.py",)))
+    owners = (Ownership(path="pkg/a.py", owners=("@x",), team="@x"),
+              Ownership(path="pkg/b.py"), Ownership(path="pkg/c.py"),
+              Ownership(path="lib/a.py", owners=("@y",), team="@y"),
+              Ownership(path="lib/b.py", owners=("@z",), team="@z"),
+              Ownership(path="lib/c.py", owners=("@z",), team="@z"))
+    areas = in_flight_areas(Evidence(items=work, owners=owners), Config(root="."),
+                            datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert {a.name: a.team for a in areas} == {"pkg/": "", "lib/": "@z"}
 
 
 def test_gitlab_codeowners_sections() -> None:

@@ -505,7 +505,8 @@ class InFlightArea:
     area_weight: float = 1.0
     #: The scanned files of the directory that the items change or name.
     touched: tuple[str, ...] = ()
-    #: The owning team (the team of most of the directory's scanned files), or ``""``.
+    #: The owning team (the team of most of the directory's scanned files), or ``""`` (when
+    #: most have none).
     team: str = ""
     _touched: set[str] = field(default_factory=set, compare=False, repr=False)
 

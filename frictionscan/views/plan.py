@@ -229,12 +229,14 @@ def in_flight(result: ScanResult, top: int = TARGETS_PER_AREA) -> tuple[InFlight
 
 
 def _team(result: ScanResult, area: str) -> str | None:
-    """The team owning most files of a focus area (CODEOWNERS), if any."""
+    """The team owning most files of a focus area (CODEOWNERS); ``None`` when most files
+    have no owner."""
     if result.evidence is None or not result.evidence.owners:
         return None
-    teams = Counter(o.team for h in result.hotspots if _area_of(h) == area
-                    and (o := result.evidence.owner_of(h.path)) is not None and o.team)
-    return min(teams.items(), key=lambda t: (-t[1], t[0]))[0] if teams else None
+    teams = Counter(o.team if o is not None else "" for h in result.hotspots
+                    if _area_of(h) == area for o in (result.evidence.owner_of(h.path),))
+    best = min(teams.items(), key=lambda t: (-t[1], t[0]))[0] if teams else ""
+    return best or None
 
 
 #: How :func:`by_team` names the targets of files that no CODEOWNERS rule owns.

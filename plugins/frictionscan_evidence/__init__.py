@@ -104,9 +104,10 @@ def frictionscan_evidence(root: Path, files: Sequence[SourceFile], history: Hist
     owners = codeowners.read(root, run.revision, config.getoption("evidence.codeowners", ""))
     ownership = owners.ownership(sorted(known)) if owners is not None else []
     if owners is not None:
-        sources.append(f"{owners.source}: {len(ownership)} of {len(known)} files owned")
+        owned = sum(1 for o in ownership if o.team)
+        sources.append(f"{owners.source}: {owned} of {len(known)} files owned")
         warnings += owners.warnings
-    if not items and not ownership and not warnings:
+    if not items and owners is None and not warnings:
         return None
     return Evidence(items=tuple(items), owners=tuple(ownership), sources=tuple(sources),
                     warnings=tuple(f"evidence: {w}" for w in warnings))

@@ -64,7 +64,8 @@ class CodeOwners:
     warnings: list[str] = field(default_factory=list)
 
     def ownership(self, paths: Iterable[str]) -> list[Ownership]:
-        """The owners of each of ``paths`` that some rule gives an owner to."""
+        """The owners of each of ``paths`` (none, and no team, for a file no rule gives an
+        owner: so that "the team of most files" can be nobody's)."""
         specs = [(s, s.spec) for s in self.sections if s.spec is not None]
         out = []
         for path in paths:
@@ -78,9 +79,8 @@ class CodeOwners:
                 if rule.owners:
                     team = rule.owners
                     owners.extend(rule.owners)
-            if owners:
-                first = list(dict.fromkeys((*team, *owners)))
-                out.append(Ownership(path=path, owners=tuple(first), team=" ".join(team)))
+            first = tuple(dict.fromkeys((*team, *owners)))
+            out.append(Ownership(path=path, owners=first, team=" ".join(team)))
         return out
 
 

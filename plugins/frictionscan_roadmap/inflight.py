@@ -102,8 +102,8 @@ def in_flight_areas(evidence: Evidence, config: Config, now: datetime) -> tuple[
                 work[where].append(item)
             touched[where].add(path)
     teams: dict[str, Counter[str]] = defaultdict(Counter)
-    for owned in evidence.owners:
-        if owned.team and directory(owned.path) in work:
+    for owned in evidence.owners:  # unowned files count too: the team of most files
+        if directory(owned.path) in work:
             teams[directory(owned.path)][owned.team] += 1
     areas = []
     for where, items in work.items():
