@@ -46,7 +46,7 @@ def test_csv_plan_has_stable_columns_and_one_row_per_item(planted_repo: Path) ->
     assert list(rows[0]) == ["section", "area", "rank", "path", "score", "effort_band",
                              "effort_hours", "code", "line", "message", "effort_minutes", "fix",
                              "reasons", "functions", "partner", "shared", "degree",
-                             "bus_factor", "at_risk"]
+                             "bus_factor", "at_risk", "team"]
     sections = {r["section"] for r in rows}
     assert sections == {"refactor", "quick-win", "left-alone", "knowledge"}
     billing = next(r for r in rows if r["path"] == "src/payments/billing.py"

@@ -203,7 +203,7 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
 }
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
-              "goal": str}
+              "goal": str, "labels": list}
 GOALS = ("refactor", "supervise", "leave", "retire")
 #: The largest focus weight: far above any horizon's (3), far below where scores overflow.
 MAX_FOCUS_WEIGHT = 1000.0
@@ -490,5 +490,7 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
             raise ConfigError(f"{here}.goal must be one of {', '.join(GOALS)}, "
                               f"got {fields['goal']!r}")
         fields["paths"] = tuple(fields["paths"])
+        if "labels" in fields:
+            fields["labels"] = tuple(fields["labels"])
         areas.append(FocusArea(**fields))
     return tuple(areas)

@@ -312,6 +312,8 @@ class FocusArea:
     owner: str | None = None
     #: What the team means to do there: ``refactor``, ``supervise``, ``leave`` or ``retire``.
     goal: str | None = None
+    #: Tracker labels that map issues and pull requests to this area (evidence).
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -323,6 +325,8 @@ class Focus:
     weights: tuple[float, ...] = ()
     #: Where the roadmap came from (a config file path), if anywhere.
     source: str | None = None
+    #: Directories with work in flight or planned, from the evidence (strongest first).
+    in_flight: tuple[InFlightArea, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -422,6 +426,8 @@ class ScanResult:
     focus: Focus | None = None
     #: What the repository-level analyses found (``frictionscan_analyse_repository``).
     insights: Insights = field(default_factory=lambda: Insights())
+    #: What the evidence plugins read (work in flight, code owners), if anything.
+    evidence: Evidence | None = None
 
     def stat(self, key: str, default: Any = None) -> Any:
         for k, v in self.stats:
@@ -597,3 +603,102 @@ class Insights:
 
     def area(self, name: str | None) -> AreaKnowledge | None:
         return next((a for a in self.areas if a.area == name), None)
+# -- evidence of where the team is about to work (issue #20) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkItem:
+    """A piece of work under way or planned, as an evidence plugin read it: an unmerged
+    branch, an open pull request, an issue of a milestone. Every text field is the
+    repository's or the tracker's text: escape it in every output."""
+
+    #: ``"branch"``, ``"pull request"`` or ``"issue"``.
+    kind: str
+    #: How people name it: the branch's name, ``"#482"``.
+    key: str
+    title: str = ""
+    #: The repository paths it changes (branches, pull requests) or names (issues, through
+    #: their text); a path ending in ``/`` stands for everything below that directory.
+    paths: tuple[str, ...] = ()
+    #: How many files it changes, and how many lines (added and deleted), when known.
+    files: int = 0
+    lines: int = 0
+    #: When it last changed (its last commit, or the tracker's ``updatedAt``), UTC.
+    updated: datetime | None = None
+    labels: tuple[str, ...] = ()
+    milestone: str | None = None
+    #: The branch a pull request lives on, when known.
+    ref: str | None = None
+    #: The focus areas (names) its labels map it to (``labels`` of a focus area).
+    areas: tuple[str, ...] = ()
+    #: Where it was read: ``"git"``, or the export file's name.
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ownership:
+    """Who owns a file, from a CODEOWNERS file."""
+
+    path: str
+    #: Every owner (GitLab sections add theirs), those of the deciding rule first.
+    owners: tuple[str, ...] = ()
+    #: The team the file belongs to: the owners of the deciding rule (the last matching
+    #: pattern; with GitLab sections, of the last section that matches), space-separated;
+    #: ``""`` for a file that no rule gives an owner.
+    team: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """What the evidence plugins read about where the team is about to work: work in flight
+    and planned (:class:`WorkItem`), and who owns what (:class:`Ownership`)."""
+
+    items: tuple[WorkItem, ...] = ()
+    owners: tuple[Ownership, ...] = ()
+    #: What was read, for reports (``"git: 2 unmerged branches (main: origin/main)"``).
+    sources: tuple[str, ...] = ()
+    #: One-line warnings for the report.
+    warnings: tuple[str, ...] = ()
+    _owners: dict[str, Ownership] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for o in self.owners:
+            self._owners.setdefault(o.path, o)
+
+    def owner_of(self, path: str) -> Ownership | None:
+        """The ownership of ``path`` (the first plugin's that names it), if any."""
+        return self._owners.get(path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InFlightArea:
+    """A directory with work in flight or planned (from the :class:`Evidence`), as the
+    roadmap weighs it: the files the work touches take ``weight``, the directory's other
+    files ``area_weight``."""
+
+    #: The directory, with a trailing ``/`` (``"src/payments/"``; ``""`` for the top level).
+    name: str
+    #: The work, most recent first, and a note on each (``"`feature/x` (14 files, last
+    #: commit 3 days ago)"``), in the same order.
+    items: tuple[WorkItem, ...]
+    notes: tuple[str, ...] = ()
+    weight: float = 1.0
+    area_weight: float = 1.0
+    #: The scanned files of the directory that the items change or name.
+    touched: tuple[str, ...] = ()
+    #: The owning team (the team of most of the directory's scanned files), or ``""`` (when
+    #: most have none).
+    team: str = ""
+    _touched: set[str] = field(default_factory=set, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._touched.update(self.touched)
+
+    def contains(self, path: str) -> bool:
+        """Whether ``path`` is in the directory (not below it)."""
+        directory, _, _ = path.rpartition("/")
+        return (directory + "/" if directory else "") == self.name
+
+    def touches(self, path: str) -> bool:
+        """Whether the items change or name ``path`` itself."""
+        return path in self._touched

@@ -277,7 +277,9 @@ class Session:
                 if pruning else unchecked
             analyses = phase.analyse(items, first)
         with phase.timed("focus"):
-            focus = self.hooks.load_focus(root, config, history)
+            evidence = self.hooks.evidence(root, files, history, config, run)
+            phase.warn(*evidence.warnings)
+            focus = self.hooks.load_focus(root, config, history, evidence)
             if run.paths is None:
                 for area in focus.areas:
                     if not any(match_any(f.path, area.paths) for f in files):
@@ -308,4 +310,4 @@ class Session:
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
                           warnings=tuple(phase.warnings), stats=stats, focus=focus,
-                          order=config.order, insights=insights)
+                          order=config.order, insights=insights, evidence=evidence)

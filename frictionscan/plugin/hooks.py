@@ -36,6 +36,7 @@ from frictionscan.core.model import (
     Commit,
     Coupling,
     ErrorKind,
+    Evidence,
     FileAnalysis,
     FileHistory,
     Finding,
@@ -267,9 +268,24 @@ class HookCalls:
 
     # -- roadmap, scoring, ranking ------------------------------------------
 
-    def load_focus(self, root: Path, config: Config, history: History) -> Focus:
+    def evidence(self, root: Path, files: Sequence[SourceFile], history: History,
+                 config: Config, run: Run) -> Evidence:
+        """Every plugin's evidence, joined into one (ownership: the first plugin's that
+        names a file wins)."""
+        found = self._collect("frictionscan_evidence", Evidence, "Evidence", root=root,
+                              files=files, history=history, config=config, run=run)
+        if len(found) == 1:
+            return found[0]
+        return Evidence(items=tuple(i for e in found for i in e.items),
+                        owners=tuple(o for e in found for o in e.owners),
+                        sources=tuple(s for e in found for s in e.sources),
+                        warnings=tuple(w for e in found for w in e.warnings))
+
+    def load_focus(self, root: Path, config: Config, history: History,
+                   evidence: Evidence | None = None) -> Focus:
         result: Focus = self._first("frictionscan_load_focus", Focus, "a Focus",
-                                    root=root, config=config, history=history)
+                                    root=root, config=config, history=history,
+                                    evidence=evidence or Evidence())
         return result
 
     def analyse_repository(self, root: Path, files: Sequence[SourceFile], history: History,

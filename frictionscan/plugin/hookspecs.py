@@ -6,9 +6,9 @@ A scan calls the hooks in this order: ``frictionscan_addhooks`` and ``frictionsc
 as plugins load, ``frictionscan_configure``, ``frictionscan_collect_files``,
 ``frictionscan_ignore_file`` per file, ``frictionscan_collect_history``, then per file in
 worker processes ``frictionscan_measure_file`` and ``frictionscan_check_file``, then
-``frictionscan_load_focus``, ``frictionscan_analyse_repository``, ``frictionscan_focus_weight``
-per file, ``frictionscan_score``, ``frictionscan_rank``, and the chosen formatter from
-``frictionscan_formatters``.
+``frictionscan_evidence``, ``frictionscan_load_focus``, ``frictionscan_analyse_repository``,
+``frictionscan_focus_weight`` per file, ``frictionscan_score``, ``frictionscan_rank``, and the
+chosen formatter from ``frictionscan_formatters``.
 
 Conventions, as in pluggy and pytest:
 
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         AreaKnowledge,
         Commit,
         Coupling,
+        Evidence,
         FileAnalysis,
         FileHistory,
         Finding,
@@ -262,19 +263,50 @@ def frictionscan_check_file(
 # -------------------------------------------------------------------------
 
 
+@hookspec
+def frictionscan_evidence(
+    root: Path, files: Sequence[SourceFile], history: History, config: Config, run: Run
+) -> Evidence | None:
+    """Return evidence of where the team is about to work: work in flight or planned
+    (:class:`~frictionscan.core.model.WorkItem`: unmerged branches, open pull requests,
+    issues of a milestone) and who owns which file
+    (:class:`~frictionscan.core.model.Ownership`).
+
+    Every plugin's answer counts: the core joins them into one ``Evidence`` and hands it to
+    ``frictionscan_load_focus``, which turns it into weights. Evidence describes the present
+    (today's branches, today's tracker): for a scan as of an earlier time than HEAD's commit
+    (``backtest``'s cuts) return nothing, since it was not knowable then. Raise
+    :class:`frictionscan.core.errors.ConfigError` with one line for an input the user named
+    that cannot be read. Built-in: the *evidence* plugin (git branches, tracker exports,
+    CODEOWNERS).
+
+    :param root: The repository's top-level directory.
+    :param files: The scanned files, sorted by path.
+    :param history: Their history (``history.head_time`` is the scan's "now").
+    :param config: The run's configuration.
+    :param run: What the scan is of (``run.revision``, ``run.now``, ``run.weigh_as``).
+
+    .. versionadded:: 0.3
+    """
+
+
 @hookspec(firstresult=True)
-def frictionscan_load_focus(root: Path, config: Config, history: History) -> Focus | None:
+def frictionscan_load_focus(root: Path, config: Config, history: History,
+                            evidence: Evidence) -> Focus | None:
     """Return the roadmap: the focus areas and their resolved weights.
 
     Stops at first non-None result. Built-in: the *roadmap* plugin reads ``focus`` tables from
     the configuration and derives weights from horizons (a date horizon counts from HEAD's
-    commit time, ``history.head_time``).
+    commit time, ``history.head_time``), and turns the evidence into areas in flight
+    (``Focus.in_flight``).
 
     :param root: The repository's top-level directory.
     :param config: The run's configuration.
     :param history: The repository's history (for "now").
+    :param evidence: What ``frictionscan_evidence`` found (empty when nothing answered).
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3 ``evidence``.
     """
 
 

@@ -101,6 +101,31 @@ def error_dict(e: AnalysisError) -> dict[str, Any]:
             "plugin": e.plugin, "hook": e.hook, "message": printable(e.message)}
 
 
+def _team(result: ScanResult, path: str) -> str | None:
+    owned = result.evidence.owner_of(path) if result.evidence is not None else None
+    return printable(owned.team) if owned is not None and owned.team else None
+
+
+def evidence_dict(result: ScanResult) -> dict[str, Any]:
+    """What the evidence plugins read and the areas in flight the roadmap made of it."""
+    flight = result.focus.in_flight if result.focus is not None else ()
+    return {
+        "sources": [printable(s) for s in result.evidence.sources] if result.evidence else [],
+        "in_flight": [{"name": printable(a.name), "weight": a.weight,
+                       "area_weight": a.area_weight, "team": printable(a.team) or None,
+                       "touched": [printable(p) for p in a.touched],
+                       "work": [{"kind": i.kind, "key": printable(i.key),
+                                 "title": printable(i.title), "note": printable(n),
+                                 "files": i.files, "lines": i.lines,
+                                 "updated": _time(i.updated),
+                                 "labels": [printable(x) for x in i.labels],
+                                 "milestone": printable(i.milestone) if i.milestone else None,
+                                 "source": printable(i.source)}
+                                for i, n in zip(a.items, a.notes)]}
+                      for a in flight],
+    }
+
+
 def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
     hotspots = result.hotspots[:config.top] if config.top else result.hotspots
     return {
@@ -112,10 +137,12 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
-        "hotspots": [hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)),
-                                  result.insights) for h in hotspots],
+        "hotspots": [{**hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)),
+                                     result.insights),
+                      "team": _team(result, h.path)} for h in hotspots],
         "areas": [{"name": printable(a.area) if a.area is not None else None,
                    **(area_dict(a) or {})} for a in result.insights.areas],
+        "evidence": evidence_dict(result),
         "errors": [error_dict(e) for e in result.errors],
         "warnings": [printable(w) for w in result.warnings],
         "stats": dict(result.stats),

@@ -123,4 +123,4 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
         chart=chart_svg(plan), rows=_rows(plan), printable=printable, hot_list=hot_list,
         max_files=MAX_FILES, area_line=lambda a: printable(area_line(a)),
         people=lambda authors: printable(people_text(authors)),
-        hidden_line=lambda c: printable(hidden_line(c, q=""))))
+        hidden_line=lambda c: printable(hidden_line(c, q="")), zip=zip))

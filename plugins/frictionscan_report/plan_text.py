@@ -7,9 +7,12 @@ from typing import Any, TextIO
 
 from frictionscan.api import (
     Config,
+    InFlightPlan,
+    Insights,
     Plan,
     QuickWin,
     Target,
+    WorkItem,
     json_text,
     printable,
     spreadsheet_safe,
@@ -73,6 +76,51 @@ def _win_line(w: QuickWin) -> str:
             f"({f.effort_minutes} min, {md(_where(w))}){fix}")
 
 
+def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None) -> list[str]:
+    out = ["| Rank | File | Score | Effort | Hot functions | Why |",
+           "|---:|---|---:|---|---|---|"]
+    for t in targets:
+        out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
+                   f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
+                   f"{md(why(t.hotspot, insights))} |")
+    return out
+
+
+def _work_line(item: WorkItem, note: str) -> str:
+    kind = "branch " if item.kind == "branch" else ""
+    title = f": {md(item.title)}" if item.title else ""
+    return f"- {kind}{md(note)}{title}"
+
+
+def _in_flight_section(plan: Plan) -> list[str]:
+    out = ["## In flight", "",
+           "Directories with work under way or planned (unmerged branches, open pull "
+           "requests, milestone issues): the team is there now, so their hotspots come "
+           "first.", ""]
+    for f in plan.in_flight:
+        a = f.area
+        bits = [f"x{a.weight:g} for the files the work touches"]
+        if a.area_weight != 1.0:
+            bits.append(f"x{a.area_weight:g} for the others")
+        if a.team:
+            bits.append(f"team {md(a.team)}")
+        out += [f"### {md(a.name or 'top level')} ({', '.join(bits)})", ""]
+        out += [_work_line(i, n) for i, n in zip(a.items, a.notes)] + [""]
+        out += _targets_table(f.targets, plan.result.insights) if f.targets else [
+            "No refactor targets: no hotspot here changed in the window."]
+        out.append("")
+    return out
+
+
+def _team_section(plan: Plan) -> list[str]:
+    out = ["## By team", "", "Every target above, by the team that owns its file "
+           "(CODEOWNERS).", "", "| Team | Targets | Effort |", "|---|---|---:|"]
+    for team in plan.teams:
+        listed = ", ".join(f"{md(t.path)} (#{t.hotspot.rank}, {t.band})" for t in team.targets)
+        out.append(f"| {md(team.team)} | {listed} | {team.hours:g} h |")
+    return out + [""]
+
+
 def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     r = plan.result
     out = [f"# Friction plan: {md(r.root.rsplit('/', 1)[-1])} at {r.head[:10]} "
@@ -80,6 +128,8 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     out += [f"> {md(line)}" for line in plan.summary] + [""]
     if r.warnings:
         out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
+    if plan.in_flight:
+        out += _in_flight_section(plan)
     for area in plan.areas:
         out += [_area_header(area), ""]
         if area.knowledge is not None and area.knowledge.changes:
@@ -89,12 +139,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += ["| Rank | File | Score | Effort | Hot functions | Why |",
-                "|---:|---|---:|---|---|---|"]
-        for t in area.targets:
-            out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                       f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
-                       f"{md(why(t.hotspot, r.insights))} |")
+        out += _targets_table(area.targets, r.insights)
         out.append("")
     if plan.hidden:
         out += ["## Hidden dependencies", "",
@@ -102,6 +147,8 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
                 "targets: plan the change to both, or break the dependency.", ""]
         out += [f"- {md(hidden_line(c, q=''))}" for c in plan.hidden]
         out.append("")
+    if plan.teams:
+        out += _team_section(plan)
     out += ["## Quick wins", ""]
     if plan.quick_wins:
         out += ["Fixes of 15 minutes or less in the hotspots, best return first.", ""]
@@ -137,13 +184,13 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
                "code", "line", "message", "effort_minutes", "fix", "reasons", "functions",
-               "partner", "shared", "degree", "bus_factor", "at_risk")
+               "partner", "shared", "degree", "bus_factor", "at_risk", "team")
 
 
 def _target_row(section: str, area: str, t: Target, insights: Any = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot, insights), "functions": hot_list(t)}
+            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -154,6 +201,8 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
     writer.writeheader()
     rows: list[dict[str, Any]] = []
     insights = plan.result.insights
+    for f in plan.in_flight:
+        rows += [_target_row("in-flight", f.area.name, t, insights) for t in f.targets]
     for area in plan.areas:
         rows += [_target_row("refactor", area.name, t, insights) for t in area.targets]
         if area.knowledge is not None and area.knowledge.changes:
@@ -176,13 +225,34 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
 
+def work_dict(item: WorkItem, note: str) -> dict[str, Any]:
+    """One piece of work in flight (docs/planning.md)."""
+    return {"kind": item.kind, "key": printable(item.key), "title": printable(item.title),
+            "note": printable(note), "files": item.files, "lines": item.lines,
+            "updated": item.updated.isoformat() if item.updated else None,
+            "labels": [printable(label) for label in item.labels],
+            "milestone": printable(item.milestone) if item.milestone else None,
+            "ref": printable(item.ref) if item.ref else None,
+            "source": printable(item.source)}
+
+
+def _in_flight_dict(f: InFlightPlan, target: Any) -> dict[str, Any]:
+    a = f.area
+    return {"name": printable(a.name), "weight": a.weight, "area_weight": a.area_weight,
+            "team": printable(a.team) or None, "files": f.files,
+            "touched": [printable(p) for p in a.touched],
+            "work": [work_dict(i, n) for i, n in zip(a.items, a.notes)],
+            "targets": [target(t) for t in f.targets]}
+
+
 def plan_dict(plan: Plan) -> dict[str, Any]:
     def target(t: Target) -> dict[str, Any]:
         return {"rank": t.hotspot.rank, "path": printable(t.path), "score": t.hotspot.score,
                 "effort_band": t.band, "effort_hours": t.hours,
                 "reasons": [printable(c.reason) for c in t.hotspot.components],
                 "functions": [{**function_dict(h.function), "effort_band": h.band,
-                               "effort_hours": h.hours} for h in t.hot]}
+                               "effort_hours": h.hours} for h in t.hot],
+                "team": printable(t.team) or None}
 
     r = plan.result
     return {
@@ -209,6 +279,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "changes": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
                      "after": c.after, "findings_fixed": c.findings_fixed}
                     for c in plan.changes],
+        "in_flight": [_in_flight_dict(f, target) for f in plan.in_flight],
+        "teams": [{"team": printable(t.team), "hours": t.hours,
+                   "targets": [{"rank": x.hotspot.rank, "path": printable(x.path)}
+                               for x in t.targets]} for t in plan.teams],
     }
 
 
