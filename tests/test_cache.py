@@ -52,6 +52,22 @@ def test_options_and_plugins_are_part_of_the_key(planted_copy: Path) -> None:
     assert doc["stats"]["cached_files"] == 0
 
 
+def test_options_and_plugins_that_make_no_file_result_keep_the_cache(
+        planted_copy: Path) -> None:
+    """Weighing, scoring and history plugins do not make a file's cached result: turning
+    one off or changing its options re-analyses nothing (only the per-file plugins, their
+    versions and options are in the key)."""
+    scan_json(planted_copy)
+    for args in (("--no-evidence",), ("-p", "no:evidence"), ("-p", "no:coupling"),
+                 ("--since", "6 months")):
+        doc, _ = scan_json(planted_copy, *args)
+        assert doc["stats"]["cached_files"] == doc["stats"]["files"], args
+    (planted_copy / ".frictionscan.toml").write_text(
+        "[roadmap]\ndormant_factor = 0.2\n[scoring]\ncomplexity_weight = 2.0\n")
+    doc, _ = scan_json(planted_copy)
+    assert doc["stats"]["cached_files"] == doc["stats"]["files"]
+
+
 def test_no_cache_and_cache_commands(planted_copy: Path) -> None:
     doc, _ = scan_json(planted_copy, "--no-cache")
     assert doc["stats"]["cached_files"] == 0

@@ -143,6 +143,7 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
+                          options=self.options,
                           progress=progress, in_process=in_process, warnings=[])
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)

@@ -249,6 +249,19 @@ class HookCalls:
         return any("history" in i.argnames
                    for i in self._measure_callers()[False].get_hookimpls())
 
+    @property
+    def per_file_plugins(self) -> frozenset[str]:
+        """The plugins whose answers make a file's cached result: those implementing the
+        content half of ``frictionscan_measure_file``, ``frictionscan_check_file`` or
+        ``frictionscan_rules`` (which rules run decides the suppression problems), wrappers
+        of those hooks included. The per-file cache is keyed by them and their options only,
+        so a plugin that reads the history, weighs or scores (``--no-evidence``, a roadmap or
+        scoring option) never costs a re-analysis."""
+        impls = [*self._measure_callers()[False].get_hookimpls(),
+                 *self.pm.hook.frictionscan_check_file.get_hookimpls(),
+                 *self.pm.hook.frictionscan_rules.get_hookimpls()]
+        return frozenset(i.plugin_name for i in impls)
+
     def measure_file(self, file: SourceFile, source: str, history: FileHistory,
                      config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
         """The measurements that depend on the file's content."""
