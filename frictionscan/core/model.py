@@ -74,6 +74,10 @@ class SourceFile:
     size: int = 0
     #: Language of the file; only ``"python"`` is analysed by the built-in plugins.
     language: str = "python"
+    #: What the file is (``frictionscan_file_kind``): ``product`` code, ``test``, ``docs``
+    #: (documentation, examples, benchmarks), ``tooling`` (build and release scripts),
+    #: ``generated`` or ``vendored``. Each kind is ranked on its own.
+    kind: str = "product"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -385,11 +389,14 @@ class Hotspot:
     """A scored file."""
 
     analysis: FileAnalysis
-    #: Higher means more friction.
+    #: Higher means more friction: the key of the ranking's order (``scores`` has both).
     score: float
     components: tuple[Component, ...] = ()
-    #: 1-based rank, set by ``frictionscan_rank``.
+    #: 1-based rank among the files of the same kind, set by ``frictionscan_rank``.
     rank: int | None = None
+    #: The key of every order the scoring plugin offers, e.g. ``(("hotspot", 41.2),
+    #: ("effort", 0.83))``; ``score`` is the one of the configured order.
+    scores: tuple[tuple[str, float], ...] = ()
     #: The file's functions with their own change history, by function score, best first
     #: (the X-ray, ``frictionscan_function_history``); ``None`` when not asked for: only
     #: files that reach the report get one.
@@ -404,6 +411,14 @@ class Hotspot:
             if c.name == name:
                 return c.value
         return None
+
+    @property
+    def kind(self) -> str:
+        return self.analysis.file.kind
+
+    def key(self, order: str) -> float | None:
+        """The key of ``order`` (``"hotspot"`` or ``"effort"``), if the score offers it."""
+        return next((v for name, v in self.scores if name == order), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -424,6 +439,9 @@ class ScanResult:
     order: str = "hotspot"
     schema_version: int = SCHEMA_VERSION
     focus: Focus | None = None
+    #: Files per kind, collected and kept after the excludes, and which kinds the report
+    #: ranks and shows (``kinds``): ``(("product", 120, True), ("test", 80, False))``.
+    kinds: tuple[tuple[str, int, bool], ...] = ()
     #: What the repository-level analyses found (``frictionscan_analyse_repository``).
     insights: Insights = field(default_factory=lambda: Insights())
     #: What the evidence plugins read (work in flight, code owners), if anything.
