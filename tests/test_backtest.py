@@ -32,12 +32,17 @@ def test_labels_follow_renames_and_skip_merges_bots_and_mass_edits() -> None:
         commit("closes #12", FileChange(path="a.py")),
         commit("fix merge", FileChange(path="a.py"), parents=("p", "q")),
         commit("fix deps", FileChange(path="a.py"), author="dependabot[bot]"),
-        commit("fix format", *[FileChange(path=f"f{i}.py") for i in range(60)]),
+        commit("fix format", *[FileChange(path=f"f{i}.py") for i in range(30)]),
+        commit("fix the docs build", FileChange(path="docs/conf.py")),
         commit("docs", FileChange(path="a.py")),
+        commit("feat: fix-up the parser", FileChange(path="a.py")),
     ]
-    labels = label(commits, {"old.py", "a.py"}, FIX)
+    ranked = {"old.py", "a.py", *(f"f{i}.py" for i in range(30))}
+    labels = label(commits, ranked, FIX)
     assert labels.touches == {"old.py": 1, "a.py": 1}
-    assert labels.fix_commits == 2
+    # a fix touching no ranked file is a fix commit all the same (it lands elsewhere); one
+    # touching more than 20 ranked files is a mass edit; a feat: subject is never a fix
+    assert labels.fix_commits == 3
     assert labels.excluded == {"merges": 1, "bots": 1, "mass edits": 1}
 
 

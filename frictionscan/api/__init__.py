@@ -53,6 +53,7 @@ from frictionscan.core.errors import (
     RepositoryError,
     UsageError,
 )
+from frictionscan.core.fixes import DEFAULT_FIX_PATTERN, is_bot, is_fix
 from frictionscan.core.formatter import Formatter
 from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
@@ -123,6 +124,7 @@ from frictionscan.views.plan import (
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "DEFAULT_FIX_PATTERN",
     "SCHEMA_VERSION",
     "AnalysisError",
     "AppliedFix",
@@ -198,6 +200,8 @@ __all__ = [
     "globs",
     "hookimpl",
     "hookspec",
+    "is_bot",
+    "is_fix",
     "json_text",
     "markdown_escape",
     "match_any",

@@ -181,8 +181,8 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     sel.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the result cache (docs/performance.md)")
     sel.add_argument("--all-findings", action="store_true",
-                     help="check every file for findings, also files whose score is zero "
-                          "whatever their findings (unchanged in the window)")
+                     help="check every file for findings, also files where they are not "
+                          "counted (unchanged in the window)")
     sel.add_argument("--kinds", action="append", metavar="KIND[,KIND]",
                      help="which kinds of files to rank and show, each ranked on its own: "
                           "product (default), test, docs, tooling, generated, vendored, or "

@@ -196,8 +196,8 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "cache_dir": (str, "", "where the cache lives: .frictionscan/cache (default), 'xdg', or a "
                            "path"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
-    "all_findings": (bool, False, "check every file for findings, also those whose score is "
-                                  "zero whatever their findings"),
+    "all_findings": (bool, False, "check every file for findings, also those where they are "
+                                  "not counted (unchanged in the window)"),
     "all_functions": (bool, False, "give every file the history of its functions (the "
                                    "X-ray), not only the files that reach the report"),
     "kinds": (list, ["product"], "which kinds of files to rank and show, each ranked on its "

@@ -216,8 +216,8 @@ def frictionscan_skip_checks(
     Stops at first non-None result: a scoring plugin that replaces the built-in one answers
     for its own score (an empty collection checks everything). Not called with
     ``--all-findings``; files in the run's ``check_paths`` are checked whatever the answer.
-    Built-in: the *scoring* plugin names the files that did not change in the window (their
-    default score is zero whatever their findings).
+    Built-in: the *scoring* plugin names the files that did not change in the window (the
+    default score counts findings only where the team works).
 
     :param files: Files that survived discovery, sorted by path.
     :param history: Their history, from ``frictionscan_collect_history``.

@@ -141,6 +141,14 @@ class AreaPlan:
     files: int
     #: Who knows the area: bus factor, knowledge at risk (the *people* plugin).
     knowledge: AreaKnowledge | None = None
+    #: The kind of files it plans (``product`` for the focus areas and "Everywhere else";
+    #: the other kinds a report shows, ``--kinds``, get a section each).
+    kind: str = "product"
+
+
+#: How the plan names the section of each kind of files other than product code.
+KIND_SECTIONS = {"test": "Tests", "docs": "Docs and examples", "tooling": "Tooling",
+                 "generated": "Generated code", "vendored": "Vendored code"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,7 +238,11 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                top: int = TARGETS_PER_AREA) -> Plan:
     """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`."""
     focus = result.focus
-    hot = [h for h in result.hotspots if h.score > 0]
+    # product code is planned by area; other kinds the report shows (--kinds) get a
+    # section each, after the areas: tests never dilute the product's targets
+    main_kind = result.hotspots[0].kind if result.hotspots and not any(
+        h.kind == "product" for h in result.hotspots) else "product"
+    hot = [h for h in result.hotspots if h.score > 0 and h.kind == main_kind]
     areas: list[AreaPlan] = []
     placed: set[str] = set()
     flight = in_flight(result, top)
@@ -256,6 +268,13 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                           files=sum(1 for h in result.hotspots if _area_of(h) is None
                                     and not any(a.contains(h.path) for a in flying)),
                           knowledge=result.insights.area(None)))
+    for kind in dict.fromkeys(h.kind for h in result.hotspots if h.kind != main_kind):
+        members = [h for h in result.hotspots if h.kind == kind and h.score > 0
+                   and _factor(h) > LEFT_ALONE_FACTOR]
+        areas.append(AreaPlan(name=KIND_SECTIONS.get(kind, kind.capitalize()), weight=None,
+                              horizon=None, owner=None, goal=None, kind=kind,
+                              targets=tuple(_target(h, result) for h in members[:top]),
+                              files=sum(1 for h in result.hotspots if h.kind == kind)))
     by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
                     and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
                    key=lambda h: -(h.analysis.value("radon.cc_total") or 0))

@@ -14,11 +14,11 @@ plus root-level modules, which a single-module project ships:
   anywhere in the path (most are excluded by default anyway, ``default_excludes``);
 * ``tooling``: build, release and developer scripts: a top-level ``scripts``, ``tools``,
   ``ci``, ``bin``, ``misc``, ``utils``, ``contrib``, ``release``... directory, and the usual
-  files at the root (``setup.py``, ``noxfile.py``, ``tasks.py``...; ``kinds.root_tooling``);
+  files at the root (``setup.py``, ``noxfile.py``, ``tasks.py``...; ``kind.root_tooling``);
 * ``product``: everything else.
 
-Every list is an option under ``[tool.frictionscan.kinds]`` (globs, matched like
-``include``); ``kinds.product`` names files that are product code whatever else matches.
+Every list is an option under ``[tool.frictionscan.kind]`` (globs, matched like
+``include``); ``kind.product`` names files that are product code whatever else matches.
 The engine makes a file ``generated`` when its first lines say so (``@generated``, ``DO NOT
 EDIT``...), whatever this plugin said.
 """
@@ -55,23 +55,23 @@ ROOT_TOOLING = ("setup.py", "noxfile.py", "tasks.py", "fabfile.py", "dodo.py", "
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
     for kind, default in DEFAULTS.items():
-        parser.addoption(f"kinds.{kind}", type=list, default=list(default), validate=globs,
+        parser.addoption(f"kind.{kind}", type=list, default=list(default), validate=globs,
                          help=f"globs of the files that are {kind} code (replaces the "
                               f"defaults; docs/cli.md#kinds-of-files)")
-    parser.addoption("kinds.root_tooling", type=list, default=list(ROOT_TOOLING),
+    parser.addoption("kind.root_tooling", type=list, default=list(ROOT_TOOLING),
                      help="names of files at the repository's root that are tooling")
-    parser.addoption("kinds.product", type=list, default=[], validate=globs,
+    parser.addoption("kind.product", type=list, default=[], validate=globs,
                      help="globs of files that are product code whatever else matches")
 
 
 @hookimpl(trylast=True)
 def frictionscan_file_kind(file: SourceFile, config: Config) -> str:
     path = file.path
-    if match_any(path, config.getoption("kinds.product", [])):
+    if match_any(path, config.getoption("kind.product", [])):
         return "product"
     for kind, default in DEFAULTS.items():
-        if match_any(path, config.getoption(f"kinds.{kind}", default)):
+        if match_any(path, config.getoption(f"kind.{kind}", default)):
             return kind
-    if "/" not in path and path in config.getoption("kinds.root_tooling", ROOT_TOOLING):
+    if "/" not in path and path in config.getoption("kind.root_tooling", ROOT_TOOLING):
         return "tooling"
     return "product"

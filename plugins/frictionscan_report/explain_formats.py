@@ -78,7 +78,7 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
                                 f"{data['effort']['band']} ({data['effort']['hours']} h)"))
     formula = " x ".join(f"(1 + {c['name']})" if c["name"] == "findings" else c["name"]
                          for c in data["components"])
-    console.print(Text(safe(f"\nWhy it ranks here (hotspot score = {formula}):"),
+    console.print(Text("\n" + safe(f"Why it ranks here (hotspot score = {formula}):"),
                        style="bold"))
     for c in data["components"]:
         console.print(Text(safe(f"  {c['name']:<11} {c['value']:>8g}  {c['reason']}")))
