@@ -110,13 +110,16 @@ LIFTED = "pkg/m05.py"  # sixth by history, among the first five with its finding
 
 
 def module(name: str, version: int, todos: int = 0) -> str:
-    """A small module with six ``try`` blocks, ``todos`` of which swallow every exception
-    (FS104, 10 minutes each: six make the largest findings component, +25%); the others
-    handle one (no finding), so that findings change no file's size."""
-    notes = "".join(f"    try:\n        y = int(y) + {n}\n"
-                    f"    except {'Exception' if n < todos else 'ValueError'}:\n"
-                    f"        {'pass' if n < todos else 'y = 0'}\n" for n in range(6))
-    return (f'"""Module {name}."""\n\n\ndef run_{name}(x, y):\n{notes}'
+    """A small module with two counters; in a module with ``todos``, both rebind a module
+    global (FS112, 30 minutes each, weight 1: two make the largest findings component,
+    +25%); in the others they count locally (no finding), so that findings change no
+    file's size."""
+    counters = "".join(
+        (f"COUNT_{n} = 0\n\n\ndef bump_{n}():\n    global COUNT_{n}\n    COUNT_{n} += 1\n\n\n"
+         if todos else
+         f"COUNT_{n} = 0\n\n\ndef bump_{n}():\n    count = COUNT_{n}\n    count += 1\n\n\n")
+        for n in range(2))
+    return (f'"""Module {name}."""\n\n{counters}def run_{name}(x, y):\n'
             f"    if x > {version}:\n        return y\n    for i in range(y):\n"
             f"        if i % 3 == 0 and x:\n            x -= i\n    return x\n")
 
@@ -130,7 +133,7 @@ def build_reach_repo(dest: Path, noted: set[int]) -> Path:
     s = StreamBuilder()
     names = [f"m{i:02d}" for i in range(40)]
     for k in range(64):
-        changed = {f"pkg/{n}.py": module(n, k, todos=6 if i in noted else 0)
+        changed = {f"pkg/{n}.py": module(n, k, todos=1 if i in noted else 0)
                    for i, n in enumerate(names)
                    if i < 5 or (i == 5 and k % 8 != 7) or (i > 5 and k < 1 + i % 4)}
         s.commit(f"2026-0{1 + k // 11}-{1 + k % 11 * 2:02d}T10:00:00", f"change {k}", changed)

@@ -247,6 +247,11 @@ class Finding:
     #: Set on findings silenced by a ``# frictionscan: ignore[...]`` comment, with its reason.
     suppressed: bool = False
     suppression_reason: str | None = None
+    #: How much the rule's findings predict friction (next year's fixes and changes, beyond
+    #: size, complexity and churn; docs/rules.md#which-findings-are-friction): 1.0 for a
+    #: rule whose findings predict, down to 0.0 for one whose findings predict nothing. The
+    #: score and the quick-win order weigh each finding by it. Third-party rules: 1.0.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -262,6 +267,8 @@ class RuleInfo:
     fix: str | None = None
     #: Whether the rule runs with the current configuration.
     enabled: bool = True
+    #: The weight its findings carry (:attr:`Finding.weight`).
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

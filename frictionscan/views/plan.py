@@ -15,7 +15,10 @@ Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters r
 * **Quick wins** are findings whose fix takes 15 minutes or less, in files that are
   hotspots (score above 0) and not deliberately left alone. Expected return = the friction
   the fix removes (its share of the file's findings component) x the file's weighted score,
-  divided by its minutes. Ties go to the finding with an automatic fix.
+  divided by its minutes, x the rule's weight (:attr:`Finding.weight`: how much its findings
+  predict fixes). Findings of weight 0 come after all others, by their unweighted return,
+  listed only when nothing better fills the list. Ties go to the finding with an automatic
+  fix.
 * **In flight**: the directories with work in flight or planned (the roadmap's
   ``Focus.in_flight``, from the evidence) come first, each with its hotspots and owning
   team; "Everywhere else" leaves their files out. **By team**: every target grouped by the
@@ -121,7 +124,7 @@ class Target:
 class QuickWin:
     path: str
     finding: Finding
-    #: Expected return per minute (see the module docstring).
+    #: Expected return per minute, weighed by the rule's weight (see the module docstring).
     value: float
     area: str | None
     #: The X-rayed function the finding sits in, if any.
@@ -227,11 +230,13 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
                 continue
             removed = f.effort_minutes / total * (h.component("findings") or 0.0) + 0.01
             value = removed * h.score / max(1, f.effort_minutes)
-            wins.append(QuickWin(path=h.path, finding=f, value=round(value, 4),
-                                 area=_area_of(h), function=function_at(h, f.span.start_line)))
-    wins.sort(key=lambda w: (-w.value, not w.finding.fix_available, w.path,
-                             w.finding.span.start_line))
-    return wins[:limit]
+            weighted = round(value * max(0.0, f.weight), 4)
+            wins.append((weighted, round(value, 4), QuickWin(
+                path=h.path, finding=f, value=weighted, area=_area_of(h),
+                function=function_at(h, f.span.start_line))))
+    wins.sort(key=lambda t: (t[0] <= 0, -t[0], -t[1], not t[2].finding.fix_available,
+                             t[2].path, t[2].finding.span.start_line))
+    return [w for _, _, w in wins[:limit]]
 
 
 def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,

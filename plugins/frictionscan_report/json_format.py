@@ -25,7 +25,8 @@ from frictionscan_report.insights_format import area_dict, coupling_dict, knowle
 TOP_FUNCTIONS = 5
 #: The minor version of the document (``schema_version`` 1): 1 adds the X-ray (each
 #: function's change history and score, ``xray``); 2 coupling and knowledge (``coupling``
-#: and ``knowledge`` per hotspot, ``areas``).
+#: and ``knowledge`` per hotspot, ``areas``); 3 kinds of files (``kind``, ``scores``,
+#: ``kinds``; ``score`` is the order's key) and each finding's ``weight``.
 SCHEMA_MINOR = 3
 
 
@@ -92,7 +93,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "code": f.code, "name": f.name, "line": f.span.start_line, "column": f.span.start_col,
         "message": printable(f.message), "symbol": printable(f.symbol) if f.symbol else None,
         "effort_minutes": f.effort_minutes, "fix_available": f.fix_available,
-        "fix_safe": f.fix_safe}
+        "fix_safe": f.fix_safe, "weight": f.weight}
     if f.suppressed:
         out["suppression_reason"] = printable(f.suppression_reason) \
             if f.suppression_reason else None
