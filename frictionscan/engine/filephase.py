@@ -179,6 +179,8 @@ class FilePhase:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         config, progress = self.config, self.progress
         fresh: list[FileAnalysis] = []
+        if todo and self.run.past:
+            todo = self._with_versions(todo)
         if not todo:
             pass
         elif self.in_process:
@@ -201,6 +203,13 @@ class FilePhase:
         if progress:
             progress("analysing", len(todo), len(todo))
         return fresh
+
+    def _with_versions(self, todo: list[Item]) -> list[Item]:
+        """The items with their contents from git objects (a past revision): read only for
+        the files analysed afresh, so that a cached file of a past commit costs no read."""
+        contents = self.hooks.read_versions(self.root, self.run.revision,
+                                            [item[0].path for item in todo], self.config)
+        return [(item[0], item[1], contents.get(item[0].path, b"")) for item in todo]
 
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
         """Keep fresh results, except those of crashed, timed-out or failing plugins (the

@@ -175,14 +175,10 @@ class Session:
 
     def _items(self, phase: FilePhase, files: Sequence[SourceFile],
                history: History) -> list[Item]:
-        """Each file with its history, and its content when it comes from git objects (a
-        past revision) rather than the working tree."""
-        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
-        if phase.run.past:
-            contents = self.hooks.read_versions(phase.root, phase.run.revision,
-                                                [f.path for f in files], phase.config)
-            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
-        return items
+        """Each file with its history. A past revision's contents come from git objects
+        when a file is analysed afresh (:meth:`FilePhase.analyse`), so a cached file of a
+        past commit costs no read."""
+        return [(f, history.for_file(f.path)) for f in files]
 
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
               files: Sequence[SourceFile]) -> ScanResult:

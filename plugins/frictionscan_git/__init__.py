@@ -311,7 +311,8 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
         shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true")
     if store is not None:
         store.put(key, encode_history(history))
-        store.put(state_key, json.dumps(state.to_json()))
+        if run.paths is None:  # a state of a few files would lose the others' history
+            store.put(state_key, json.dumps(state.to_json()))
     return history
 
 
