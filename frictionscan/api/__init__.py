@@ -16,7 +16,8 @@ What is here:
 * :class:`Run`, what one scan is of (its revision and "now"), and :class:`Store`, what a
   whole-run hook may keep between runs;
 * :class:`Formatter`, and the view models formatters render (the plan, the pull-request
-  report, the explanation of one file; the backtest report is a dict, docs/backtest.md);
+  report, the explanation of one file, the trend; the backtest report is a dict,
+  docs/backtest.md);
 * the errors a plugin may raise to end a run with one line, and the helpers that make
   repository text safe in every output;
 * helpers for paths (globs) and calendar durations.
@@ -103,6 +104,17 @@ from frictionscan.views.plan import (
     effort_band,
     refactor_hours,
 )
+from frictionscan.views.trend import (
+    AreaTrend,
+    FileSample,
+    FileTrend,
+    FunctionTrend,
+    Question,
+    Refactor,
+    Totals,
+    Trend,
+    TrendPoint,
+)
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -110,6 +122,7 @@ __all__ = [
     "AnalysisError",
     "AppliedFix",
     "AreaPlan",
+    "AreaTrend",
     "Between",
     "Change",
     "CiReport",
@@ -123,12 +136,15 @@ __all__ = [
     "FileChange",
     "FileDelta",
     "FileHistory",
+    "FileSample",
+    "FileTrend",
     "Finding",
     "FixResult",
     "Focus",
     "FocusArea",
     "Formatter",
     "FrictionscanError",
+    "FunctionTrend",
     "FunctionDelta",
     "History",
     "Hotspot",
@@ -137,7 +153,9 @@ __all__ = [
     "OptionParser",
     "Plan",
     "PluginError",
+    "Question",
     "QuickWin",
+    "Refactor",
     "RepositoryError",
     "RevisionDiff",
     "RuleInfo",
@@ -149,6 +167,9 @@ __all__ = [
     "Symbol",
     "SymbolKind",
     "Target",
+    "Totals",
+    "Trend",
+    "TrendPoint",
     "UsageError",
     "Violation",
     "Weight",
