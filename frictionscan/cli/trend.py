@@ -155,6 +155,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
                               f"first")
     head_time = _time(root, head)
     times = sample_times(head_time, every, last)
+    if len(times) < 2:
+        raise UsageError(f"--last {args.last} is not longer than --every {args.every}: one "
+                         f"point is no trend")
     shas = [commit_before(root, t) for t in times]
     if not shas[0]:
         first = _time(root, _git(root, "rev-list", "--max-parents=0", "HEAD").split()[-1])

@@ -269,13 +269,14 @@ def totals(name: str, hotspots: Iterable[Hotspot], threshold: float) -> Totals:
 
 def area_names(samples: Sequence[Sample]) -> list[str]:
     """The focus areas (the newest roadmap's order), then "Everywhere else" when there is a
-    roadmap."""
+    roadmap and some file outside every area."""
     names: list[str] = []
     for s in reversed(samples):
         focus = s.result.focus
         if focus is not None:
             names += [a.name for a in focus.areas if a.name not in names]
-    return names + [ELSEWHERE] if names else []
+    elsewhere = any(area_of(h) is None for s in samples for h in s.result.hotspots)
+    return names + [ELSEWHERE] if names and elsewhere else names
 
 
 def point(sample: Sample, names: Sequence[str], threshold: float, top: int) -> TrendPoint:
@@ -766,7 +767,7 @@ def summarise(trend: Trend) -> list[str]:
         if q.kind == "commit":
             lines.append(f"Commit {q.note} changed {len(q.refactors)} analysed file"
                          f"{'' if len(q.refactors) == 1 else 's'}.")
-        elif q.refactors:
+        elif q.refactors and q.refactors[0] not in trend.refactors:
             lines.append(f"{q.refactors[0].summary}.")
         else:
             lines.append(f"{q.subject}: {q.note}.")
