@@ -375,3 +375,65 @@ def test_html_trend_in_a_real_browser(repo: Path, tmp_path: Path) -> None:
     finally:
         driver.quit()
     assert (tmp_path / "trend.png").stat().st_size > 10_000
+
+
+def test_plan_shows_the_trend_of_the_last_three_months(repo: Path, tmp_path: Path) -> None:
+    code, out, err = run("plan", str(repo))
+    assert code == 0, err
+    assert "> Since 2025-10-14 (3 months before): 1 rising, 1 cooling hotspots." in out
+    assert "| Rank | File | Score | Trend | Effort | Why |" in out
+    assert "| 3 | core/fresh.py | 33.15 | rising |" in out
+    assert "| 5 | core/cooling.py | 11.34 | cooling |" in out
+    assert "| 1 | billing/invoice.py | 54.51 | steady |" in out
+    section = out.split("## Trend since 2025-10-14\n", 1)[1].split("\n## ", 1)[0]
+    assert [line.split(" | ")[0:2] for line in section.splitlines() if line.startswith("| core")] \
+        == [["| core/fresh.py", "rising"], ["| core/cooling.py", "cooling"]]
+    code, out, err = run("plan", str(repo), "-f", "json")
+    doc = json.loads(out)
+    assert doc["trend"]["since"] == "2025-10-14T14:00:00+00:00"
+    assert {t["path"]: t["trend"] for a in doc["areas"] for t in a["targets"]}["core/fresh.py"] \
+        == "rising"
+    code, out, err = run("plan", str(repo), "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["path"]: r["trend"] for r in rows if r["section"] == "refactor"} == {
+        "billing/invoice.py": "steady", "core/rising.py": "steady", "core/fresh.py": "rising",
+        "core/steady.py": "steady", "core/cooling.py": "cooling"}
+    target = tmp_path / "plan.html"
+    code, _, err = run("plan", str(repo), "-f", "html", "-o", str(target))
+    page = target.read_text()
+    assert "<h2>Trend since 2025-10-14</h2>" in page and \
+        '<span class="trend rising">rising</span>' in page
+    code, out, err = run("plan", str(repo), "--no-trend")
+    assert code == 0, err
+    assert "Trend" not in out and "Since 2025" not in out
+
+
+def test_plan_without_three_months_of_history_has_no_trend(tmp_path: Path) -> None:
+    s = StreamBuilder()
+    for day in (1, 15, 28):
+        s.commit(f"2026-01-{day:02d}T10:00:00", "work", {"a.py": content(12, day)})
+    young = build_repo(s.text(), tmp_path / "young")
+    code, out, err = run("plan", str(young))
+    assert code == 0, err
+    assert "| Rank | File | Score | Effort | Why |" in out and "Trend" not in out
+
+
+def test_files_are_followed_through_renames(tmp_path: Path) -> None:
+    s = StreamBuilder()
+    for i, (y, m) in enumerate(months((2025, 1), (2025, 12))):
+        old, new = "pkg/old_name.py", "pkg/new_name.py"
+        if (y, m) == (2025, 6):
+            s.commit(f"{y}-{m:02d}-01T10:00:00", "move", renames={old: new})
+        name = new if (y, m) >= (2025, 6) else old
+        s.commit(f"{y}-{m:02d}-10T10:00:00", "work", {name: content(20, i)})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("trend", str(repo), "-f", "json", "--last", "9 months",
+                         "--file", "pkg/old_name.py")
+    assert code == 0, err
+    doc = json.loads(out)
+    q = doc["question"]
+    assert q["subject"] == "pkg/new_name.py"
+    assert None not in q["file"]["scores"] and len(q["file"]["scores"]) == 9
+    # the points of April and May 2025 knew it by its old name
+    assert [p["top"][0]["path"] for p in doc["points"]] == \
+        ["pkg/old_name.py"] * 2 + ["pkg/new_name.py"] * 7

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frictionscan.core.model import Finding, Hotspot, ScanResult
+from frictionscan.views.trend import compare_points, follow
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -32,6 +33,12 @@ EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
 LEFT_ALONE_FACTOR = 0.5
 #: Only files at least this complex are worth listing as "left alone on purpose".
 LEFT_ALONE_MIN_CC = 10
+#: The plan's trend compares with the commit this many months before HEAD (the score reads
+#: a window with a 90-day half-life, so the last three months against the three before).
+TREND_MONTHS = 3
+#: Files scoring less than this share of the top score, then and now, are steady: a move
+#: from 0.01 to 0.02 is no trend.
+TREND_FLOOR = 0.05
 
 
 def refactor_hours(h: Hotspot) -> float:
@@ -83,10 +90,11 @@ class AreaPlan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """How a file moved since the saved snapshot."""
+    """How a file moved since the saved snapshot (or, in the plan's trend, since the commit
+    :data:`TREND_MONTHS` before)."""
 
     path: str
-    kind: str  # "new hotspot", "up", "down", "gone"
+    kind: str  # "new hotspot", "up", "down", "gone"; trend: "rising", "new", "cooling"
     before: float | None
     after: float | None
     findings_fixed: int = 0
@@ -102,6 +110,17 @@ class Plan:
     changes: tuple[Change, ...] = ()
     snapshot_time: str | None = None
     summary: tuple[str, ...] = field(default=())
+    #: The trend against the commit :data:`TREND_MONTHS` before (when history allows it):
+    #: that commit's time, and the files whose score moved: ``rising``, ``new`` (nothing
+    #: then), ``cooling`` (every other file is ``steady``), rising and new first.
+    trend_since: str | None = None
+    trend: tuple[Change, ...] = ()
+
+    def trend_of(self, path: str) -> str:
+        """``rising``, ``new``, ``cooling``, ``steady``; "" without a trend."""
+        if self.trend_since is None:
+            return ""
+        return next((c.kind for c in self.trend if c.path == path), "steady")
 
 
 def _area_of(h: Hotspot) -> str | None:
@@ -135,9 +154,25 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
     return wins[:limit]
 
 
+def trend_changes(earlier: ScanResult, result: ScanResult) -> tuple[Change, ...]:
+    """The files whose score rose, appeared or cooled since ``earlier`` (the scan of the
+    commit :data:`TREND_MONTHS` before; see :func:`frictionscan.views.trend.compare_points`;
+    below :data:`TREND_FLOOR` of the top score, steady), rising and new first, highest
+    score first."""
+    top = max((h.score for h in result.hotspots), default=0.0)
+    kinds = compare_points(earlier, result, floor=TREND_FLOOR * top)
+    named = follow([earlier, result])
+    order = {"new": 0, "rising": 0, "cooling": 1}
+    changes = [Change(path=p, kind=k, before=old.score if (old := named[0].get(p)) else None,
+                      after=named[1][p].score) for p, k in kinds.items() if k in order]
+    changes.sort(key=lambda c: (order[c.kind], -max(c.after or 0.0, c.before or 0.0), c.path))
+    return tuple(changes)
+
+
 def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
-               top: int = TARGETS_PER_AREA) -> Plan:
-    """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`."""
+               top: int = TARGETS_PER_AREA, earlier: ScanResult | None = None) -> Plan:
+    """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`;
+    ``earlier`` the scan of the commit :data:`TREND_MONTHS` before, for the trend."""
     focus = result.focus
     hot = [h for h in result.hotspots if h.score > 0]
     areas: list[AreaPlan] = []
@@ -164,10 +199,13 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
     wins = tuple(quick_wins(result.hotspots))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
-                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None)
+                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None,
+                trend_since=earlier.head_time.isoformat() if earlier else None,
+                trend=trend_changes(earlier, result) if earlier else ())
     return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
                 left_alone=plan.left_alone, changes=plan.changes,
-                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)))
+                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
+                trend_since=plan.trend_since, trend=plan.trend)
 
 
 def summarise(plan: Plan) -> list[str]:
@@ -195,6 +233,12 @@ def summarise(plan: Plan) -> list[str]:
         n = len(plan.left_alone)
         lines.append(f"{n} complex file{'s are' if n > 1 else ' is'} deliberately left alone "
                      f"(dormant or out of scope).")
+    if plan.trend_since is not None:
+        kinds = [c.kind for c in plan.trend]
+        moved = ", ".join(f"{kinds.count(k)} {k}" for k in ("rising", "new", "cooling")
+                          if k in kinds)
+        lines.append(f"Since {plan.trend_since[:10]} ({TREND_MONTHS} months before): "
+                     + (f"{moved} hotspots." if moved else "every hotspot is steady."))
     if plan.changes:
         new = sum(c.kind == "new hotspot" for c in plan.changes)
         fixed = sum(c.findings_fixed for c in plan.changes)

@@ -777,10 +777,12 @@ def summarise(trend: Trend) -> list[str]:
 # -- two points, for the plan -----------------------------------------------------------
 
 
-def compare_points(before: ScanResult, after: ScanResult) -> dict[str, str]:
+def compare_points(before: ScanResult, after: ScanResult, floor: float = 0.0
+                   ) -> dict[str, str]:
     """Per file of ``after`` that scores above zero at either point: ``new`` (nothing at
     ``before``), ``rising``, ``cooling`` (the score moved by :data:`RISE` or more of the
-    larger of the two) or ``steady``. Renames are followed."""
+    larger of the two) or ``steady`` (also when both scores are below ``floor``). Renames
+    are followed."""
     named = follow([before, after])
     out = {}
     for path, h in named[1].items():
@@ -788,7 +790,9 @@ def compare_points(before: ScanResult, after: ScanResult) -> dict[str, str]:
         was = old.score if old is not None else 0.0
         if h.score <= 0 and was <= 0:
             continue
-        if was <= 0:
+        if max(h.score, was) < floor:
+            out[path] = "steady"
+        elif was <= 0:
             out[path] = "new"
         elif (h.score - was) / max(was, h.score) >= RISE:
             out[path] = "rising"

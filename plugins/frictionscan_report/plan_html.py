@@ -21,6 +21,7 @@ from frictionscan.api import (
     printable,
     refactor_hours,
 )
+from frictionscan_report.plan_text import trend_rows
 from frictionscan_report.table import why
 
 #: At most this many files are drawn and listed (the highest ranked).
@@ -85,7 +86,7 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
         a = h.analysis
         hours = refactor_hours(h)
         rows.append({
-            "rank": h.rank, "path": printable(h.path), "score": h.score,
+            "rank": h.rank, "path": printable(h.path), "raw_path": h.path, "score": h.score,
             "revisions": a.history.revisions, "authors": len(a.history.authors),
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
@@ -111,4 +112,4 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
     stream.write(template.render(
         plan=plan, result=r, name=printable(r.root.rsplit("/", 1)[-1]),
         chart=chart_svg(plan), rows=_rows(plan), printable=printable,
-        max_files=MAX_FILES))
+        max_files=MAX_FILES, trend_rows=trend_rows(plan)))

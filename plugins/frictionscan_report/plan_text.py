@@ -6,6 +6,7 @@ import csv
 from typing import Any, TextIO
 
 from frictionscan.api import (
+    Change,
     Config,
     Plan,
     QuickWin,
@@ -48,6 +49,32 @@ def _win_line(w: QuickWin) -> str:
             f"({f.effort_minutes} min){fix}")
 
 
+#: The plan's trend section lists at most this many rising and new, and as many cooling.
+TREND_ROWS = 10
+
+
+def trend_rows(plan: Plan) -> list[Change]:
+    """The rows of the trend section: rising and new first, then cooling."""
+    warm = [c for c in plan.trend if c.kind != "cooling"][:TREND_ROWS]
+    return warm + [c for c in plan.trend if c.kind == "cooling"][:TREND_ROWS]
+
+
+def _trend_section(plan: Plan) -> list[str]:
+    if plan.trend_since is None:
+        return []
+    out = [f"## Trend since {md(plan.trend_since[:10])}", "",
+           "Scores now against the commit of three months ago: what is heating up and what "
+           "is cooling down (`frictionscan trend` shows the whole year).", ""]
+    rows = trend_rows(plan)
+    if not rows:
+        return out + ["Every hotspot is steady.", ""]
+    out += ["| File | Trend | Score then | Score now |", "|---|---|---:|---:|"]
+    for c in rows:
+        before = "-" if c.before is None else f"{c.before:.2f}"
+        out.append(f"| {md(c.path)} | {c.kind} | {before} | {c.after or 0:.2f} |")
+    return out + [""]
+
+
 def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     r = plan.result
     out = [f"# Friction plan: {md(r.root.rsplit('/', 1)[-1])} at {r.head[:10]} "
@@ -60,11 +87,15 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
+        trend = plan.trend_since is not None
+        out += ["| Rank | File | Score | " + ("Trend | " if trend else "") + "Effort | Why |",
+                "|---:|---|---:|" + ("---|" if trend else "") + "---|---|"]
         for t in area.targets:
             out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                       f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot))} |")
+                       + (f"{plan.trend_of(t.path)} | " if trend else "")
+                       + f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot))} |")
         out.append("")
+    out += _trend_section(plan)
     out += ["## Quick wins", ""]
     if plan.quick_wins:
         out += ["Fixes of 15 minutes or less in the hotspots, best return first.", ""]
@@ -99,13 +130,13 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
-               "code", "line", "message", "effort_minutes", "fix", "reasons")
+               "code", "line", "message", "effort_minutes", "fix", "reasons", "trend")
 
 
-def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
+def _target_row(section: str, area: str, t: Target, plan: Plan) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot)}
+            "reasons": why(t.hotspot), "trend": plan.trend_of(t.path)}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -116,14 +147,14 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
     writer.writeheader()
     rows: list[dict[str, Any]] = []
     for area in plan.areas:
-        rows += [_target_row("refactor", area.name, t) for t in area.targets]
+        rows += [_target_row("refactor", area.name, t, plan) for t in area.targets]
     for w in plan.quick_wins:
         f = w.finding
         rows.append({"section": "quick-win", "area": w.area or "", "path": w.path,
                      "code": f.code, "line": f.span.start_line, "message": f.message,
                      "effort_minutes": f.effort_minutes,
                      "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else ""})
-    rows += [_target_row("left-alone", "", t) for t in plan.left_alone]
+    rows += [_target_row("left-alone", "", t, plan) for t in plan.left_alone]
     for row in rows:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
@@ -132,7 +163,8 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     def target(t: Target) -> dict[str, Any]:
         return {"rank": t.hotspot.rank, "path": printable(t.path), "score": t.hotspot.score,
                 "effort_band": t.band, "effort_hours": t.hours,
-                "reasons": [printable(c.reason) for c in t.hotspot.components]}
+                "reasons": [printable(c.reason) for c in t.hotspot.components],
+                "trend": plan.trend_of(t.path) or None}
 
     r = plan.result
     return {
@@ -155,6 +187,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "changes": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
                      "after": c.after, "findings_fixed": c.findings_fixed}
                     for c in plan.changes],
+        "trend": None if plan.trend_since is None else {
+            "since": plan.trend_since,
+            "files": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
+                       "after": c.after} for c in plan.trend]},
     }
 
 
