@@ -11,6 +11,7 @@ import os
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import git
@@ -31,6 +32,8 @@ paths = ["core/**"]
 """
 
 HEAD_TIME = "2026-01-15T12:00:00"
+#: A JSON document.
+Doc = dict[str, Any]
 REFACTOR_TIME = "2025-07-06T10:00:00"
 
 
@@ -126,13 +129,14 @@ def repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def doc(repo: Path) -> dict:  # type: ignore[type-arg]
+def doc(repo: Path) -> Doc:
     code, out, err = run("trend", str(repo), "-f", "json")
     assert code == 0, err
-    return json.loads(out)  # type: ignore[no-any-return]
+    doc: Doc = json.loads(out)
+    return doc
 
 
-def test_twelve_monthly_points_oldest_first(doc: dict, repo: Path) -> None:  # type: ignore[type-arg]
+def test_twelve_monthly_points_oldest_first(doc: Doc, repo: Path) -> None:
     points = doc["points"]
     assert [p["time"][:10] for p in points] == [
         f"{y}-{m:02d}-15" for y, m in months((2025, 2), (2026, 1))]
@@ -148,7 +152,7 @@ def test_twelve_monthly_points_oldest_first(doc: dict, repo: Path) -> None:  # t
     assert points[-1]["total"]["findings"] > 0  # every file's findings, checked once
 
 
-def test_rising_cooling_new_and_their_reasons(doc: dict) -> None:  # type: ignore[type-arg]
+def test_rising_cooling_new_and_their_reasons(doc: Doc) -> None:
     assert list(doc["rising"]) == ["core/rising.py"]
     rising = doc["rising"]["core/rising.py"]
     assert rising["slope"] > 0 and rising["change"] >= 0.25
@@ -161,7 +165,7 @@ def test_rising_cooling_new_and_their_reasons(doc: dict) -> None:  # type: ignor
     assert "core/steady.py" not in {**doc["rising"], **doc["cooling"], **doc["new"]}
 
 
-def test_the_refactor_is_found_with_its_rates_before_and_after(doc: dict) -> None:  # type: ignore[type-arg]
+def test_the_refactor_is_found_with_its_rates_before_and_after(doc: Doc) -> None:
     assert list(doc["refactored"]) == ["billing/invoice.py"]
     r = doc["refactored"]["billing/invoice.py"]
     assert (r["complexity_before"], r["complexity_after"], r["drop"]) == (61, 31, 0.4918)
@@ -175,7 +179,7 @@ def test_the_refactor_is_found_with_its_rates_before_and_after(doc: dict) -> Non
     assert "(unchanged): fewer fixes since" in r["summary"]
 
 
-def test_areas_and_friction_faster_than_code(doc: dict) -> None:  # type: ignore[type-arg]
+def test_areas_and_friction_faster_than_code(doc: Doc) -> None:
     areas = {a["name"]: a for a in doc["areas"]}
     assert set(areas) == {"Billing", "Core"}
     assert len(areas["Core"]["scores"]) == 12
@@ -219,7 +223,7 @@ def test_file_question_with_its_functions(repo: Path) -> None:
 
 @pytest.mark.parametrize("index", [0, 5, 11])
 def test_a_point_equals_a_scan_of_a_checkout_of_its_commit(
-        doc: dict, repo: Path, tmp_path: Path, index: int) -> None:  # type: ignore[type-arg]
+        doc: Doc, repo: Path, tmp_path: Path, index: int) -> None:
     point = doc["points"][index]
     checkout = tmp_path / "checkout"
     git(repo, "worktree", "add", "-q", "--detach", str(checkout), point["commit"])
@@ -241,7 +245,7 @@ def test_a_point_equals_a_scan_of_a_checkout_of_its_commit(
         [(h["path"], h["score"]) for h in hotspots if h["score"] > 0][:len(point["top"])]
 
 
-def test_table_markdown_csv_and_a_warm_run(repo: Path, doc: dict) -> None:  # type: ignore[type-arg]
+def test_table_markdown_csv_and_a_warm_run(repo: Path, doc: Doc) -> None:
     code, out, err = run("trend", str(repo), "-f", "table")
     assert code == 0, err
     assert "Rising hotspots" in out and "core/rising.py" in out and "more change" in out

@@ -74,7 +74,7 @@ class Sample:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FileSample:
+class PointFile:
     """One file at one point."""
 
     path: str
@@ -91,7 +91,7 @@ class FileSample:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Totals:
+class TrendTotals:
     """The sums over a set of files at one point."""
 
     name: str
@@ -112,11 +112,11 @@ class TrendPoint:
     time: datetime
     commit: str
     commit_time: datetime
-    total: Totals
+    total: TrendTotals
     #: Per focus area (the roadmap's order), then "Everywhere else" when a roadmap exists.
-    areas: tuple[Totals, ...]
+    areas: tuple[TrendTotals, ...]
     #: The highest-ranked files (score above zero).
-    top: tuple[FileSample, ...]
+    top: tuple[PointFile, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,7 +166,7 @@ class AreaTrend:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Refactor:
+class RefactorEffect:
     """A file's complexity drop and the bug fixes and changes before and after it."""
 
     path: str
@@ -191,14 +191,14 @@ class Refactor:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Question:
+class TrendQuestion:
     """What ``--refactor REV`` or ``--file PATH`` asked, answered."""
 
     #: ``commit`` or ``file``.
     kind: str
     subject: str
     file: FileTrend | None
-    refactors: tuple[Refactor, ...]
+    refactors: tuple[RefactorEffect, ...]
     note: str
 
 
@@ -217,10 +217,10 @@ class Trend:
     rising: tuple[FileTrend, ...]
     cooling: tuple[FileTrend, ...]
     new: tuple[FileTrend, ...]
-    refactors: tuple[Refactor, ...]
+    refactors: tuple[RefactorEffect, ...]
     #: The newest point's top files, with their series (the sparklines).
     top_files: tuple[FileTrend, ...]
-    question: Question | None = None
+    question: TrendQuestion | None = None
     summary: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -243,15 +243,15 @@ def area_of(h: Hotspot) -> str | None:
     return next((w.area for w in h.analysis.weights if w.area), None)
 
 
-def file_sample(h: Hotspot) -> FileSample:
+def file_sample(h: Hotspot) -> PointFile:
     a = h.analysis
-    return FileSample(path=h.path, score=h.score, rank=h.rank,
+    return PointFile(path=h.path, score=h.score, rank=h.rank,
                       complexity=a.value("radon.cc_total"), lines=a.value("radon.sloc"),
                       findings=len(a.findings), changes=a.history.revisions,
                       fixes=a.history.fixes, area=area_of(h))
 
 
-def totals(name: str, hotspots: Iterable[Hotspot], threshold: float) -> Totals:
+def totals(name: str, hotspots: Iterable[Hotspot], threshold: float) -> TrendTotals:
     files = score = complexity = lines = 0.0
     findings = hot = 0
     for h in hotspots:
@@ -262,7 +262,7 @@ def totals(name: str, hotspots: Iterable[Hotspot], threshold: float) -> Totals:
         lines += a.value("radon.sloc") or 0.0
         findings += len(a.findings)
         hot += h.score > 0 and h.score >= threshold
-    return Totals(name=name, files=int(files), score=round(score, 3),
+    return TrendTotals(name=name, files=int(files), score=round(score, 3),
                   complexity=round(complexity, 3), lines=round(lines, 3), findings=findings,
                   hotspots=hot)
 
@@ -398,16 +398,6 @@ def reasons(first: Hotspot | None, last: Hotspot | None, rising: bool) -> tuple[
     return tuple(text for _, text in shares)
 
 
-def _series(hs: Sequence[Hotspot | None]) -> dict[str, tuple]:  # type: ignore[type-arg]
-    return {
-        "scores": tuple(None if h is None else h.score for h in hs),
-        "complexity": tuple(None if h is None else h.analysis.value("radon.cc_total")
-                            for h in hs),
-        "changes": tuple(None if h is None else h.analysis.history.revisions for h in hs),
-        "findings": tuple(None if h is None else len(h.analysis.findings) for h in hs),
-    }
-
-
 def _notable(h: Hotspot, threshold: float, top: int) -> bool:
     """A hotspot at its point: scores at least the threshold, or is in the top files."""
     return h.score > 0 and (h.score >= threshold or (h.rank or top + 1) <= top)
@@ -443,9 +433,14 @@ def file_trend(path: str, hs: Sequence[Hotspot | None], xs: Sequence[float],
     why = reasons(first if first is not None else (present[0][1] if present else None),
                   last, rising=kind in ("rising", "new")) if kind != "steady" else ()
     newest = next((h for h in reversed(hs) if h is not None), None)
-    return FileTrend(path=path, kind=kind, area=area_of(newest) if newest else None,
-                     slope=round(b, 4), change=round(change, 4), reasons=why,
-                     **_series(hs))
+    return FileTrend(
+        path=path, kind=kind, area=area_of(newest) if newest else None, slope=round(b, 4),
+        change=round(change, 4), reasons=why,
+        scores=tuple(None if h is None else h.score for h in hs),
+        complexity=tuple(None if h is None else h.analysis.value("radon.cc_total")
+                         for h in hs),
+        changes=tuple(None if h is None else h.analysis.history.revisions for h in hs),
+        findings=tuple(None if h is None else len(h.analysis.findings) for h in hs))
 
 
 def function_trends(hs: Sequence[Hotspot | None], limit: int = TOP_FILES
@@ -466,7 +461,7 @@ def function_trends(hs: Sequence[Hotspot | None], limit: int = TOP_FILES
     return tuple(FunctionTrend(name=n, complexity=tuple(v)) for n, v in ordered[:limit])
 
 
-def area_trend(name: str, series: Sequence[Totals]) -> AreaTrend:
+def area_trend(name: str, series: Sequence[TrendTotals]) -> AreaTrend:
     def growth(a: float, b: float) -> float | None:
         return round((b - a) / a, 4) if a > 0 else None
 
@@ -533,7 +528,8 @@ VERDICTS = {"fewer fixes": "fewer fixes since", "more fixes": "more fixes since"
 
 def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | None,
              start: datetime, end: datetime, newest: datetime, earliest: datetime,
-             complexity_before: float | None, complexity_after: float | None) -> Refactor:
+             complexity_before: float | None, complexity_after: float | None
+             ) -> RefactorEffect:
     """Rates before ``start`` and after ``end`` (see the module docstring) around a drop
     of complexity."""
     after = max(0.0, _months(end, newest))
@@ -569,7 +565,7 @@ def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | No
     summary = (f"{what}; fix commits per month {pair(fb, fa)}; changes per month "
                f"{pair(cb, ca)}" + (" (unchanged)" if changes == "unchanged" else "")
                + f": {VERDICTS[verdict]}")
-    return Refactor(path=path, commit=commit, start=start, end=end,
+    return RefactorEffect(path=path, commit=commit, start=start, end=end,
                     complexity_before=complexity_before, complexity_after=complexity_after,
                     drop=drop, months_before=round(before, 2), months_after=round(after, 2),
                     fixes_before=fb, fixes_after=fa, changes_before=cb, changes_after=ca,
@@ -578,7 +574,8 @@ def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | No
 
 def largest_drop(path: str, hs: Sequence[Hotspot | None], results: Sequence[ScanResult],
                  times: Sequence[tuple[float, bool]], earliest: datetime,
-                 minimum: float = REFACTOR_DROP, emptied: float = EMPTIED) -> Refactor | None:
+                 minimum: float = REFACTOR_DROP, emptied: float = EMPTIED
+                 ) -> RefactorEffect | None:
     """The file's largest complexity drop between two consecutive points, if one is at
     least ``minimum`` and less than ``emptied`` (see :data:`EMPTIED`)."""
     best: tuple[float, int] | None = None
@@ -606,7 +603,7 @@ def largest_drop(path: str, hs: Sequence[Hotspot | None], results: Sequence[Scan
 
 def commit_refactors(probe: RefactorProbe, rates: Mapping[str, Sequence[tuple[float, bool]]],
                      newest: datetime, earliest: datetime,
-                     canonical: Mapping[str, str]) -> tuple[Refactor, ...]:
+                     canonical: Mapping[str, str]) -> tuple[RefactorEffect, ...]:
     """Every file the commit changed (another blob before and after, added or deleted),
     biggest complexity drop first."""
     before = {h.path: h for h in probe.before.hotspots}
@@ -679,7 +676,7 @@ def build_trend(samples: Sequence[Sample], commits: Sequence[Commit], *, every: 
     if probe is not None:
         later = follow([probe.after, *(r for r in results if r.head_time > probe.time)])
         canonical = {h.path: name for name, h in later[0].items()}
-        question = Question(kind="commit", subject=probe.commit, file=None,
+        question = TrendQuestion(kind="commit", subject=probe.commit, file=None,
                             refactors=commit_refactors(probe, rates, results[-1].head_time,
                                                        earliest, canonical),
                             note=f"{probe.commit[:10]} ({probe.time.date()})")
@@ -709,7 +706,7 @@ def canonical_name(file: str, named: Sequence[Mapping[str, Hotspot]]) -> str | N
 def file_question(file: str, named: Sequence[Mapping[str, Hotspot]],
                   results: Sequence[ScanResult], rates: Mapping[str, Sequence[tuple[float, bool]]],
                   earliest: datetime, xs: Sequence[float], threshold: float,
-                  top: int = TOP_FILES) -> Question:
+                  top: int = TOP_FILES) -> TrendQuestion:
     name = canonical_name(file, named)
     if name is None:
         raise UsageError(f"--file {file}: not a file analysed at any of the sampled commits "
@@ -720,7 +717,7 @@ def file_question(file: str, named: Sequence[Mapping[str, Hotspot]],
     drop = largest_drop(name, hs, results, rates.get(name, ()), earliest, minimum=0.0,
                         emptied=math.inf)
     note = "" if drop is not None else "its complexity never dropped between two points"
-    return Question(kind="file", subject=name, file=trend,
+    return TrendQuestion(kind="file", subject=name, file=trend,
                     refactors=(drop,) if drop is not None else (), note=note)
 
 

@@ -16,7 +16,7 @@ from frictionscan.api import (
     AreaTrend,
     Config,
     FileTrend,
-    Refactor,
+    RefactorEffect,
     Trend,
     TrendPoint,
     json_text,
@@ -75,7 +75,7 @@ def title(trend: Trend) -> str:
             f"({p[0].time.date()} to {p[-1].time.date()}, HEAD {trend.head[:10]})")
 
 
-def _when(r: Refactor) -> str:
+def _when(r: RefactorEffect) -> str:
     return f"{r.commit[:10]} ({r.end.date()})" if r.commit else \
         f"{r.start.date()} to {r.end.date()}"
 
@@ -84,7 +84,7 @@ def _pair(before: float | None, after: float | None) -> str:
     return f"{number(before)} → {number(after)}"
 
 
-def _complexity(r: Refactor) -> str:
+def _complexity(r: RefactorEffect) -> str:
     def cc(v: float | None) -> str:
         return "-" if v is None else f"{v:g}"
     drop = "" if r.drop is None else f" ({-r.drop:+.0%})"
@@ -240,7 +240,7 @@ def write_markdown(trend: Trend, config: Config, stream: TextIO) -> None:
     stream.write("\n".join(out) + "\n")
 
 
-def _refactor_row(r: Refactor) -> str:
+def _refactor_row(r: RefactorEffect) -> str:
     return (f"| {md(r.path)} | {_when(r)} | {_complexity(r)} | "
             f"{_pair(r.fixes_before, r.fixes_after)} | "
             f"{_pair(r.changes_before, r.changes_after)} | {r.verdict} |")
@@ -327,7 +327,7 @@ def _file(f: FileTrend) -> dict[str, Any]:
                           for fn in f.functions]}
 
 
-def _refactor(r: Refactor) -> dict[str, Any]:
+def _refactor(r: RefactorEffect) -> dict[str, Any]:
     return {"commit": r.commit, "start": r.start.isoformat(), "end": r.end.isoformat(),
             "complexity_before": r.complexity_before, "complexity_after": r.complexity_after,
             "drop": r.drop, "months_before": r.months_before, "months_after": r.months_after,
