@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,19 +41,24 @@ def loadavg() -> str:
         return "?"
 
 
-def timed(root: Path, args: list[str], cache: Path, cold: bool) -> float:
-    """Seconds one ``frictionscan`` process takes (its cache emptied first if ``cold``)."""
+def timed(root: Path, args: list[str], cache: Path, cold: bool) -> tuple[float, float]:
+    """Seconds one ``frictionscan`` process takes, and the processor seconds it and its
+    workers used (less sensitive to other work on a shared machine), its cache emptied
+    first if ``cold``."""
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
     config = cache.parent / "bench-config.toml"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "frictionscan", *args, "-q", "--config",
                            str(config), str(root)], cwd=root, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"frictionscan {' '.join(args)} failed: {proc.stderr.strip()}")
-    return took
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu
 
 
 def main() -> None:
@@ -71,27 +77,32 @@ def main() -> None:
         trend = ["trend", "-f", "json", "--every", "1 month", "--last",
                  f"{args.points} months"]
         runs: dict[str, list[float]] = {}
+        cpu: dict[str, list[float]] = {}
+
+        def record(name: str, figures: tuple[float, float]) -> None:
+            runs.setdefault(name, []).append(figures[0])
+            cpu.setdefault(name, []).append(figures[1])
+
         print(f"repository  {root}")
         print(f"commits     {subprocess.check_output(['git', 'rev-list', '--count', 'HEAD'], cwd=root, text=True).strip()}")  # noqa: E501
         print(f"load before {loadavg()}  (cpus: {os.cpu_count()})")
         for _ in range(args.repeat):
-            runs.setdefault("scan json, cold", []).append(
-                timed(root, ["scan", "-f", "json"], cache, cold=True))
-            runs.setdefault("scan table, cold", []).append(
-                timed(root, ["scan", "-f", "table"], cache, cold=True))
-            runs.setdefault("trend, cold", []).append(timed(root, trend, cache, cold=True))
-            runs.setdefault("trend, warm", []).append(timed(root, trend, cache, cold=False))
+            record("scan json, cold", timed(root, ["scan", "-f", "json"], cache, cold=True))
+            record("scan table, cold", timed(root, ["scan", "-f", "table"], cache, cold=True))
+            record("trend, cold", timed(root, trend, cache, cold=True))
+            record("trend, warm", timed(root, trend, cache, cold=False))
         print(f"load after  {loadavg()}")
         med = {k: statistics.median(v) for k, v in runs.items()}
+        mcpu = {k: statistics.median(v) for k, v in cpu.items()}
+        print(f"{'':<20} {'wall':>9}   {'cpu':>9}   wall of each round")
         for name, values in runs.items():
-            print(f"{name:<20} {med[name]:7.2f} s  (runs: "
-                  f"{', '.join(f'{v:.2f}' for v in values)})")
-        cold = med["trend, cold"]
-        print(f"trend cold / scan json cold   {cold / med['scan json, cold']:.2f}x "
-              f"(per round: {', '.join(f'{t / s:.2f}' for t, s in zip(runs['trend, cold'], runs['scan json, cold']))})")  # noqa: E501
-        print(f"trend cold / scan table cold  {cold / med['scan table, cold']:.2f}x")
-        print(f"trend warm                    {med['trend, warm']:.2f} s for {args.points} "
-              f"points")
+            print(f"{name:<20} {med[name]:7.2f} s  {mcpu[name]:7.2f} s   "
+                  f"{', '.join(f'{v:.2f}' for v in values)}")
+        for ref in ("scan json, cold", "scan table, cold"):
+            rounds = ", ".join(f"{t / s:.2f}" for t, s in zip(runs["trend, cold"], runs[ref]))
+            print(f"trend cold / {ref:<17} {med['trend, cold'] / med[ref]:.2f}x wall "
+                  f"(rounds: {rounds}), {mcpu['trend, cold'] / mcpu[ref]:.2f}x cpu")
+        print(f"trend warm: {med['trend, warm']:.2f} s for {args.points} points")
 
 
 if __name__ == "__main__":

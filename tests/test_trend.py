@@ -441,3 +441,24 @@ def test_files_are_followed_through_renames(tmp_path: Path) -> None:
     # the points of April and May 2025 knew it by its old name
     assert [p["top"][0]["path"] for p in doc["points"]] == \
         ["pkg/old_name.py"] * 2 + ["pkg/new_name.py"] * 7
+
+
+def test_a_session_keeps_its_workers_from_one_scan_to_the_next(repo: Path) -> None:
+    """trend's points share the worker processes (and the parsers they imported)."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    first, second = git(repo, "rev-list", "--first-parent", "HEAD~40").split()[:2]
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(repo, overrides={"cache": False, "jobs": 1})
+    with session.keeping_workers():
+        session.scan(config, Run(revision=second))
+        assert session._workers is not None
+        started = [w.process.pid for w in session._workers.workers]
+        result = session.scan(config, Run(revision=first))
+        assert [w.process.pid for w in session._workers.workers] == started
+        assert started and all(w.process.is_alive() for w in session._workers.workers)
+    assert session._workers is None and result.stat("cached_files") == 0
+    session.scan(config, Run(revision=first))  # outside the block: its own workers, closed
+    assert session._workers is None

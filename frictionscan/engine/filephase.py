@@ -72,8 +72,11 @@ class FilePhase:
     #: One-line warnings for the report (the cache's, for example), each once, in the order
     #: they were first given: add them with :meth:`warn`.
     warnings: list[str]
-    #: Workers started before the history was read; closed by :meth:`close`.
+    #: Workers started before the history was read; closed by :meth:`close`, unless
+    #: ``keep_pool`` (the session keeps them for its next scan, see
+    #: :meth:`Session.keeping_workers <frictionscan.engine.session.Session.keeping_workers>`).
     pool: WorkerPool | None = None
+    keep_pool: bool = False
     #: Cache keys computed before the history was read (when they do not depend on it).
     known_keys: dict[str, str] = field(default_factory=dict)
     #: Paths analysed afresh (not from the cache).
@@ -113,6 +116,10 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
+        if self.pool is not None:  # kept from the session's previous scan
+            self.pool.jobs = max(self.pool.jobs, jobs)
+            self.pool.start(jobs)
+            return
         from frictionscan.engine.pool import WorkerPool
 
         self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
@@ -126,7 +133,7 @@ class FilePhase:
         self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is not None and not self.keep_pool:
             self.pool.close()
 
     def analyse(self, items: list[Item],
