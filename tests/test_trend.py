@@ -385,7 +385,7 @@ def test_plan_shows_the_trend_of_the_last_three_months(repo: Path, tmp_path: Pat
     code, out, err = run("plan", str(repo))
     assert code == 0, err
     assert "> Since 2025-10-14 (3 months before): 1 rising, 1 cooling hotspots." in out
-    assert "| Rank | File | Score | Trend | Effort | Why |" in out
+    assert "| Rank | File | Score | Trend | Effort | Hot functions | Why |" in out
     assert "| 3 | core/fresh.py | 33.15 | rising |" in out
     assert "| 5 | core/cooling.py | 11.34 | cooling |" in out
     assert "| 1 | billing/invoice.py | 54.51 | steady |" in out
@@ -419,7 +419,7 @@ def test_plan_without_three_months_of_history_has_no_trend(tmp_path: Path) -> No
     young = build_repo(s.text(), tmp_path / "young")
     code, out, err = run("plan", str(young))
     assert code == 0, err
-    assert "| Rank | File | Score | Effort | Why |" in out and "Trend" not in out
+    assert "| Rank | File | Score | Effort | Hot functions | Why |" in out and "Trend" not in out
 
 
 def test_files_are_followed_through_renames(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def trend_base(root: Path) -> str | None:
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
-    from frictionscan.views.plan import build_plan
+    from frictionscan.views.plan import build_plan, xray_paths
 
     session, root = context.scanning
     config = scanning.configure(context, args)
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
     if snapshot is None and records.snapshot_path(root).exists():
         context.stderr.write("warning: the saved snapshot is unreadable; planning without "
                              "comparison (--save writes a new one)\n")
+    plan = build_plan(result, snapshot, earlier=earlier)
+    # the X-ray of what the plan shows, now that it is chosen (targets, quick wins)
+    result = session.xray(config, result, xray_paths(plan))
     plan = build_plan(result, snapshot, earlier=earlier)
     write_report(plan, session.hooks.formatters("plan"), config, args.format, args.output,
                  context.stdout)

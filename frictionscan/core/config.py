@@ -198,10 +198,12 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
     "all_findings": (bool, False, "check every file for findings, also those whose score is "
                                   "zero whatever their findings"),
+    "all_functions": (bool, False, "give every file the history of its functions (the "
+                                   "X-ray), not only the files that reach the report"),
 }
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
-              "goal": str}
+              "goal": str, "labels": list}
 GOALS = ("refactor", "supervise", "leave", "retire")
 #: The largest focus weight: far above any horizon's (3), far below where scores overflow.
 MAX_FOCUS_WEIGHT = 1000.0
@@ -231,6 +233,8 @@ class Config:
     top: int = 0
     #: Run the ``check_file`` hooks on every file (``--all-findings``).
     all_findings: bool = False
+    #: X-ray every file, not only those that reach the report (``--all-functions``).
+    all_functions: bool = False
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
 
@@ -486,5 +490,7 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
             raise ConfigError(f"{here}.goal must be one of {', '.join(GOALS)}, "
                               f"got {fields['goal']!r}")
         fields["paths"] = tuple(fields["paths"])
+        if "labels" in fields:
+            fields["labels"] = tuple(fields["labels"])
         areas.append(FocusArea(**fields))
     return tuple(areas)

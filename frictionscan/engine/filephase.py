@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.core.config import Config
+from frictionscan.core.config import Config, Option
 from frictionscan.core.errors import FrictionscanError
 from frictionscan.core.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
 from frictionscan.core.run import Run
@@ -48,12 +48,24 @@ def from_cache(item: Item, entry: Mapping[str, Any], unchecked: bool) -> FileAna
 
 
 def plugins_digest(hooks: HookCalls) -> str:
-    """The loaded plugins and their versions, for cache keys."""
+    """The plugins whose answers make a file's result, and their versions, for cache keys
+    (:attr:`HookCalls.per_file_plugins`)."""
+    wanted = hooks.per_file_plugins
     return digest(sorted(
         (name, getattr(sys.modules.get(getattr(plugin, "__name__", ""), None),
                        "__version__", None) or getattr(plugin, "__version__", None)
          or type(plugin).__qualname__)
-        for name, plugin in hooks.pm.list_name_plugin() if plugin is not None))
+        for name, plugin in hooks.pm.list_name_plugin()
+        if plugin is not None and name in wanted))
+
+
+def options_digest(hooks: HookCalls, config: Config, options: Sequence[Option]) -> str:
+    """The options a file's result can depend on: those declared by the plugins that make
+    it (and options no plugin declared, to be safe), and ``max_file_size``."""
+    wanted = hooks.per_file_plugins
+    owner = {o.key: o.plugin for o in options}
+    kept = [(k, v) for k, v in config.options if owner.get(k) is None or owner[k] in wanted]
+    return digest(kept, config.max_file_size)
 
 
 @dataclass
@@ -72,6 +84,8 @@ class FilePhase:
     #: One-line warnings for the report (the cache's, for example), each once, in the order
     #: they were first given: add them with :meth:`warn`.
     warnings: list[str]
+    #: The options plugins declared (which plugin declared each: cache keys).
+    options: Sequence[Option] = ()
     #: Workers started before the history was read; closed by :meth:`close`, unless
     #: ``keep_pool`` (the session keeps them for its next scan, see
     #: :meth:`Session.keeping_workers <frictionscan.engine.session.Session.keeping_workers>`).
@@ -253,7 +267,7 @@ class FilePhase:
         except FrictionscanError:
             return {}
         plugins = plugins_digest(self.hooks)
-        options = digest(config.options, config.max_file_size)
+        options = options_digest(self.hooks, config, self.options)
         needs_history = self.hooks.content_needs_history
         keys = {}
         for item in items:
