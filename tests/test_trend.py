@@ -462,3 +462,52 @@ def test_a_session_keeps_its_workers_from_one_scan_to_the_next(repo: Path) -> No
     assert session._workers is None and result.stat("cached_files") == 0
     session.scan(config, Run(revision=first))  # outside the block: its own workers, closed
     assert session._workers is None
+
+
+def test_work_in_flight_weighs_no_point(tmp_path: Path) -> None:
+    """Only today's branches are known: weighing the newest point by them would make the
+    files with open work look as if they were rising."""
+    s = StreamBuilder()
+    for i, (y, m) in enumerate(months((2025, 1), (2025, 12))):
+        s.commit(f"{y}-{m:02d}-01T10:00:00", "work",
+                 {"core/a.py": content(20, i), "core/b.py": content(20, i)})
+    s.commit("2025-12-10T10:00:00", "open work", {"core/a.py": content(22, 99)},
+             branch="topic")
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("trend", str(repo), "-f", "json", "--last", "6 months")
+    assert code == 0, err
+    newest = {f["path"]: f["score"] for f in json.loads(out)["points"][-1]["top"]}
+    scans = {}
+    for flag in ("--evidence", "--no-evidence"):
+        code, out, err = run("scan", str(repo), "-f", "json", "--all-findings", flag)
+        scans[flag] = {h["path"]: h["score"] for h in json.loads(out)["hotspots"]}
+    assert scans["--evidence"]["core/a.py"] > scans["--no-evidence"]["core/a.py"]
+    assert newest == scans["--no-evidence"]
+
+
+def test_the_plans_trend_is_not_moved_by_work_in_flight(tmp_path: Path) -> None:
+    """Two files with the same history, one touched by an open branch: today's scan weighs
+    it (work in flight), the scan of three months ago cannot; the plan's trend compares
+    their friction without the roadmap's weights, so both moved alike."""
+    s = StreamBuilder()
+    for i, (y, m) in enumerate(months((2025, 1), (2025, 9))):
+        s.commit(f"{y}-{m:02d}-01T10:00:00", "work",
+                 {"core/a.py": content(20, i), "core/b.py": content(20, i)})
+    day = datetime(2025, 10, 1, 10)
+    while day < datetime(2025, 12, 28):
+        s.commit(day.isoformat(), "busy", {"core/a.py": content(20, day.toordinal()),
+                                           "core/b.py": content(20, day.toordinal())})
+        day += timedelta(days=5)
+    s.commit("2025-12-29T10:00:00", "open work", {"core/a.py": content(22, 0)},
+             branch="topic")
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("plan", str(repo), "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    targets = {t["path"]: t for a in doc["areas"] + doc["in_flight"] for t in a["targets"]}
+    assert targets["core/a.py"]["score"] > targets["core/b.py"]["score"]  # in flight
+    assert targets["core/a.py"]["trend"] == targets["core/b.py"]["trend"] == "rising"
+    moved = {f["path"]: f for f in doc["trend"]["files"]}
+    assert moved["core/a.py"]["kind"] == moved["core/b.py"]["kind"] == "rising"
+    assert moved["core/a.py"]["after"] == moved["core/b.py"]["after"]
+    assert moved["core/a.py"]["before"] == moved["core/b.py"]["before"]

@@ -39,7 +39,7 @@ from frictionscan.core.model import (
     ScanResult,
 )
 from frictionscan.views.insights import CoChange, hidden_dependencies
-from frictionscan.views.trend import compare_points, follow
+from frictionscan.views.trend import compare_points, follow, friction
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -246,16 +246,17 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
 
 
 def trend_changes(earlier: ScanResult, result: ScanResult) -> tuple[Change, ...]:
-    """The files whose score rose, appeared or cooled since ``earlier`` (the scan of the
+    """The files whose friction rose, appeared or cooled since ``earlier`` (the scan of the
     commit :data:`TREND_MONTHS` before; see :func:`frictionscan.views.trend.compare_points`;
-    below :data:`TREND_FLOOR` of the top score, steady), rising and new first, highest
-    score first."""
-    top = max((h.score for h in result.hotspots), default=0.0)
-    kinds = compare_points(earlier, result, floor=TREND_FLOOR * top)
+    below :data:`TREND_FLOOR` of the top, steady), rising and new first, highest first.
+    Friction is the score without the roadmap's weights: the work in flight that weighs
+    today's scan is not known for the earlier one."""
+    top = max((friction(h) for h in result.hotspots), default=0.0)
+    kinds = compare_points(earlier, result, floor=TREND_FLOOR * top, value=friction)
     named = follow([earlier, result])
     order = {"new": 0, "rising": 0, "cooling": 1}
-    changes = [Change(path=p, kind=k, before=old.score if (old := named[0].get(p)) else None,
-                      after=named[1][p].score) for p, k in kinds.items() if k in order]
+    changes = [Change(path=p, kind=k, before=friction(old) if (old := named[0].get(p)) else None,
+                      after=friction(named[1][p])) for p, k in kinds.items() if k in order]
     changes.sort(key=lambda c: (order[c.kind], -max(c.after or 0.0, c.before or 0.0), c.path))
     return tuple(changes)
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -774,26 +774,35 @@ def summarise(trend: Trend) -> list[str]:
 # -- two points, for the plan -----------------------------------------------------------
 
 
-def compare_points(before: ScanResult, after: ScanResult, floor: float = 0.0
-                   ) -> dict[str, str]:
-    """Per file of ``after`` that scores above zero at either point: ``new`` (nothing at
-    ``before``), ``rising``, ``cooling`` (the score moved by :data:`RISE` or more of the
-    larger of the two) or ``steady`` (also when both scores are below ``floor``). Renames
-    are followed."""
+def friction(h: Hotspot) -> float:
+    """The score without the roadmap's weights (its ``focus`` component): what the code and
+    its history say. Two points compare on it when one of them alone has a weight, such as
+    the work in flight that is known for today only."""
+    focus = h.component("focus")
+    return round(h.score / focus, 3) if focus else h.score
+
+
+def compare_points(before: ScanResult, after: ScanResult, floor: float = 0.0,
+                   value: Callable[[Hotspot], float] = lambda h: h.score) -> dict[str, str]:
+    """Per file of ``after`` whose ``value`` (the score by default) is above zero at either
+    point: ``new`` (nothing at ``before``), ``rising``, ``cooling`` (it moved by
+    :data:`RISE` or more of the larger of the two) or ``steady`` (also when both are below
+    ``floor``). Renames are followed."""
     named = follow([before, after])
     out = {}
     for path, h in named[1].items():
         old = named[0].get(path)
-        was = old.score if old is not None else 0.0
-        if h.score <= 0 and was <= 0:
+        now = value(h)
+        was = value(old) if old is not None else 0.0
+        if now <= 0 and was <= 0:
             continue
-        if max(h.score, was) < floor:
+        if max(now, was) < floor:
             out[path] = "steady"
         elif was <= 0:
             out[path] = "new"
-        elif (h.score - was) / max(was, h.score) >= RISE:
+        elif (now - was) / max(was, now) >= RISE:
             out[path] = "rising"
-        elif (h.score - was) / max(was, h.score) <= -RISE:
+        elif (now - was) / max(was, now) <= -RISE:
             out[path] = "cooling"
         else:
             out[path] = "steady"

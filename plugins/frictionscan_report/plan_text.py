@@ -141,12 +141,13 @@ def _trend_section(plan: Plan) -> list[str]:
     if plan.trend_since is None:
         return []
     out = [f"## Trend since {md(plan.trend_since[:10])}", "",
-           "Scores now against the commit of three months ago: what is heating up and what "
-           "is cooling down (`frictionscan trend` shows the whole year).", ""]
+           "Friction (the score before the roadmap's weights) now against the commit of three "
+           "months ago: what is heating up and what is cooling down (`frictionscan trend` "
+           "shows the whole year).", ""]
     rows = trend_rows(plan)
     if not rows:
         return out + ["Every hotspot is steady.", ""]
-    out += ["| File | Trend | Score then | Score now |", "|---|---|---:|---:|"]
+    out += ["| File | Trend | Friction then | Friction now |", "|---|---|---:|---:|"]
     for c in rows:
         before = "-" if c.before is None else f"{c.before:.2f}"
         out.append(f"| {md(c.path)} | {c.kind} | {before} | {c.after or 0:.2f} |")
