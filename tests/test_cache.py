@@ -161,3 +161,59 @@ def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: P
     fresh, _ = scan_json(planted_copy, "--no-cache")
     assert without_stats(cached) == without_stats(fresh)
     assert sum(h["signals"]["git.revisions"] > 0 for h in fresh["hotspots"]) > 2
+
+
+def test_a_scan_of_a_few_files_keeps_the_history_state_of_all(tmp_path: Path) -> None:
+    """ci scans the merge base for the files a change touches only: that scan's history
+    state must not replace the state of every file, or the next scan after a new commit
+    brings only those few up to date and loses the others' history."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    for i in range(6):
+        s.commit(f"2025-0{i + 1}-01T10:00:00", f"change {i}",
+                 {"a.py": f"def f():\n    return {i}\n", "b.py": f"X = {i}\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    commits = git(repo, "rev-list", "--first-parent", "HEAD").split()
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(repo)
+    session.scan(config, Run(revision=commits[3]), in_process=True)
+    session.scan(config, Run(revision=commits[2], paths=("a.py",)), in_process=True)
+    result = session.scan(config, Run(revision=commits[0]), in_process=True)
+    assert {h.path: h.analysis.history.revisions for h in result.hotspots} == \
+        {"a.py": 6, "b.py": 6}
+
+
+def test_a_cached_past_commit_reads_no_file_contents(tmp_path: Path) -> None:
+    """A past commit's contents come from git objects only for the files analysed afresh:
+    scanning it again with everything cached reads none (trend scans a dozen of them)."""
+    from frictionscan.api import hookimpl
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    reads: list[list[str]] = []
+
+    class Spy:
+        @hookimpl(tryfirst=True)
+        def frictionscan_read_versions(self, paths: list[str]) -> None:
+            reads.append(sorted(paths))
+
+    s = StreamBuilder()
+    s.commit("2025-01-01T10:00:00", "start", {"a.py": "A = 1\n", "b.py": "B = 1\n"})
+    s.commit("2025-02-01T10:00:00", "change a", {"a.py": "A = 2\n"})
+    s.commit("2025-03-01T10:00:00", "change b", {"b.py": "B = 2\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    first, second = git(repo, "rev-list", "--reverse", "HEAD").split()[:2]
+    session = Session.start(PluginSpec(autoload=False, objects=(("spy", Spy()),)))
+    config = session.configure(repo)
+    session.scan(config, Run(revision=first), in_process=True)
+    assert reads == [["a.py", "b.py"]]
+    result = session.scan(config, Run(revision=first), in_process=True)
+    assert reads == [["a.py", "b.py"]] and result.stat("cached_files") == 2
+    session.scan(config, Run(revision=second), in_process=True)  # only a.py changed
+    assert reads == [["a.py", "b.py"], ["a.py"]]

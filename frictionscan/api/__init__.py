@@ -16,7 +16,8 @@ What is here:
 * :class:`Run`, what one scan is of (its revision and "now"), and :class:`Store`, what a
   whole-run hook may keep between runs;
 * :class:`Formatter`, and the view models formatters render (the plan, the pull-request
-  report, the explanation of one file; the backtest report is a dict, docs/backtest.md);
+  report, the explanation of one file, the trend; the backtest report is a dict,
+  docs/backtest.md);
 * the errors a plugin may raise to end a run with one line, and the helpers that make
   repository text safe in every output;
 * helpers for paths (globs) and calendar durations.
@@ -120,6 +121,17 @@ from frictionscan.views.plan import (
     function_hours,
     refactor_hours,
 )
+from frictionscan.views.trend import (
+    AreaTrend,
+    FileTrend,
+    FunctionTrend,
+    PointFile,
+    RefactorEffect,
+    Trend,
+    TrendPoint,
+    TrendQuestion,
+    TrendTotals,
+)
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -128,12 +140,13 @@ __all__ = [
     "AppliedFix",
     "AreaKnowledge",
     "AreaPlan",
+    "AreaTrend",
     "AuthorShare",
     "Between",
     "Change",
     "ChangeSet",
-    "CoChange",
     "CiReport",
+    "CoChange",
     "Commit",
     "Component",
     "Concentration",
@@ -148,6 +161,7 @@ __all__ = [
     "FileChange",
     "FileDelta",
     "FileHistory",
+    "FileTrend",
     "Finding",
     "FixResult",
     "Focus",
@@ -156,20 +170,23 @@ __all__ = [
     "FrictionscanError",
     "FunctionDelta",
     "FunctionHistory",
+    "FunctionTrend",
     "History",
     "HotFunction",
     "Hotspot",
-    "Insights",
-    "Knowledge",
     "InFlightArea",
     "InFlightPlan",
+    "Insights",
+    "Knowledge",
     "Measurement",
     "Option",
     "OptionParser",
     "Ownership",
     "Plan",
     "PluginError",
+    "PointFile",
     "QuickWin",
+    "RefactorEffect",
     "RepositoryError",
     "RevisionDiff",
     "RuleInfo",
@@ -182,6 +199,10 @@ __all__ = [
     "SymbolKind",
     "Target",
     "TeamPlan",
+    "Trend",
+    "TrendPoint",
+    "TrendQuestion",
+    "TrendTotals",
     "UsageError",
     "Violation",
     "Weight",

@@ -86,8 +86,11 @@ class FilePhase:
     warnings: list[str]
     #: The options plugins declared (which plugin declared each: cache keys).
     options: Sequence[Option] = ()
-    #: Workers started before the history was read; closed by :meth:`close`.
+    #: Workers started before the history was read; closed by :meth:`close`, unless
+    #: ``keep_pool`` (the session keeps them for its next scan, see
+    #: :meth:`Session.keeping_workers <frictionscan.engine.session.Session.keeping_workers>`).
     pool: WorkerPool | None = None
+    keep_pool: bool = False
     #: Cache keys computed before the history was read (when they do not depend on it).
     known_keys: dict[str, str] = field(default_factory=dict)
     #: Paths analysed afresh (not from the cache).
@@ -127,6 +130,10 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
+        if self.pool is not None:  # kept from the session's previous scan
+            self.pool.jobs = max(self.pool.jobs, jobs)
+            self.pool.start(jobs)
+            return
         from frictionscan.engine.pool import WorkerPool
 
         self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
@@ -140,7 +147,7 @@ class FilePhase:
         self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is not None and not self.keep_pool:
             self.pool.close()
 
     def analyse(self, items: list[Item],
@@ -193,6 +200,8 @@ class FilePhase:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         config, progress = self.config, self.progress
         fresh: list[FileAnalysis] = []
+        if todo and self.run.past:
+            todo = self._with_versions(todo)
         if not todo:
             pass
         elif self.in_process:
@@ -215,6 +224,13 @@ class FilePhase:
         if progress:
             progress("analysing", len(todo), len(todo))
         return fresh
+
+    def _with_versions(self, todo: list[Item]) -> list[Item]:
+        """The items with their contents from git objects (a past revision): read only for
+        the files analysed afresh, so that a cached file of a past commit costs no read."""
+        contents = self.hooks.read_versions(self.root, self.run.revision,
+                                            [item[0].path for item in todo], self.config)
+        return [(item[0], item[1], contents.get(item[0].path, b"")) for item in todo]
 
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
         """Keep fresh results, except those of crashed, timed-out or failing plugins (the

@@ -7,8 +7,9 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ from frictionscan.plugin.hooks import HookCalls
 from frictionscan.plugin.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
 
 if TYPE_CHECKING:
-    from frictionscan.engine.pool import Item
+    from frictionscan.engine.pool import Item, WorkerPool
 
 __all__ = ["Progress", "Session", "find_root"]
 
@@ -61,6 +62,9 @@ class Session:
     hooks: HookCalls
     #: Where plugins declare their options (also those registered after the start).
     parser: OptionParser
+    #: Worker processes kept from one scan to the next inside :meth:`keeping_workers`.
+    _workers: WorkerPool | None = field(default=None, repr=False)
+    _keep_workers: bool = field(default=False, repr=False)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -124,6 +128,20 @@ class Session:
                    for a in analyses]
         return sorted(weighed, key=lambda a: a.file.path)
 
+    @contextmanager
+    def keeping_workers(self) -> Iterator[None]:
+        """Keep the worker processes from one scan to the next inside the block, rather
+        than start them (and import the parsers in them) for each scan: ``trend`` scans a
+        dozen commits in a row. They are stopped when the block ends."""
+        self._keep_workers = True
+        try:
+            yield
+        finally:
+            self._keep_workers = False
+            if self._workers is not None:
+                self._workers.close()
+                self._workers = None
+
     def configure(self, root: Path, *, config_file: str | None = None,
                   overrides: Mapping[str, Any] | None = None) -> Config:
         raw = find_config_file(root, config_file)
@@ -144,7 +162,8 @@ class Session:
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
                           options=self.options,
-                          progress=progress, in_process=in_process, warnings=[])
+                          progress=progress, in_process=in_process, warnings=[],
+                          pool=self._workers, keep_pool=self._keep_workers)
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:
@@ -159,6 +178,8 @@ class Session:
         try:
             return self._scan(phase, collected, files)
         finally:
+            if self._keep_workers:
+                self._workers = phase.pool
             phase.close()
 
     def _history(self, phase: FilePhase, files: Sequence[SourceFile]) -> History:
@@ -246,14 +267,10 @@ class Session:
 
     def _items(self, phase: FilePhase, files: Sequence[SourceFile],
                history: History) -> list[Item]:
-        """Each file with its history, and its content when it comes from git objects (a
-        past revision) rather than the working tree."""
-        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
-        if phase.run.past:
-            contents = self.hooks.read_versions(phase.root, phase.run.revision,
-                                                [f.path for f in files], phase.config)
-            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
-        return items
+        """Each file with its history. A past revision's contents come from git objects
+        when a file is analysed afresh (:meth:`FilePhase.analyse`), so a cached file of a
+        past commit costs no read."""
+        return [(f, history.for_file(f.path)) for f in files]
 
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
               files: Sequence[SourceFile]) -> ScanResult:

@@ -1,7 +1,8 @@
 """Built-in plugin *report*: every built-in output format, per view: ``scan`` (``table``,
 ``json``), ``plan`` (``markdown``, ``html``, ``csv``, ``json``), ``ci`` (``markdown``,
-``text``, ``sarif``, ``json``), ``explain`` (``text``, ``json``) and ``backtest``
-(``table``, ``markdown``, ``json``)."""
+``text``, ``sarif``, ``json``), ``explain`` (``text``, ``json``), ``backtest``
+(``table``, ``markdown``, ``json``) and ``trend`` (``table``, ``markdown``, ``html``,
+``csv``, ``json``)."""
 
 from __future__ import annotations
 
@@ -88,4 +89,16 @@ def frictionscan_formatters() -> list[Formatter]:
                   write=_lazy("backtest_formats", "write_markdown")),
         Formatter(name="json", description="the report as JSON (docs/backtest.md)",
                   view="backtest", write=_lazy("backtest_formats", "write_json")),
+        Formatter(name="table", description="points, areas and files, for a terminal",
+                  view="trend", write=_lazy("trend_text", "write_table"),
+                  default_on_terminal=True),
+        Formatter(name="markdown", description="the trend for GitHub, with sparklines",
+                  view="trend", write=_lazy("trend_text", "write_markdown"),
+                  default_elsewhere=True),
+        Formatter(name="html", description="self-contained page with a chart per area",
+                  view="trend", write=_lazy("trend_html", "write_html")),
+        Formatter(name="csv", description="one row per point, area, file and refactor",
+                  view="trend", write=_lazy("trend_text", "write_csv")),
+        Formatter(name="json", description="the trend as JSON (docs/trend.md)",
+                  view="trend", write=_lazy("trend_text", "write_json")),
     ]
