@@ -17,6 +17,7 @@ of every report compare complexity and findings.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class FileDelta:
     functions: tuple[FunctionDelta, ...]
     findings_added: tuple[Finding, ...]
     findings_removed: tuple[Finding, ...]
+    #: Findings in both versions whose numbers moved, as (before, after).
+    findings_changed: tuple[tuple[Finding, Finding], ...] = ()
     #: The focus area the file is in (the strongest), if any.
     focus: FocusArea | None = None
     #: In the top N of the ranking before the change, and after it.
@@ -267,8 +270,17 @@ def _function_deltas(before: FileAnalysis | None, after: Hotspot,
     return out
 
 
-def _finding_deltas(before: FileAnalysis | None,
-                    after: FileAnalysis) -> tuple[list[Finding], list[Finding]]:
+def _pair_key(f: Finding) -> str:
+    """What stays of a finding whose numbers move (``dispatch has 16 return statements`` ->
+    ``17``): its rule and function, or its rule and message without the numbers."""
+    return f"{f.code}|{f.symbol}" if f.symbol else f"{f.code}||{re.sub(r'[0-9]+', '#', f.message)}"
+
+
+def _finding_deltas(before: FileAnalysis | None, after: FileAnalysis
+                    ) -> tuple[list[Finding], list[Finding], list[tuple[Finding, Finding]]]:
+    """(introduced, fixed, changed): a finding is the same in both versions when its rule,
+    function and message are; one whose numbers moved (a function with one more return
+    statement) is *changed*, neither introduced nor fixed."""
     old = Counter(finding_key(f) for f in (before.findings if before else ()))
     new = Counter(finding_key(f) for f in after.findings)
     added, removed = [], []
@@ -284,7 +296,14 @@ def _finding_deltas(before: FileAnalysis | None,
         seen[key] += 1
         if seen[key] > new[key]:
             removed.append(f)
-    return added, removed
+    changed = []
+    for f in list(added):
+        match = next((r for r in removed if _pair_key(r) == _pair_key(f)), None)
+        if match is not None:
+            added.remove(f)
+            removed.remove(match)
+            changed.append((match, f))
+    return added, removed, changed
 
 
 def base_ranking(result: ScanResult, before: Mapping[str, Hotspot],
@@ -386,13 +405,14 @@ def build_report(diff: RevisionDiff, result: ScanResult, before: Mapping[str, Ho
         after = by_path[path]
         old = before.get(path)
         functions = _function_deltas(old.analysis if old else None, after, diff.commits)
-        added, removed = _finding_deltas(old.analysis if old else None, after.analysis)
+        added, removed, moved = _finding_deltas(old.analysis if old else None,
+                                                after.analysis)
         rank_before = ranks.get(path) if old else None
         files.append(FileDelta(
             path=path, old_path=old_path if old_path != path else None, added=old is None,
             before=old, after=after, rank_before=rank_before, functions=tuple(functions),
             findings_added=tuple(added), findings_removed=tuple(removed),
-            focus=_focus_area(after, result),
+            findings_changed=tuple(moved), focus=_focus_area(after, result),
             in_top_before=old is not None and old.score > 0 and (rank_before or top + 1) <= top,
             in_top_after=after.score > 0 and (after.rank or top + 1) <= top,
             co_changes=missing_co_changes(diff, [path], result.insights, FILE_CO_CHANGES),

@@ -51,7 +51,7 @@ MARKER = "<!-- frictionscan -->"
 COMMENT_LIMIT = 60_000
 #: The mark of each verdict level in the comment, and its word in plain text.
 MARKS = {"ok": "✅", "warn": "⚠️", "fail": "❌"}
-WORDS = {"ok": "ok", "warn": "warning", "fail": "FAILED"}
+WORDS = {"ok": "ok", "warn": "warning"}
 #: Files named on the "touched without friction change" line; the rest are counted.
 UNCHANGED_NAMED = 20
 
@@ -281,7 +281,8 @@ def write_markdown(report: CiReport, config: Config, stream: TextIO) -> None:
 # -- plain text: terminals and pre-commit ----------------------------------------------
 
 def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
-    lines = [f"frictionscan: {WORDS[report.level]}: {verdict(report)}"]
+    word = f"{WORDS[report.level]}: " if report.level in WORDS else ""  # "Fails ..." says it
+    lines = [f"frictionscan: {word}{verdict(report)}"]
     for v in report.violations:
         lines.append(f"  FAIL {v.policy}: {v.path}: {v.message}")
     for f in report.files:
@@ -332,6 +333,10 @@ def report_dict(report: CiReport) -> dict[str, Any]:
                    "functions": [function(d) for d in f.functions],
                    "findings_added": [finding(x) for x in f.findings_added],
                    "findings_removed": [finding(x) for x in f.findings_removed],
+                   "findings_changed": [{"code": a.code, "line": a.span.start_line,
+                                         "before": printable(b.message),
+                                         "after": printable(a.message)}
+                                        for b, a in f.findings_changed],
                    "co_changes": [co_change_dict(c) for c in f.co_changes],
                    "knowers": [{"name": printable(k.name), "changes": k.changes,
                                 "lines_added": k.added} for k in f.knowers]}
@@ -415,11 +420,12 @@ def artifact_uri(path: str) -> str:
 
 
 def _hotspot_state(f: FileDelta) -> tuple[str, str]:
-    """(level, baselineState) of a touched file's ``FS000`` result: a warning only when
-    the change made a hotspot worse."""
-    if f.worse and f.hotspot:
-        return "warning", "updated" if f.in_top_before else "new"
-    return "note", "unchanged" if f.in_top_before else "new"
+    """(level, baselineState) of a touched hotspot's ``FS000`` result: a warning only when
+    the change made it worse; ``new`` when it was not a hotspot before the change."""
+    level = "warning" if f.worse else "note"
+    if not f.in_top_before:
+        return level, "new"
+    return level, "updated" if f.worse else "unchanged"
 
 
 def sarif_dict(report: CiReport, docs_url: str = DOCS_URL) -> dict[str, Any]:
@@ -439,6 +445,7 @@ def sarif_dict(report: CiReport, docs_url: str = DOCS_URL) -> dict[str, Any]:
 
     for f in report.files:
         added = {id(x) for x in f.findings_added}
+        moved = {id(after) for _, after in f.findings_changed}
         for x in f.after.analysis.findings:
             new = id(x) in added
             results.append({
@@ -446,9 +453,10 @@ def sarif_dict(report: CiReport, docs_url: str = DOCS_URL) -> dict[str, Any]:
                 "level": "warning" if new else "note",
                 "message": {"text": printable(x.message)},
                 "locations": [location(f.path, x.span.start_line, x.span.start_col)],
-                "baselineState": "new" if new else "unchanged",
+                "baselineState": "new" if new else "updated" if id(x) in moved
+                else "unchanged",
             })
-        if f.after.score > 0:
+        if f.hotspot:
             level, state = _hotspot_state(f)
             results.append({
                 "ruleId": "FS000", "ruleIndex": 0, "level": level,
