@@ -250,3 +250,26 @@ def test_mermaid_points_carry_file_names(repo: Path) -> None:
     chart = out.split("```mermaid\n")[1].split("```")[0]
     points = [line.strip() for line in chart.splitlines() if ": [" in line]
     assert points == ['"app/core.py": [1, 1]', '"lib/e.py": [0.23, 0.22]']
+
+
+def test_the_head_and_the_merge_base_share_one_warm_worker(repo: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """The merge base's versions are analysed by the worker the head's scan started (its
+    parsers imported once), not by a second pool."""
+    from frictionscan.engine import pool
+
+    started: list[int] = []
+    original = pool.WorkerPool._start
+
+    def counting(self: pool.WorkerPool) -> object:
+        started.append(1)
+        return original(self)
+
+    monkeypatch.setattr(pool.WorkerPool, "_start", counting)
+    touch_only(repo)  # uncommitted: three files fresh at the head and at the merge base
+    code, out, err = run("ci", str(repo), "--base", "HEAD", "--head", "WORKTREE", *TOP,
+                         "--jobs", "1", "--no-cache", "-f", "json")
+    assert code == 0, err
+    assert len(json.loads(out)["files"]) == 3
+    assert started == [1]

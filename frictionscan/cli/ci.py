@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
             raise UsageError(f"unknown --fail-on policy {policy!r} (choose from "
                              f"{', '.join(POLICIES)})")
     base = args.base or base_from_environment(os.environ) or _upstream(root)
-    with scanning.progress(context, args) as progress:
+    with scanning.progress(context, args) as progress, session.sharing():
         report = run_ci(session, root, config, base=base, head=args.head, deepen=args.deepen,
                         top=config.top or DEFAULT_TOP, fail_on=policies,
                         use_baseline=not args.no_baseline, progress=progress)

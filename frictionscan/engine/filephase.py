@@ -74,6 +74,9 @@ class FilePhase:
     warnings: list[str]
     #: Workers started before the history was read; closed by :meth:`close`.
     pool: WorkerPool | None = None
+    #: Where the workers go after the scan instead of being closed (``Session.sharing``:
+    #: the next scan of the session takes them, warm).
+    handover: dict[str, Any] | None = None
     #: Cache keys computed before the history was read (when they do not depend on it).
     known_keys: dict[str, str] = field(default_factory=dict)
     #: Paths analysed afresh (not from the cache).
@@ -113,10 +116,13 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
-        from frictionscan.engine.pool import WorkerPool
+        if self.pool is not None:  # handed over by the session's previous scan
+            self.pool.jobs = max(self.pool.jobs, jobs)
+        else:
+            from frictionscan.engine.pool import WorkerPool
 
-        self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
-                               warm_checks=checks)
+            self.pool = WorkerPool(self.spec, config, jobs=jobs,
+                                   file_timeout=config.file_timeout, warm_checks=checks)
         self.pool.start(jobs)
 
     def warn(self, *messages: str) -> None:
@@ -126,7 +132,11 @@ class FilePhase:
         self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        if self.handover is not None:
+            self.handover["pool"] = self.pool
+        else:
             self.pool.close()
 
     def analyse(self, items: list[Item],

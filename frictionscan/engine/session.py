@@ -7,8 +7,9 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,8 @@ class Session:
     hooks: HookCalls
     #: Where plugins declare their options (also those registered after the start).
     parser: OptionParser
+    #: The worker pool the scans share inside :meth:`sharing` (else each scan has its own).
+    _shared: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -70,6 +73,19 @@ class Session:
         parser = OptionParser()
         hooks.addoption(parser)
         return cls(spec=spec, pm=pm, hooks=hooks, parser=parser)
+
+    @contextmanager
+    def sharing(self) -> Iterator[None]:
+        """The scans inside the block share one worker pool, closed at the end: ``ci``'s
+        scan of the merge base takes the workers its scan of the head started, their
+        parsers already imported (a second pool would import them again)."""
+        self._shared = {}
+        try:
+            yield
+        finally:
+            pool, self._shared = self._shared.get("pool"), None
+            if pool is not None:
+                pool.close()
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -143,7 +159,10 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
-                          progress=progress, in_process=in_process, warnings=[])
+                          progress=progress, in_process=in_process, warnings=[],
+                          handover=self._shared)
+        if self._shared is not None:
+            phase.pool = self._shared.pop("pool", None)
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:
@@ -154,7 +173,9 @@ class Session:
             excluded = f", {len(collected)} of them excluded" if collected else ""
             phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
                        f"({', '.join(config.include)}){excluded}")
-        phase.prestart(files, checks=not run.reach)
+        # the workers import the checks' parser while git runs when the first files they
+        # get are checked: every file of a full report, the files named in check_paths
+        phase.prestart(files, checks=not run.reach or bool(run.check_paths))
         try:
             return self._scan(phase, collected, files)
         finally:
