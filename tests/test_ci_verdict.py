@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -273,3 +274,35 @@ def test_the_head_and_the_merge_base_share_one_warm_worker(repo: Path,
     assert code == 0, err
     assert len(json.loads(out)["files"]) == 3
     assert started == [1]
+
+
+# -- docs/ci.md shows both comments as they are -----------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "ci.md"
+EXAMPLE = re.compile(r"(<!-- example: (?P<name>[a-z ]+) -->\n)(?P<body>.*?)\n?<!-- end of "
+                     r"example -->", re.DOTALL)
+
+
+def test_docs_show_the_comment_for_a_clean_and_a_risky_change(main_repo: Path,
+                                                             tmp_path: Path) -> None:
+    """The two comments in docs/ci.md are this history's; FRICTIONSCAN_UPDATE_DOCS=1
+    writes them there."""
+    comments = {}
+    for name, change in (("clean change", touch_only), ("risky change", hot_branch)):
+        repo = tmp_path / name.replace(" ", "-")
+        shutil.copytree(main_repo, repo, ignore=shutil.ignore_patterns(".frictionscan"))
+        git(repo, "checkout", "-q", "-b", "change")
+        change(repo)
+        commit(repo, name)
+        code, out, err = ci(repo, "-f", "markdown", "--fail-on",
+                            "complexity-increase,new-findings")
+        assert code == (0 if name == "clean change" else ExitCode.POLICY_FAILED), err
+        comments[name] = out.rstrip("\n")
+    doc = DOCS.read_text()
+    if os.environ.get("FRICTIONSCAN_UPDATE_DOCS"):
+        doc = EXAMPLE.sub(lambda m: m.group(1) + comments[m.group("name")]
+                          + "\n<!-- end of example -->", doc)
+        DOCS.write_text(doc)
+    shown = {m.group("name"): m.group("body") for m in EXAMPLE.finditer(doc)}
+    assert shown == comments, "docs/ci.md is out of date: FRICTIONSCAN_UPDATE_DOCS=1 pytest " \
+                              "tests/test_ci_verdict.py -k docs"
