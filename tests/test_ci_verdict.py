@@ -306,3 +306,17 @@ def test_docs_show_the_comment_for_a_clean_and_a_risky_change(main_repo: Path,
     shown = {m.group("name"): m.group("body") for m in EXAMPLE.finditer(doc)}
     assert shown == comments, "docs/ci.md is out of date: FRICTIONSCAN_UPDATE_DOCS=1 pytest " \
                               "tests/test_ci_verdict.py -k docs"
+
+
+def test_a_file_that_no_longer_parses_is_not_compared(repo: Path) -> None:
+    """Its functions are not 'removed' and its findings not 'fixed': nothing is said."""
+    git(repo, "checkout", "-q", "-b", "broken")
+    edit(repo, "app/core.py", "def helper(x):", "def helper(x:")
+    commit(repo, "oops")
+    code, out, err = ci(repo, "-f", "text", "--fail-on", POLICIES[-1])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "frictionscan: ok: 1 file could not be compared (app/core.py)"
+    assert lines[1] == "  app/core.py: rank 2 of 8 (was 1), not compared"
+    assert lines[2].startswith("    Not compared: now: ")
+    assert "simpler" not in out and "Fixed" not in out

@@ -25,6 +25,7 @@ from typing import Any
 
 from frictionscan.core.model import (
     AuthorShare,
+    ErrorKind,
     FileAnalysis,
     Finding,
     FocusArea,
@@ -112,6 +113,9 @@ class FileDelta:
     co_changes: tuple[CoChange, ...] = ()
     #: Who knows this file best, among the people still active, never the change's authors.
     knowers: tuple[AuthorShare, ...] = ()
+    #: Why its code could not be compared (a version that does not parse, a plugin that
+    #: failed on it): then nothing is said about its functions and findings.
+    problem: str = ""
 
     @property
     def score_delta(self) -> float:
@@ -152,6 +156,10 @@ class FileDelta:
     def changed(self) -> bool:
         """The change moved the file's friction (a function's complexity, a finding)."""
         return bool(self.functions or self.findings_added or self.findings_removed)
+
+    @property
+    def compared(self) -> bool:
+        return not self.problem
 
     @property
     def worse(self) -> bool:
@@ -213,12 +221,17 @@ class CiReport:
     @property
     def unchanged(self) -> tuple[FileDelta, ...]:
         """Touched without friction change."""
-        return tuple(f for f in self.files if not f.changed)
+        return tuple(f for f in self.files if not f.changed and f.compared)
+
+    @property
+    def uncompared(self) -> tuple[FileDelta, ...]:
+        """Touched, but a version could not be analysed completely."""
+        return tuple(f for f in self.files if not f.compared)
 
     @property
     def quiet(self) -> bool:
-        """No policy failed and no touched file's friction moved."""
-        return not self.violations and not any(f.changed for f in self.files)
+        """No policy failed, no touched file's friction moved, every one was compared."""
+        return not self.violations and not any(f.changed or f.problem for f in self.files)
 
 
 def base_from_environment(env: Mapping[str, str]) -> str | None:
@@ -241,6 +254,16 @@ def _functions(a: FileAnalysis | None) -> dict[str, float]:
 def _lines(a: FileAnalysis) -> dict[str, int]:
     return {m.symbol.name: m.symbol.span.start_line for m in a.symbol_values("radon.cc")
             if m.symbol}
+
+
+def problem(before: FileAnalysis | None, after: FileAnalysis) -> str:
+    """Why the two versions cannot be compared: the first error (other than a note) of
+    either, which would otherwise read as functions removed and findings fixed."""
+    for label, a in (("now", after), ("before the change", before)):
+        for e in a.errors if a is not None else ():
+            if e.kind is not ErrorKind.NOTE:
+                return f"{label}: {e.message}"
+    return ""
 
 
 def _function_deltas(before: FileAnalysis | None, after: Hotspot,
@@ -404,9 +427,11 @@ def build_report(diff: RevisionDiff, result: ScanResult, before: Mapping[str, Ho
     for path, old_path in sorted(touched.items()):
         after = by_path[path]
         old = before.get(path)
-        functions = _function_deltas(old.analysis if old else None, after, diff.commits)
-        added, removed, moved = _finding_deltas(old.analysis if old else None,
-                                                after.analysis)
+        why = problem(old.analysis if old else None, after.analysis)
+        functions = [] if why else _function_deltas(old.analysis if old else None, after,
+                                                    diff.commits)
+        added, removed, moved = ([], [], []) if why else _finding_deltas(
+            old.analysis if old else None, after.analysis)
         rank_before = ranks.get(path) if old else None
         files.append(FileDelta(
             path=path, old_path=old_path if old_path != path else None, added=old is None,
@@ -416,7 +441,8 @@ def build_report(diff: RevisionDiff, result: ScanResult, before: Mapping[str, Ho
             in_top_before=old is not None and old.score > 0 and (rank_before or top + 1) <= top,
             in_top_after=after.score > 0 and (after.rank or top + 1) <= top,
             co_changes=missing_co_changes(diff, [path], result.insights, FILE_CO_CHANGES),
-            knowers=reviewers([path], result.insights, diff.authors, FILE_KNOWERS)))
+            knowers=reviewers([path], result.insights, diff.authors, FILE_KNOWERS),
+            problem=why))
     violations = evaluate(files, fail_on, top, baseline)
     # what got worse first (hotspots before other files), then what got better, then the
     # rest; by rank within each
@@ -466,6 +492,11 @@ def verdict_sentence(report: CiReport, code: Callable[[str], str] = str) -> str:
                           fixed and plural(fixed, "finding") + " fixed") if b]
     if better:
         parts.append(_and(better))
+    uncompared = report.uncompared
+    if uncompared:
+        names = f" ({', '.join(code(f.path) for f in uncompared)})" \
+            if len(uncompared) <= NAMED_FILES else ""
+        parts.append(f"{plural(len(uncompared), 'file')} could not be compared{names}")
     unchanged = report.unchanged
     if unchanged:
         names = f" ({', '.join(code(f.path) for f in unchanged)})" \

@@ -93,6 +93,8 @@ def standing(f: FileDelta, report: CiReport) -> str:
 
 
 def status(f: FileDelta) -> str:
+    if f.problem:
+        return "not compared"
     if f.worse:
         return "more friction" if f.hotspot else "more complex, not a hotspot"
     return "less friction" if f.better else "no friction change"
@@ -115,7 +117,7 @@ def file_items(f: FileDelta, report: CiReport, code: Callable[[str], str],
     """What changed in one file and what helps to review it, one item each, formatted with
     ``code`` (names), ``text`` (people, areas), ``message`` (finding messages)."""
     window = window_phrase(report.result)
-    items = []
+    items = [f"Not compared: {message(f.problem)}"] if f.problem else []
     for d in f.more_complex:
         items.append(f"More complex: {code(d.name)} {_n(d.before)} → {_n(d.after)}"
                      + _context(d, window))
@@ -243,7 +245,7 @@ def comment(report: CiReport, *, mermaid: bool = False, artifact: str | None = N
         head.append(f"- :x: **{v.policy}** in {markdown_code(v.path)}: {md(v.message)}")
     if report.violations:
         head.append("")
-    details = [_section(f, report) for f in report.files if f.changed]
+    details = [_section(f, report) for f in report.files if f.changed or f.problem]
     tail = ["\n".join(_quiet_lines(report))]
     if mermaid:
         tail.append(_mermaid(report))
@@ -286,7 +288,7 @@ def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
     for v in report.violations:
         lines.append(f"  FAIL {v.policy}: {v.path}: {v.message}")
     for f in report.files:
-        if not f.changed:
+        if not f.changed and not f.problem:
             continue
         lines.append(f"  {f.path}: {standing(f, report)}, {status(f)}")
         lines += [f"    {item}" for item in file_items(
@@ -328,7 +330,7 @@ def report_dict(report: CiReport) -> dict[str, Any]:
                    "score_after": f.after.score, "area": f.area,
                    "horizon": f.focus.horizon if f.focus else None,
                    "hotspot_before": f.in_top_before, "hotspot_after": f.in_top_after,
-                   "worse": f.worse, "better": f.better,
+                   "worse": f.worse, "better": f.better, "problem": f.problem or None,
                    "complexity_delta": f.complexity_delta,
                    "functions": [function(d) for d in f.functions],
                    "findings_added": [finding(x) for x in f.findings_added],
