@@ -42,7 +42,7 @@ def test_a_pr_that_makes_a_hotspot_worse_fails_and_says_where(worse_branch: Path
     assert lines[1] == ("❌ **frictionscan:** Fails complexity-increase: 1 function more "
                         "complex and 3 new findings in 1 hotspot (`src/app/engine.py`)")
     assert ("- :x: **complexity-increase** in `src/app/engine.py`: rank 1 hotspot got more "
-            "complex: route 19 → 25") in out
+            "complex: `route` 19 → 25") in out
     assert ("<details open><summary><code>src/app/engine.py</code> · rank 1 of 11 (was 1) · "
             "more friction</summary>") in out
     assert "- More complex: `route` 19 → 25 (hot, changed in 16 commits in the last 12 " \
@@ -176,7 +176,7 @@ def test_uncommitted_changes_for_pre_commit(planted_copy: Path) -> None:
     code, out, _ = run("ci", str(planted_copy), "--base", "HEAD", "--head", "WORKTREE",
                        "--format", "text", "--fail-on", "complexity-increase")
     assert code == ExitCode.POLICY_FAILED
-    assert "route 19 -> 25" in out
+    assert "got more complex: `route` 19 -> 25" in out
 
 
 def test_comments_stay_under_the_size_limit_and_escape_everything(

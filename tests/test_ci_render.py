@@ -143,8 +143,10 @@ def test_markdown_code_shows_any_name_exactly() -> None:
 def test_the_comment_renders_hostile_names_exactly(hostile_repo: Path, tmp_path: Path) -> None:
     repo = branch(hostile_repo, tmp_path, worse=True)
     code, out, err = run("ci", str(repo), "--base", "main", "--top", "50", "-f", "markdown",
-                         "--mermaid")
-    assert code == 0, err
+                         "--mermaid", "--fail-on", "complexity-increase,new-findings")
+    assert code == 5, err  # the policy lines, with the names and the area's, render too
+    # every file is in the focus area but the one with a line feed (a glob's * stops there)
+    assert out.count("- :x: **new-findings** in ") == len(HOSTILE) - 1
     page = assert_rendered_safely(out, HOSTILE)
     summaries = [t for t, _ in page.tags if t == "summary"]
     assert len(summaries) == len(HOSTILE)  # one section per file, each name in raw HTML

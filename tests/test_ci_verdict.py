@@ -179,7 +179,7 @@ def test_a_branch_added_to_a_hot_function_warns_and_fails_complexity_increase(
     assert out.splitlines()[:2] == [
         "frictionscan: Fails complexity-increase: 1 function more complex and 1 new finding "
         "in 1 hotspot (app/core.py); 1 file touched without friction change (lib/e.py)",
-        "  FAIL complexity-increase: app/core.py: rank 1 hotspot got more complex: dispatch "
+        "  FAIL complexity-increase: app/core.py: rank 1 hotspot got more complex: `dispatch` "
         "16 -> 17"]
     # it was a hotspot before the change: it does not enter the top
     code, _, err = ci(repo, "-f", "text", "--fail-on", "enters-top")

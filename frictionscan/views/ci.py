@@ -376,7 +376,7 @@ def evaluate(files: Sequence[FileDelta], fail_on: Sequence[str], top: int,
                 allowed = known.get("functions", {}).get(d.name)
                 if allowed is not None and (d.after or 0) <= allowed:
                     continue
-                worse.append(f"{d.name} {d.before:g} → {d.after:g}")
+                worse.append(f"`{d.name}` {d.before:g} → {d.after:g}")
             if worse:
                 out.append(Violation(policy="complexity-increase", path=f.path,
                                      message=f"{_where(f)} got more complex: "

@@ -242,7 +242,8 @@ def comment(report: CiReport, *, mermaid: bool = False, artifact: str | None = N
         return "\n".join(head + ([""] + quiet if quiet else [])) + "\n"
     head.append("")
     for v in report.violations:
-        head.append(f"- :x: **{v.policy}** in {markdown_code(v.path)}: {md(v.message)}")
+        head.append(f"- :x: **{v.policy}** in {markdown_code(v.path)}: "
+                    f"{markdown_message(v.message)}")
     if report.violations:
         head.append("")
     details = [_section(f, report) for f in report.files if f.changed or f.problem]
