@@ -83,6 +83,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
         report = run_ci(session, root, config, base=base, head=args.head, deepen=args.deepen,
                         top=config.top or DEFAULT_TOP, fail_on=policies,
                         use_baseline=not args.no_baseline, progress=progress)
+    if args.verbose:  # the head's scan
+        scanning.write_timings(report.result, stderr)
     in_ci = bool(os.environ.get("CI"))
     formats = session.hooks.formatters("ci")
     fmt = args.format or ("markdown" if in_ci or not stdout.isatty() else "text")
