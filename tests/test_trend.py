@@ -452,16 +452,19 @@ def test_a_session_keeps_its_workers_from_one_scan_to_the_next(repo: Path) -> No
     first, second = git(repo, "rev-list", "--first-parent", "HEAD~40").split()[:2]
     session = Session.start(PluginSpec(autoload=False))
     config = session.configure(repo, overrides={"cache": False, "jobs": 1})
-    with session.keeping_workers():
+    with session.sharing():
         session.scan(config, Run(revision=second))
-        assert session._workers is not None
-        started = [w.process.pid for w in session._workers.workers]
+        assert session._shared is not None
+        pool = session._shared["pool"]
+        started = [w.process.pid for w in pool.workers]
         result = session.scan(config, Run(revision=first))
-        assert [w.process.pid for w in session._workers.workers] == started
-        assert started and all(w.process.is_alive() for w in session._workers.workers)
-    assert session._workers is None and result.stat("cached_files") == 0
+        assert session._shared["pool"] is pool
+        assert [w.process.pid for w in pool.workers] == started
+        assert started and all(w.process.is_alive() for w in pool.workers)
+    assert session._shared is None and result.stat("cached_files") == 0
+    assert not pool.workers  # closed when the block ends
     session.scan(config, Run(revision=first))  # outside the block: its own workers, closed
-    assert session._workers is None
+    assert session._shared is None
 
 
 def test_work_in_flight_weighs_no_point(tmp_path: Path) -> None:

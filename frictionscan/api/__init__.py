@@ -98,14 +98,25 @@ from frictionscan.core.model import (
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 from frictionscan.core.text import (
+    html_text,
     json_text,
+    markdown_code,
     markdown_escape,
+    markdown_message,
     printable,
     spreadsheet_safe,
     terminal_safe,
+    visible,
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
-from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
+from frictionscan.views.ci import (
+    NAMED_FILES,
+    CiReport,
+    FileDelta,
+    FunctionDelta,
+    Violation,
+    verdict_sentence,
+)
 from frictionscan.views.explain import Concentration, Explanation
 from frictionscan.views.insights import CoChange, coupling_phrase
 from frictionscan.views.plan import (
@@ -135,6 +146,7 @@ from frictionscan.views.trend import (
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "NAMED_FILES",
     "SCHEMA_VERSION",
     "AnalysisError",
     "AppliedFix",
@@ -219,8 +231,11 @@ __all__ = [
     "globs",
     "hookimpl",
     "hookspec",
+    "html_text",
     "json_text",
+    "markdown_code",
     "markdown_escape",
+    "markdown_message",
     "match_any",
     "parse_duration",
     "printable",
@@ -230,4 +245,6 @@ __all__ = [
     "spreadsheet_safe",
     "subtract",
     "terminal_safe",
+    "verdict_sentence",
+    "visible",
 ]

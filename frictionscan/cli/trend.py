@@ -187,7 +187,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     # oldest first, so that the git plugin reads only the commits between two points
     order = sorted(wanted, key=lambda sha: when[sha])
     scans: dict[str, ScanResult] = {}
-    with scanning.progress(context, args) as shown, session.keeping_workers():
+    with scanning.progress(context, args) as shown, session.sharing():
         for i, sha in enumerate(order, 1):
             def progress(phase: str, done: int, total: int, i: int = i) -> None:
                 shown(f"point {i} of {len(order)}: {phase}", done, total)

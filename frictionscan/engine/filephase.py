@@ -86,11 +86,12 @@ class FilePhase:
     warnings: list[str]
     #: The options plugins declared (which plugin declared each: cache keys).
     options: Sequence[Option] = ()
-    #: Workers started before the history was read; closed by :meth:`close`, unless
-    #: ``keep_pool`` (the session keeps them for its next scan, see
-    #: :meth:`Session.keeping_workers <frictionscan.engine.session.Session.keeping_workers>`).
+    #: Workers started before the history was read (or handed over by the session's
+    #: previous scan); closed by :meth:`close`, or handed over.
     pool: WorkerPool | None = None
-    keep_pool: bool = False
+    #: Where the workers go after the scan instead of being closed (``Session.sharing``:
+    #: the next scan of the session takes them, warm).
+    handover: dict[str, Any] | None = None
     #: Cache keys computed before the history was read (when they do not depend on it).
     known_keys: dict[str, str] = field(default_factory=dict)
     #: Paths analysed afresh (not from the cache).
@@ -130,14 +131,13 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
-        if self.pool is not None:  # kept from the session's previous scan
+        if self.pool is not None:  # handed over by the session's previous scan
             self.pool.jobs = max(self.pool.jobs, jobs)
-            self.pool.start(jobs)
-            return
-        from frictionscan.engine.pool import WorkerPool
+        else:
+            from frictionscan.engine.pool import WorkerPool
 
-        self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
-                               warm_checks=checks)
+            self.pool = WorkerPool(self.spec, config, jobs=jobs,
+                                   file_timeout=config.file_timeout, warm_checks=checks)
         self.pool.start(jobs)
 
     def warn(self, *messages: str) -> None:
@@ -147,7 +147,11 @@ class FilePhase:
         self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
-        if self.pool is not None and not self.keep_pool:
+        if self.pool is None:
+            return
+        if self.handover is not None:
+            self.handover["pool"] = self.pool
+        else:
             self.pool.close()
 
     def analyse(self, items: list[Item],

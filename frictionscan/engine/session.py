@@ -33,7 +33,7 @@ from frictionscan.plugin.hooks import HookCalls
 from frictionscan.plugin.manager import FrictionscanPluginManager, PluginSpec, build_plugin_manager
 
 if TYPE_CHECKING:
-    from frictionscan.engine.pool import Item, WorkerPool
+    from frictionscan.engine.pool import Item
 
 __all__ = ["Progress", "Session", "find_root"]
 
@@ -62,9 +62,8 @@ class Session:
     hooks: HookCalls
     #: Where plugins declare their options (also those registered after the start).
     parser: OptionParser
-    #: Worker processes kept from one scan to the next inside :meth:`keeping_workers`.
-    _workers: WorkerPool | None = field(default=None, repr=False)
-    _keep_workers: bool = field(default=False, repr=False)
+    #: The worker pool the scans share inside :meth:`sharing` (else each scan has its own).
+    _shared: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -74,6 +73,20 @@ class Session:
         parser = OptionParser()
         hooks.addoption(parser)
         return cls(spec=spec, pm=pm, hooks=hooks, parser=parser)
+
+    @contextmanager
+    def sharing(self) -> Iterator[None]:
+        """The scans inside the block share one worker pool, closed at the end: ``ci``'s
+        scan of the merge base takes the workers its scan of the head started, and
+        ``trend``'s dozen past commits one pool, their parsers already imported (a pool per
+        scan would import them again)."""
+        self._shared = {}
+        try:
+            yield
+        finally:
+            pool, self._shared = self._shared.get("pool"), None
+            if pool is not None:
+                pool.close()
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -128,20 +141,6 @@ class Session:
                    for a in analyses]
         return sorted(weighed, key=lambda a: a.file.path)
 
-    @contextmanager
-    def keeping_workers(self) -> Iterator[None]:
-        """Keep the worker processes from one scan to the next inside the block, rather
-        than start them (and import the parsers in them) for each scan: ``trend`` scans a
-        dozen commits in a row. They are stopped when the block ends."""
-        self._keep_workers = True
-        try:
-            yield
-        finally:
-            self._keep_workers = False
-            if self._workers is not None:
-                self._workers.close()
-                self._workers = None
-
     def configure(self, root: Path, *, config_file: str | None = None,
                   overrides: Mapping[str, Any] | None = None) -> Config:
         raw = find_config_file(root, config_file)
@@ -161,9 +160,10 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
-                          options=self.options,
-                          progress=progress, in_process=in_process, warnings=[],
-                          pool=self._workers, keep_pool=self._keep_workers)
+                          options=self.options, progress=progress, in_process=in_process,
+                          warnings=[], handover=self._shared)
+        if self._shared is not None:
+            phase.pool = self._shared.pop("pool", None)
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:
@@ -174,12 +174,12 @@ class Session:
             excluded = f", {len(collected)} of them excluded" if collected else ""
             phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
                        f"({', '.join(config.include)}){excluded}")
-        phase.prestart(files, checks=not run.reach)
+        # the workers import the checks' parser while git runs when the first files they
+        # get are checked: every file of a full report, the files named in check_paths
+        phase.prestart(files, checks=not run.reach or bool(run.check_paths))
         try:
             return self._scan(phase, collected, files)
         finally:
-            if self._keep_workers:
-                self._workers = phase.pool
             phase.close()
 
     def _history(self, phase: FilePhase, files: Sequence[SourceFile]) -> History:

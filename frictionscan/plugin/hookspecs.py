@@ -607,8 +607,10 @@ def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo |
     """Describe the rules behind the findings a plugin reports.
 
     ``frictionscan rules`` lists them (code, name, effort, fix); the core also uses them to
-    tell an unused suppression from one whose rule did not run (``enabled``). Built-in: the
-    *libcst* plugin's rule catalogue; the core adds its own suppression rules (FS9xx).
+    tell an unused suppression from one whose rule did not run (``enabled``), and ``ci``'s
+    SARIF describes each rule with them (``description``, ``rationale``, ``help_uri``).
+    Built-in: the *libcst* plugin's rule catalogue; the core adds its own suppression rules
+    (FS9xx).
 
     When several plugins implement it, each may also be asked alone, to tell which plugin
     offers which rule (a rule a wrapper adds is the wrapper's plugin's): keep it free of side

@@ -34,10 +34,10 @@ def rules_markdown(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
     out = [HEADER]
     for r in rules:
         summary = r.MESSAGE.format(**{k: "…" for k in _fields(r.MESSAGE)})
-        out.append(f"| [{r.CODE}](#{r.CODE.lower()}-{r.NAME}) | `{r.NAME}` | "
+        out.append(f"| [{r.CODE}](#{anchor(r)}) | `{r.NAME}` | "
                    f"{r.EFFORT_MINUTES} min | {r.FIX or '-'} | {summary} |\n")
     for r in rules:
-        out.append(f"\n## {r.CODE} {r.NAME}\n\n{r.RATIONALE}\n\n")
+        out.append(f"\n## {r.CODE} {r.NAME}\n\n{_sentence(r.DESCRIPTION)}{r.RATIONALE}\n\n")
         fix = {"safe": "safe (never changes behaviour)",
                "unsafe": "unsafe (may change behaviour; needs `--unsafe`)"}.get(r.FIX or "",
                                                                               "none")
@@ -53,6 +53,15 @@ def rules_markdown(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
     return "".join(out)
 
 
+def _sentence(text: str) -> str:
+    return f"{text}. " if text else ""
+
+
+def anchor(rule: type[Rule]) -> str:
+    """The rule's section of docs/rules.md, as GitHub names its heading."""
+    return f"{rule.CODE.lower()}-{rule.NAME}"
+
+
 def _fields(template: str) -> list[str]:
     import string
 
@@ -65,6 +74,8 @@ def rules_index(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
     import json
 
     return json.dumps([{"code": r.CODE, "name": r.NAME, "message": r.MESSAGE,
+                        "description": r.DESCRIPTION, "rationale": r.RATIONALE,
+                        "help": f"rules.md#{anchor(r)}",
                         "effort": r.EFFORT_MINUTES, "fix": r.FIX,
                         "options": {n: [t.__name__, d, h] for n, (t, d, h) in r.OPTIONS.items()}}
                        for r in rules], indent=1) + "\n"

@@ -4,6 +4,7 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
 
 ``CODE``           stable code, ``FS`` and three digits (``FS101``)
 ``NAME``           slug (``deep-nesting``)
+``DESCRIPTION``    what it flags, in one plain sentence (SARIF's short description)
 ``MESSAGE``        one-line message template, formatted with the keywords given to ``report``
 ``RATIONALE``      why the pattern slows the next developer down
 ``EFFORT_MINUTES`` what fixing one occurrence costs
@@ -14,6 +15,8 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
 ``FIX``            ``"safe"``, ``"unsafe"`` or ``None``: whether :meth:`Rule.fix` exists, and
                    whether it may change behaviour (unsafe fixes need ``--unsafe``)
 ``FIXED``          for fixable rules, ``(before, after)`` samples (tests check the fix)
+``HELP_URI``       where a rule of another plugin is documented (an absolute URL); the
+                   built-in rules' is their section of docs/rules.md
 
 Rules never import or execute the analysed code; they only look at its syntax tree. Inside
 ``visit_*``/``leave_*`` methods, ``self.context.scope`` is the stack of enclosing class and
@@ -85,6 +88,7 @@ class Rule(cst.BatchableCSTVisitor):
 
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""
+    DESCRIPTION: ClassVar[str] = ""
     MESSAGE: ClassVar[str] = ""
     RATIONALE: ClassVar[str] = ""
     EFFORT_MINUTES: ClassVar[int] = 5
@@ -93,6 +97,7 @@ class Rule(cst.BatchableCSTVisitor):
     INVALID: ClassVar[tuple[str, ...]] = ()
     FIX: ClassVar[str | None] = None
     FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
+    HELP_URI: ClassVar[str | None] = None
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()

@@ -16,6 +16,7 @@ from frictionscan.api import (
     OptionParser,
     hookimpl,
 )
+from frictionscan.api import __version__ as frictionscan_version
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:
@@ -40,6 +41,8 @@ __version__ = "0.1.0"
 
 #: Rows of the terminal table without ``--top``.
 TABLE_TOP = 25
+#: Where frictionscan's documentation lives (the rules' ``helpUri`` in SARIF).
+DOCS_URL = f"https://github.com/frictionscan/frictionscan/blob/v{frictionscan_version}/docs/"
 
 
 @hookimpl
@@ -51,6 +54,9 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                      help="ci: add a Mermaid quadrant chart of the touched files")
     parser.addoption("report.artifact", type=str, default="", flag="--artifact",
                      help="ci: where the full report is kept, named when a comment is cut")
+    parser.addoption("report.docs_url", type=str, default=DOCS_URL, flag="--docs-url",
+                     help="ci: where frictionscan's docs/ are, for the rules' help links in "
+                          "SARIF (empty: no links)")
 
 
 @hookimpl
