@@ -80,6 +80,8 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
+    queued: int = 0
     #: Seconds spent per step of this scan, in order.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -179,6 +181,12 @@ class FilePhase:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         config, progress = self.config, self.progress
         fresh: list[FileAnalysis] = []
+        # the bar counts every file this scan analyses afresh (rounds of checks add to its
+        # total), and shows its count before the first file is done
+        before = self.queued
+        self.queued += len(todo)
+        if todo and progress:
+            progress("analysing", before, self.queued)
         if not todo:
             pass
         elif self.in_process:
@@ -197,9 +205,10 @@ class FilePhase:
                                        file_timeout=config.file_timeout)
             fresh = self.pool.run(todo, config=config, now=self.run.now, unchecked=unchecked,
                                   progress=(
-                (lambda done: progress("analysing", done, len(todo))) if progress else None))
-        if progress:
-            progress("analysing", len(todo), len(todo))
+                (lambda done: progress("analysing", before + done, self.queued))
+                if progress else None))
+        if todo and progress:
+            progress("analysing", self.queued, self.queued)
         return fresh
 
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
