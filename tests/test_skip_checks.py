@@ -155,6 +155,21 @@ def test_checked_files_raise_the_bar_for_the_rest(tmp_path: Path, isolated_git: 
     assert m05.score * 1.5 >= fifth / 1.5
 
 
+def test_a_repeated_top_n_scan_analyses_nothing(tmp_path: Path, isolated_git: None) -> None:
+    """Issue #19: a second table scan of an unchanged repository checked the files the first
+    one had pruned only once the bar had risen (m05 here), so the table converged only after
+    several runs. The cached checks come first now, in a round of their own."""
+    repo = build_reach_repo(tmp_path / "repo", noted={0, 1, 2, 3, 4})
+    first = run_scan(repo, reach=5, cache=True)
+    assert first.stat("files_checked") == 5
+    for _ in range(2):
+        again = run_scan(repo, reach=5, cache=True)
+        assert again.stat("cached_files") == again.stat("files")  # no per-file work
+        assert again.stat("files_checked") == 5
+        assert [(h.path, h.score, h.analysis.checked) for h in again.hotspots] == \
+            [(h.path, h.score, h.analysis.checked) for h in first.hotspots]
+
+
 @pytest.mark.parametrize("order", ["hotspot", "effort"])
 def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
                                                                order: str) -> None:

@@ -82,9 +82,11 @@ class Session:
         """Check the ``candidates`` whose findings could bring them into the first
         ``run.reach`` (``frictionscan_prune_checks``), in rounds: every check can raise the
         bar the rest must reach, so the files ranked highest are checked first and the
-        question is asked again. Results the cache holds cost nothing and are taken in the
-        first round; fresh analyses go in batches (the first ``reach`` wanted files, then a
-        few per worker, or one per 200 files in the repository if that is more)."""
+        question is asked again. Results the cache holds cost nothing and are taken first, in
+        a round of their own: a repeated scan of an unchanged repository finds the bar the
+        run before it ended with, and analyses nothing. Fresh analyses go in batches (the
+        first ``reach`` wanted files, then a few per worker, or one per 200 files in the
+        repository if that is more)."""
         config, run = phase.config, phase.run
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
@@ -97,11 +99,16 @@ class Session:
                 return analyses, hotspots
             cached = [a for p in wanted if (a := phase.checked_from_cache(by_path[p]))]
             fresh = [p for p in wanted if p not in phase.checked_entries]
-            if pruned is not None:  # else everything now: nothing would be pruned later
+            if pruned is not None and cached:
+                # what the cache holds first, alone: it raises the bar for free, so that a
+                # repeated scan checks no file the run before it left unchecked
+                fresh = []
+            elif pruned is not None:  # else everything now: nothing would be pruned later
                 fresh = fresh[:batch]
-            # later rounds: a few files per worker, more on large repositories, where each
-            # round's scoring and ranking of every file costs more (0.1 s for 5,000 files)
-            batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
+                # later rounds: a few files per worker, more on large repositories, where
+                # each round's scoring and ranking of every file costs more (0.1 s for 5,000
+                # files)
+                batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
             done.update(a.file.path for a in cached)
             done.update(fresh)
             with phase.timed("analyse"):
