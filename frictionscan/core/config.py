@@ -65,6 +65,10 @@ class Option:
     #: Checks a value of the right type; raises :class:`ValueError` saying what is wrong
     #: (see :class:`Between`, :func:`regular_expression`, :func:`duration`).
     validate: Callable[[Any], None] | None = None
+    #: Whether the option can change what one file's content analysis finds (measurements,
+    #: findings): ``False`` leaves it out of the per-file cache keys, so that changing it
+    #: (``--older-history``, which only reads more history) re-analyses no file.
+    per_file: bool = True
 
 
 #: Validators for :meth:`OptionParser.addoption`'s ``validate``: each raises ValueError with
@@ -145,6 +149,7 @@ class OptionParser:
         flag: str | None = None,
         choices: Iterable[Any] | None = None,
         validate: Callable[[Any], None] | None = None,
+        per_file: bool = True,
     ) -> None:
         """Declare option ``key`` (``"<section>.<name>"``, e.g. ``"radon.maintainability"``).
 
@@ -158,6 +163,9 @@ class OptionParser:
         ``regular_expression``, ``duration``, ``date_or_duration``, ``globs`` or a function
         of your own. The run then stops with exit code 2 and
         ``<file>: tool.frictionscan.<key>: <reason>`` (or ``<flag>: <reason>``).
+        ``per_file=False`` says that the option cannot change what a file's content
+        analysis (``measure_file``, ``check_file``) finds: it is then left out of the
+        per-file cache keys, and changing it re-analyses no file.
         """
         if "." not in key:
             raise ConfigError(f"option {key!r} must be namespaced as '<section>.<name>'")
@@ -168,7 +176,7 @@ class OptionParser:
         self._options[key] = Option(
             key=key, type=type, default=default, help=help, flag=flag,
             choices=tuple(choices) if choices is not None else None,
-            plugin=self._declarer(), validate=validate,
+            plugin=self._declarer(), validate=validate, per_file=per_file,
         )
 
     @property

@@ -80,6 +80,9 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Options that cannot change a file's content analysis (``per_file=False``): left
+    #: out of the cache keys.
+    outside_keys: frozenset[str] = frozenset()
     #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
     queued: int = 0
     #: Seconds spent per step of this scan, in order.
@@ -212,12 +215,14 @@ class FilePhase:
         return fresh
 
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
-        """Keep fresh results, except those of crashed, timed-out or failing plugins (the
-        next run should try again). Files with the same content share a key: a checked
-        result wins over an unchecked one."""
+        """Keep fresh results, except those of crashed or timed-out workers (the next run
+        should try again: a machine under load may finish it). A plugin that raised on a
+        file raises again on the same content with the same plugins and options (all in
+        the key): that result is kept, so that a warm scan does no per-file work. Files with
+        the same content share a key: a checked result wins over an unchecked one."""
         now = self.run.now
         today = now.date().isoformat() if now else None
-        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT)
         kept: dict[str, FileAnalysis] = {}
         for a in fresh:
             key = keys.get(a.file.path)
@@ -246,7 +251,8 @@ class FilePhase:
         except FrictionscanError:
             return {}
         plugins = plugins_digest(self.hooks)
-        options = digest(config.options, config.max_file_size)
+        options = digest([o for o in config.options if o[0] not in self.outside_keys],
+                         config.max_file_size)
         needs_history = self.hooks.content_needs_history
         keys = {}
         for item in items:

@@ -149,7 +149,9 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
-                          progress=progress, in_process=in_process, warnings=[])
+                          progress=progress, in_process=in_process, warnings=[],
+                          outside_keys=frozenset(o.key for o in self.options
+                                                 if not o.per_file))
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:

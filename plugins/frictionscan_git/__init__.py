@@ -72,7 +72,8 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                      help="regular expression over commit subjects that marks bug fixes")
     parser.addoption("git.older_history", type=bool, default=False, flag="--older-history",
                      help="also read all history before the window (names only), for file "
-                          "ages and former names; explain always does")
+                          "ages and former names; explain always does",
+                     per_file=False)  # history only: the files' cached analyses stay valid
 
 
 def git_message(stderr: str | bytes | None, fallback: object = "") -> str:
