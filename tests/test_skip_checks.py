@@ -190,6 +190,32 @@ def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
     assert all(h.score <= exact[h.path] for h in top5.hotspots)
 
 
+@pytest.mark.parametrize("target", ["pkg/m04.py", "pkg/m05.py", "pkg/m20.py"])
+def test_explain_checks_only_the_files_that_could_pass_its_file(reach_repo: Path,
+                                                                target: str) -> None:
+    """Issue #19: explain checked every file changed in the window (as a JSON scan does),
+    minutes on a large repository after a table scan. Its file's rank is exact when the files
+    below it that could pass it are checked; the files above it stay above it anyway."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    everything = run_scan(reach_repo, overrides={"all_findings": True})
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(reach_repo, overrides={"cache": False})
+    result = session.scan(config, Run(check_paths=(target,), reach_path=target),
+                          in_process=True)
+    exact = next(h for h in everything.hotspots if h.path == target)
+    mine = next(h for h in result.hotspots if h.path == target)
+    assert (mine.rank, mine.score) == (exact.rank, exact.score)
+    checked = {h.path for h in result.hotspots if h.analysis.checked}
+    assert target in checked and len(checked) < 40
+    above = {h.path for h in everything.hotspots[:exact.rank - 1]}
+    assert not (checked - {target, LIFTED}) & above  # the files above need no checking
+    if target == "pkg/m04.py":  # m05's findings lift it past m04: it had to be checked
+        assert LIFTED in checked and exact.rank == 6
+
+
 def test_the_table_and_top_n_check_less_and_json_checks_all(reach_repo: Path,
                                                             tmp_path: Path) -> None:
     repo = tmp_path / "repo"

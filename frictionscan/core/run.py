@@ -36,6 +36,9 @@ class Run:
     #: Files weighed by the roadmap under another path: ``(path, path to weigh it as)``
     #: (``ci`` weighs the old version of a renamed file by where the file lives now).
     weigh_as: tuple[tuple[str, str], ...] = ()
+    #: The report is about this file's rank only (``explain``): files whose findings could
+    #: not bring them above it need not be checked, nor the files already above it.
+    reach_path: str | None = None
 
     @property
     def past(self) -> bool:

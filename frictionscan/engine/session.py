@@ -90,10 +90,17 @@ class Session:
         config, run = phase.config, phase.run
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
-        batch = max(run.reach, 1)
+        batch = max(run.reach, 1 if run.reach_path is None
+                    else 2 * max(config.effective_jobs, 2))
         while True:
-            pruned = self.hooks.prune_checks(hotspots, run.reach, config, run)
-            wanted = [h.path for h in hotspots if h.path in candidates
+            reach, below = run.reach, hotspots
+            if run.reach_path is not None:
+                # only the files below the file explained could change its rank
+                reach = next((i for i, h in enumerate(hotspots, 1)
+                              if h.path == run.reach_path), 0)
+                below = hotspots[reach:] if reach else ()
+            pruned = self.hooks.prune_checks(hotspots, reach, config, run) if below else []
+            wanted = [h.path for h in below if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
                 return analyses, hotspots
@@ -209,7 +216,7 @@ class Session:
                        "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
         run = phase.run = evolve(phase.run, now=phase.run.now or history.head_time)
         items = self._items(phase, files, history)
-        pruning = run.reach > 0 and not config.all_findings
+        pruning = (run.reach > 0 or run.reach_path is not None) and not config.all_findings
         with phase.timed("analyse"):
             unchecked = self.hooks.skip_checks(files, history, config, run)
             first = frozenset(f.path for f in files) - frozenset(run.check_paths) \
