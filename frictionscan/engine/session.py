@@ -7,7 +7,7 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,7 +99,8 @@ class Session:
                 reach = next((i for i, h in enumerate(hotspots, 1)
                               if h.path == run.reach_path), 0)
                 below = hotspots[reach:] if reach else ()
-            pruned = self.hooks.prune_checks(hotspots, reach, config, run) if below else []
+            pruned: Collection[str] | None = \
+                self.hooks.prune_checks(hotspots, reach, config, run) if below else []
             wanted = [h.path for h in below if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
