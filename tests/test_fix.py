@@ -126,3 +126,31 @@ def test_local_plugins_load_only_with_permission(repo: Path) -> None:
     assert "--- a/app/load.py" in out
     code, _, err = fix(repo, "--allow-local-plugins")
     assert code == 3 and "evil_plugin" in err
+
+
+def test_fix_reads_only_the_files_whose_cached_findings_have_a_fix(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #19: fix parsed every file on every run (41 s on a 485-file repository where a
+    warm scan takes 0.6 s). The scan's cache says which files have a finding with a fix."""
+    from frictionscan.plugin.hooks import HookCalls
+
+    asked: list[str] = []
+    original = HookCalls.fix_file
+
+    def counting(self, file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(file.path)
+        return original(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(HookCalls, "fix_file", counting)
+    code, cold_out, cold_err = fix(repo)
+    assert code == 0, cold_err
+    assert sorted(asked) == ["app/clean.py", "app/latin.py", "app/load.py"]  # no cache yet
+    assert main(["scan", str(repo), "-f", "json"], stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0  # fills the cache
+    asked.clear()
+    code, out, err = fix(repo)
+    assert (code, out, err) == (0, cold_out, cold_err)
+    assert sorted(asked) == ["app/latin.py", "app/load.py"]  # clean.py has nothing to fix
+    asked.clear()
+    code, out, err = fix(repo, "--rule", "FS105", "--unsafe")  # load.py's `cache={}` only
+    assert sorted(asked) == ["app/load.py"] and "app/load.py:1: FS105" in err

@@ -55,7 +55,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
     config = session.configure(root, config_file=args.config)
     summary = run_fix(session.hooks, root, config, targets, codes=frozenset(args.rule),
                       apply=args.apply, unsafe=args.unsafe, force=args.force,
-                      stdout=context.stdout, stderr=stderr)
+                      stdout=context.stdout, stderr=stderr,
+                      outside_keys=frozenset(o.key for o in session.options if not o.per_file))
     for note in summary.skipped:
         stderr.write(terminal_safe(f"skipped {note}") + "\n")
     done = "fixed" if args.apply else "would fix"

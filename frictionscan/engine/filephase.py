@@ -241,29 +241,35 @@ class FilePhase:
         return evolve(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
 
     def cache_keys(self, items: Sequence[Item]) -> dict[str, str]:
-        """Content-addressed keys: blob SHA (hashed anew for files with uncommitted
-        changes), plugins and versions, result-relevant options, and the history when a
-        content measurement reads it."""
-        config, root = self.config, self.root
-        try:
-            # blobs from ls-tree are exact; in the working tree, changed files are hashed
-            changed = frozenset() if self.run.past else self.hooks.changed_files(root, config)
-        except FrictionscanError:
-            return {}
-        plugins = plugins_digest(self.hooks)
-        options = digest([o for o in config.options if o[0] not in self.outside_keys],
-                         config.max_file_size)
-        needs_history = self.hooks.content_needs_history
-        keys = {}
-        for item in items:
-            f, h = item[0], item[1]
-            blob = f.blob
-            if f.path in changed or blob is None:
-                try:
-                    blob = blob_sha((root / f.path).read_bytes())
-                except OSError:
-                    continue
-            hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
-                          h.change_times) if needs_history else ""
-            keys[f.path] = digest_strings(blob, plugins, options, hist)
-        return keys
+        """:func:`cache_keys` of this scan."""
+        return cache_keys(self.hooks, self.root, self.config, self.run, items,
+                          self.outside_keys)
+
+
+def cache_keys(hooks: HookCalls, root: Path, config: Config, run: Run, items: Sequence[Item],
+               outside_keys: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Content-addressed keys: blob SHA (hashed anew for files with uncommitted changes),
+    plugins and versions, result-relevant options (not those in ``outside_keys``, declared
+    ``per_file=False``), and the history when a content measurement reads it."""
+    try:
+        # blobs from ls-tree are exact; in the working tree, changed files are hashed
+        changed = frozenset() if run.past else hooks.changed_files(root, config)
+    except FrictionscanError:
+        return {}
+    plugins = plugins_digest(hooks)
+    options = digest([o for o in config.options if o[0] not in outside_keys],
+                     config.max_file_size)
+    needs_history = hooks.content_needs_history
+    keys = {}
+    for item in items:
+        f, h = item[0], item[1]
+        blob = f.blob
+        if f.path in changed or blob is None:
+            try:
+                blob = blob_sha((root / f.path).read_bytes())
+            except OSError:
+                continue
+        hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
+                      h.change_times) if needs_history else ""
+        keys[f.path] = digest_strings(blob, plugins, options, hist)
+    return keys

@@ -472,6 +472,10 @@ def frictionscan_fix_file(
     (return a ``FixResult`` with ``error`` instead); never apply an unsafe fix unless
     ``unsafe`` is true. Built-in: the *libcst* plugin's codemods.
 
+    ``frictionscan fix`` does not read a file whose checked result in the cache (same
+    content, plugins and options) has no finding with ``fix_available``: report a finding
+    with ``fix_available=True`` for everything this hook can fix.
+
     :param file: The file.
     :param source: Its current text.
     :param config: The run's configuration.
