@@ -22,14 +22,14 @@ import re
 import stat
 import tempfile
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from frictionscan.core.config import Config
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import FileHistory, FixResult, SourceFile
+from frictionscan.core.model import FixResult, ScanResult, SourceFile
 from frictionscan.core.run import Run
 from frictionscan.core.text import printable, terminal_safe
 from frictionscan.plugin.hooks import HookCalls
@@ -132,55 +132,32 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def nothing_to_fix(hooks: HookCalls, root: Path, config: Config, files: Sequence[SourceFile],
-                   codes: frozenset[str], outside_keys: frozenset[str] = frozenset()
-                   ) -> frozenset[str]:
-    """The files whose checked result in the scan's cache (same content, plugins and
-    options) has no finding with a fix (of ``codes``, when given), suppressed ones included:
-    ``fix`` need not read or parse them. Files the cache knows nothing of are not named (a
-    fix reads them); nor are results dated for a day, nor any file when a content
-    measurement reads the history (the keys would need it)."""
-    if not config.cache or hooks.content_needs_history or not files:
-        return frozenset()
-    from frictionscan.engine.cache import Cache, default_dir
-    from frictionscan.engine.filephase import cache_keys
-
-    empty = [(f, FileHistory.empty(f.path)) for f in files]
-    keys = cache_keys(hooks, root, config, Run(), empty, outside_keys)
-    cache = Cache(default_dir(root, config.cache_dir))
-    try:
-        found = cache.get_files(set(keys.values()))
-    finally:
-        cache.close()
-    clean = set()
-    for path, key in keys.items():
-        entry = found.get(key)
-        if entry is None or not entry["checked"] or entry["dated"] is not None:
-            continue
-        if not any(f.fix_available and (not codes or f.code in codes)
-                   for f in (*entry["findings"], *entry["suppressed"])):
-            clean.add(path)
-    return frozenset(clean)
+def fixable(result: ScanResult, codes: frozenset[str]) -> frozenset[str]:
+    """The files of a scan (checked for findings) that ``fix`` must read: those with a
+    finding that has a fix (of ``codes``, when given; suppressed findings count) and those
+    with errors (a file that does not parse is listed as skipped, as before)."""
+    return frozenset(h.path for h in result.hotspots
+                     if h.analysis.errors or not h.analysis.checked
+                     or any(f.fix_available and (not codes or f.code in codes)
+                            for f in (*h.analysis.findings, *h.analysis.suppressed)))
 
 
 def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path], *,
             codes: frozenset[str], apply: bool, unsafe: bool, force: bool,
-            stdout: TextIO, stderr: TextIO,
-            outside_keys: frozenset[str] = frozenset()) -> FixSummary:
-    """Fix the files at or below ``targets``; those whose cached findings have no fix are
-    not read (:func:`nothing_to_fix`; ``outside_keys``: the options declared
-    ``per_file=False``, left out of the cache keys)."""
+            stdout: TextIO, stderr: TextIO, files: Sequence[SourceFile] | None = None,
+            only: Collection[str] | None = None) -> FixSummary:
+    """Fix ``files`` (default: those at or below ``targets``); with ``only``, read only the
+    files it names (:func:`fixable`: the others have nothing to fix)."""
     summary = FixSummary()
-    files = select_files(hooks, root, config, targets)
+    if files is None:
+        files = select_files(hooks, root, config, targets)
     changed = frozenset() if force else hooks.changed_files(root, config)
-    clean = nothing_to_fix(hooks, root, config, [f for f in files if f.path not in changed],
-                           codes, outside_keys)
     for file in files:
         if file.path in changed:
             summary.skipped.append(f"{file.path}: uncommitted changes (commit or stash them, "
                                    f"or use --force)")
             continue
-        if file.path in clean:
+        if only is not None and file.path not in only:
             continue
         path = root / file.path
         if path.is_symlink():
