@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "roadmap": "frictionscan_roadmap",
     "scoring": "frictionscan_scoring",
     "report": "frictionscan_report",
+    "ruff": "frictionscan_ruff",
 }
 
 ENTRY_POINT_GROUP = "frictionscan"
