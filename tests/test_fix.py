@@ -159,3 +159,31 @@ def test_fix_reads_only_the_files_whose_cached_findings_have_a_fix(
     asked.clear()
     code, out, err = fix(repo, "--rule", "FS105", "--unsafe")  # load.py's `cache={}` only
     assert sorted(asked) == ["app/load.py"] and "app/load.py:1: FS105" in err
+
+
+def test_a_file_with_only_unsafe_fixes_is_read_only_with_unsafe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --unsafe nothing in it changes: the cached findings say how many unsafe fixes
+    it holds, for the summary, without parsing it (sqlalchemy after `fix --apply`: 44 s)."""
+    from frictionscan.plugin.hooks import HookCalls
+
+    s = StreamBuilder()
+    s.commit("2026-01-01T10:00:00", "add", {"app/unsafe.py": "def f(x=[]):\n    return x\n",
+                                             "app/dirty.py": "def g(y={}):\n    return y\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    (repo / "app/dirty.py").write_text("def g(y={}):\n    return y\n\n\nZ = 1\n")
+    asked: list[str] = []
+    original = HookCalls.fix_file
+
+    def counting(self, file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(file.path)
+        return original(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(HookCalls, "fix_file", counting)
+    code, out, err = fix(repo)
+    assert (code, out, asked) == (0, "", [])
+    # the uncommitted file is skipped, and its unsafe fix not counted
+    assert "would fix 0 findings in 0 files; 1 unsafe fixes left out" in err
+    assert "skipped app/dirty.py: uncommitted changes" in err
+    code, out, err = fix(repo, "--unsafe")
+    assert asked == ["app/unsafe.py"] and "+++ b/app/unsafe.py" in out

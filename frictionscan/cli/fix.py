@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
-    from frictionscan.engine.fixer import fixable, run_fix, select_files
+    from frictionscan.engine.fixer import plan_fixes, run_fix, select_files
     from frictionscan.engine.suppressions import all_rules
 
     stderr = context.stderr
@@ -59,10 +59,12 @@ def run(args: argparse.Namespace, context: Context) -> int:
     # workers (after a scan, nothing is parsed but the files with a fix)
     paths = tuple(f.path for f in files)
     result = session.scan(config, Run(paths=paths, check_paths=paths))
+    changed = frozenset() if args.force else session.hooks.changed_files(root, config)
+    plan = plan_fixes(result, frozenset(args.rule), args.unsafe, changed)
     summary = run_fix(session.hooks, root, config, targets, codes=frozenset(args.rule),
                       apply=args.apply, unsafe=args.unsafe, force=args.force,
-                      stdout=context.stdout, stderr=stderr, files=files,
-                      only=fixable(result, frozenset(args.rule)))
+                      stdout=context.stdout, stderr=stderr, files=files, only=plan.read)
+    summary.unsafe_skipped += plan.unsafe_elsewhere
     for note in summary.skipped:
         stderr.write(terminal_safe(f"skipped {note}") + "\n")
     done = "fixed" if args.apply else "would fix"

@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 from frictionscan.core.config import Config
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import FixResult, ScanResult, SourceFile
+from frictionscan.core.model import ErrorKind, FixResult, ScanResult, SourceFile
 from frictionscan.core.run import Run
 from frictionscan.core.text import printable, terminal_safe
 from frictionscan.plugin.hooks import HookCalls
@@ -132,14 +132,36 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def fixable(result: ScanResult, codes: frozenset[str]) -> frozenset[str]:
-    """The files of a scan (checked for findings) that ``fix`` must read: those with a
-    finding that has a fix (of ``codes``, when given; suppressed findings count) and those
-    with errors (a file that does not parse is listed as skipped, as before)."""
-    return frozenset(h.path for h in result.hotspots
-                     if h.analysis.errors or not h.analysis.checked
-                     or any(f.fix_available and (not codes or f.code in codes)
-                            for f in (*h.analysis.findings, *h.analysis.suppressed)))
+@dataclass(frozen=True)
+class FixPlan:
+    """Which files ``fix`` reads, from a scan of them (checked for findings)."""
+
+    #: The files that may change: a finding with a fix that applies (safe ones; unsafe ones
+    #: too with ``--unsafe``), or an error to report (a file that does not parse is listed
+    #: as skipped, as before), or no checked result.
+    read: frozenset[str]
+    #: Unsafe fixes left out in the files not read (the fixer counts those of the others).
+    unsafe_elsewhere: int
+
+
+def plan_fixes(result: ScanResult, codes: frozenset[str], unsafe: bool,
+               skipped: Collection[str] = ()) -> FixPlan:
+    """The :class:`FixPlan` for ``result`` (``skipped``: files left alone whatever they
+    hold, such as those with uncommitted changes). Suppressed findings count: the fixes
+    apply to them too."""
+    read, left = set(), 0
+    for h in result.hotspots:
+        a = h.analysis
+        if h.path in skipped:
+            continue
+        fixes = [f for f in (*a.findings, *a.suppressed)
+                 if f.fix_available and (not codes or f.code in codes)]
+        if (not a.checked or any(e.kind is not ErrorKind.NOTE for e in a.errors)
+                or any(unsafe or f.fix_safe for f in fixes)):
+            read.add(h.path)
+        else:
+            left += len(fixes)
+    return FixPlan(read=frozenset(read), unsafe_elsewhere=left)
 
 
 def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path], *,
@@ -147,7 +169,7 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
             stdout: TextIO, stderr: TextIO, files: Sequence[SourceFile] | None = None,
             only: Collection[str] | None = None) -> FixSummary:
     """Fix ``files`` (default: those at or below ``targets``); with ``only``, read only the
-    files it names (:func:`fixable`: the others have nothing to fix)."""
+    files it names (:func:`plan_fixes`: the others have nothing to fix)."""
     summary = FixSummary()
     if files is None:
         files = select_files(hooks, root, config, targets)
