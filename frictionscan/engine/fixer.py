@@ -29,7 +29,13 @@ from typing import Any, TextIO
 
 from frictionscan.core.config import Config
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import ErrorKind, FixResult, ScanResult, SourceFile
+from frictionscan.core.model import (
+    AnalysisError,
+    ErrorKind,
+    FixResult,
+    ScanResult,
+    SourceFile,
+)
 from frictionscan.core.run import Run
 from frictionscan.core.text import printable, terminal_safe
 from frictionscan.plugin.hooks import HookCalls
@@ -144,6 +150,16 @@ class FixPlan:
     unsafe_elsewhere: int
 
 
+def _unknown(error: AnalysisError) -> bool:
+    """Whether ``error`` leaves the file's fixes unknown, or is one ``fix`` reports (the
+    file does not parse, cannot be read): then the file is read. Not for a skipped file
+    (binary, generated: ``fix`` leaves generated code alone, as the scan does), a note, or a
+    plugin that raised while measuring (the checks ran)."""
+    if error.kind is ErrorKind.PLUGIN:
+        return error.hook != "frictionscan_measure_file"
+    return error.kind not in (ErrorKind.SKIPPED, ErrorKind.NOTE)
+
+
 def plan_fixes(result: ScanResult, codes: frozenset[str], unsafe: bool,
                skipped: Collection[str] = ()) -> FixPlan:
     """The :class:`FixPlan` for ``result`` (``skipped``: files left alone whatever they
@@ -156,7 +172,7 @@ def plan_fixes(result: ScanResult, codes: frozenset[str], unsafe: bool,
             continue
         fixes = [f for f in (*a.findings, *a.suppressed)
                  if f.fix_available and (not codes or f.code in codes)]
-        if (not a.checked or any(e.kind is not ErrorKind.NOTE for e in a.errors)
+        if (not a.checked or any(_unknown(e) for e in a.errors)
                 or any(unsafe or f.fix_safe for f in fixes)):
             read.add(h.path)
         else:
@@ -179,11 +195,11 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
             summary.skipped.append(f"{file.path}: uncommitted changes (commit or stash them, "
                                    f"or use --force)")
             continue
-        if only is not None and file.path not in only:
-            continue
         path = root / file.path
         if path.is_symlink():
             summary.skipped.append(f"{file.path}: symbolic link; not followed")
+            continue
+        if only is not None and file.path not in only:
             continue
         try:
             data = path.read_bytes()
