@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/score_variants.py PATH [PATH...] [--cuts 3] [--horizon "12 months"]
     python benchmarks/score_variants.py --grid PATH [PATH...]   # the --calibrate grid
+    python benchmarks/score_variants.py --insights PATH [PATH...]  # coupling and knowledge
 
 For each repository and cut, the code is ranked once at the cut (as ``frictionscan
 backtest`` does); every variant below is then computed from the same signals and judged by
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from frictionscan.core.config import Config
 from frictionscan.core.durations import parse_duration, subtract
-from frictionscan.core.model import Hotspot, ScanResult
+from frictionscan.core.model import Hotspot, Insights, ScanResult
 from frictionscan.core.run import Run
 from frictionscan.engine.session import Session
 from frictionscan.plugin.manager import PluginSpec
@@ -222,6 +223,51 @@ HOTSPOT_COUPLED = {
 }
 
 
+INSIGHTS: dict[str, Insights] = {}
+
+
+def max_degree(h: Hotspot) -> float:
+    """The file's strongest coupling degree (the scan's coupling plugin, at the cut)."""
+    c = INSIGHTS["current"].coupling_of(h.path)
+    return max((x.degree for x in c.coupled), default=0.0) if c is not None else 0.0
+
+
+def coupled_files(h: Hotspot) -> int:
+    c = INSIGHTS["current"].coupling_of(h.path)
+    return len(c.coupled) if c is not None else 0
+
+
+def at_risk(h: Hotspot) -> float:
+    k = INSIGHTS["current"].knowledge_of(h.path)
+    return k.at_risk if k is not None else 0.0
+
+
+def active_authors(h: Hotspot) -> int:
+    k = INSIGHTS["current"].knowledge_of(h.path)
+    return sum(a.active for a in k.authors) if k is not None else 0
+
+
+#: Issue #15's signals, from the scan's own repository-level analyses at each cut; each in
+#: both orders (the effort order divides by lines, as E0 does).
+HOTSPOT_INSIGHTS = {
+    "H29 default x (1 + strongest coupling degree)": lambda h: h.score * (1 + max_degree(h)),
+    "H30 default x log2(2 + coupled files)": lambda h: h.score
+    * math.log2(2 + coupled_files(h)),
+    "H31 default x (1 + knowledge at risk)": lambda h: h.score * (1 + at_risk(h)),
+    "H32 default x log2(2 + active authors)": lambda h: h.score
+    * math.log2(2 + active_authors(h)),
+}
+EFFORT_INSIGHTS = {
+    "E9 E0 x (1 + strongest coupling degree)": lambda h: h.score * (1 + max_degree(h))
+    / sloc(h),
+    "E10 E0 x log2(2 + coupled files)": lambda h: h.score * math.log2(2 + coupled_files(h))
+    / sloc(h),
+    "E11 E0 x (1 + knowledge at risk)": lambda h: h.score * (1 + at_risk(h)) / sloc(h),
+    "E12 E0 x log2(2 + active authors)": lambda h: h.score
+    * math.log2(2 + active_authors(h)) / sloc(h),
+}
+
+
 #: Variants computed over the whole set (rank fusion).
 HOTSPOT_SET = {
     "H19 mean percentile of default and lines": lambda hs: (lambda a, b: {
@@ -280,9 +326,15 @@ def main() -> None:
     ap.add_argument("--horizon", default="12 months")
     ap.add_argument("--grid", action="store_true",
                     help="instead: the --calibrate grid on every project, and its mean")
+    ap.add_argument("--insights", action="store_true",
+                    help="instead: the defaults and issue #15's coupling and knowledge "
+                         "variants, per project and their mean")
     args = ap.parse_args()
     if args.grid:
         grid_means(args)
+        return
+    if args.insights:
+        insight_means(args)
         return
     for root in args.paths:
         root = root.resolve()
@@ -338,6 +390,38 @@ def grid_means(args: argparse.Namespace) -> None:
         f, lo, p = (bt.mean([r[i] for r in runs]) for i in range(3))
         print(f"  {dict(values)}  files {f:6.1%}  lines {lo:6.1%}  Popt {p:.3f}  "
               f"sum {f + lo:6.1%}")
+
+
+def insight_means(args: argparse.Namespace) -> None:
+    """H0/E0 and the coupling and knowledge variants on each project (the same cuts), then
+    their means over the projects."""
+    variants = {"H0 default": lambda h: h.score, **HOTSPOT_INSIGHTS,
+                "E0 default: score / lines": lambda h: h.score / sloc(h), **EFFORT_INSIGHTS}
+    table: dict[str, list[dict[str, float]]] = {}
+    for root in args.paths:
+        root = root.resolve()
+        session = Session.start(PluginSpec(autoload=False))
+        config = session.configure(root)
+        results: dict[str, list[dict[str, float]]] = {}
+        fixes = 0
+        for _, _, result, labels in ranked_cuts(root, session, config, args.cuts,
+                                                args.horizon):
+            fixes += labels.fix_commits
+            INSIGHTS["current"] = result.insights
+            loc = {h.path: sloc(h) for h in result.hotspots}
+            for name, f in variants.items():
+                values = {h.path: f(h) for h in result.hotspots}
+                results.setdefault(name, []).append(bt.evaluate(values, labels.touches, loc))
+        print(f"== {root.name} ({fixes} fix commits over {args.cuts} cuts)")
+        for name, runs in results.items():
+            mean = {m: bt.mean([r[m] for r in runs]) for m in bt.METRICS}
+            table.setdefault(name, []).append(mean)
+            print(f"  {name:<48} files {mean['top20_files']:6.1%}  lines "
+                  f"{mean['top20_loc']:6.1%}  Popt {mean['popt']:.3f}")
+    print(f"== mean of {len(args.paths)}")
+    for name, means in table.items():
+        f, lo, p = (bt.mean([m[k] for m in means]) for k in ("top20_files", "top20_loc", "popt"))
+        print(f"  {name:<48} files {f:6.1%}  lines {lo:6.1%}  Popt {p:.3f}")
 
 
 if __name__ == "__main__":

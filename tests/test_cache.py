@@ -53,13 +53,31 @@ def test_options_and_plugins_are_part_of_the_key(planted_copy: Path) -> None:
     assert doc["stats"]["cached_files"] == 0
 
 
+def test_options_and_plugins_that_make_no_file_result_keep_the_cache(
+        planted_copy: Path) -> None:
+    """Weighing, scoring and history plugins do not make a file's cached result: turning
+    one off or changing its options re-analyses nothing (only the per-file plugins, their
+    versions and options are in the key)."""
+    scan_json(planted_copy)
+    for args in (("--no-evidence",), ("-p", "no:evidence"), ("-p", "no:coupling"),
+                 ("--since", "6 months")):
+        doc, _ = scan_json(planted_copy, *args)
+        assert doc["stats"]["cached_files"] == doc["stats"]["files"], args
+    (planted_copy / ".frictionscan.toml").write_text(
+        "[roadmap]\ndormant_factor = 0.2\n[scoring]\ncomplexity_weight = 2.0\n")
+    doc, _ = scan_json(planted_copy)
+    assert doc["stats"]["cached_files"] == doc["stats"]["files"]
+
+
 def test_no_cache_and_cache_commands(planted_copy: Path) -> None:
     doc, _ = scan_json(planted_copy, "--no-cache")
     assert doc["stats"]["cached_files"] == 0
     assert not (planted_copy / ".frictionscan").exists()
     scan_json(planted_copy)
     code, out, _ = run("cache", "info", str(planted_copy))
-    assert code == 0 and "file results, 2 entries kept by plugins" in out
+    # the history, its commits and fold state, one X-ray per reported file with functions
+    # (5), the coupling and the knowledge
+    assert code == 0 and "file results, 10 entries kept by plugins" in out
     code, out, _ = run("cache", "clear", str(planted_copy))
     assert code == 0 and "cleared" in out
     doc, _ = scan_json(planted_copy)
@@ -177,8 +195,22 @@ def test_explain_reuses_the_scan_s_cached_analyses(planted_copy: Path) -> None:
     config = session.configure(planted_copy, overrides={"git.older_history": True})
     explained = session.scan(config, Run(check_paths=("src/app/engine.py",)))
     assert explained.stat("cached_files") == explained.stat("files")
-    option = next(o for o in session.options if o.key == "git.older_history")
-    assert not option.per_file
     # an option that can change a file's analysis still keys it
     config = session.configure(planted_copy, overrides={"radon.maintainability": True})
     assert session.scan(config).stat("cached_files") == 0
+
+
+def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: Path) -> None:
+    """ci scans the touched files at the merge base: the history it keeps for those files
+    alone must not stand in for the whole repository's at that commit."""
+    git(planted_copy, "checkout", "-q", "-b", "h15-change")
+    engine = planted_copy / "src/app/engine.py"
+    engine.write_text(engine.read_text() + "# more\n")
+    git(planted_copy, "-c", "user.name=New", "-c", "user.email=n@x", "commit", "-qam", "more")
+    code, _, err = run("ci", str(planted_copy), "--base", "main", "-f", "json")
+    assert code == 0, err
+    git(planted_copy, "checkout", "-q", "main")  # the merge base
+    cached, _ = scan_json(planted_copy)
+    fresh, _ = scan_json(planted_copy, "--no-cache")
+    assert without_stats(cached) == without_stats(fresh)
+    assert sum(h["signals"]["git.revisions"] > 0 for h in fresh["hotspots"]) > 2

@@ -63,7 +63,9 @@ def test_a_cache_of_this_version_with_another_layout_is_rebuilt_once(
     assert again["stats"]["cached_files"] == 11
     assert without_stats(again) == without_stats(cold)
     code, out, _ = run("cache", "info", str(planted_copy))
-    assert code == 0 and "2 entries kept by plugins" in out and "warning" not in out
+    # the history, its commits and fold state, the X-ray of the top 3 files, the coupling
+    # and the knowledge
+    assert code == 0 and "8 entries kept by plugins" in out and "warning" not in out
 
 
 def test_a_cache_without_a_version_is_rebuilt(planted_copy: Path) -> None:
@@ -168,7 +170,7 @@ def test_a_read_only_cache_is_read_and_never_written(planted_copy: Path, access:
     assert without_stats(doc) == {**without_stats(cold), "warnings": [warning]}
     assert tcode == 0, terr
     assert table.count("read-only;") == 1 and "corrupt" not in table and "rebuilt" not in table
-    assert icode == 0 and "2 entries kept by plugins" in info and info.count("read-only;") == 1
+    assert icode == 0 and "8 entries kept by plugins" in info and info.count("read-only;") == 1
     # cannot delete it: one line, no traceback, and the cache is still there
     assert ccode == 2 and cerr == f"error: cannot clear the cache at {db}: Permission denied\n"
     assert snapshot(db.parent) == before  # nothing written, no -wal or -shm left behind

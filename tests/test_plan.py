@@ -45,9 +45,10 @@ def test_csv_plan_has_stable_columns_and_one_row_per_item(planted_repo: Path) ->
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == ["section", "area", "rank", "path", "score", "effort_band",
                              "effort_hours", "code", "line", "message", "effort_minutes", "fix",
-                             "reasons"]
+                             "reasons", "functions", "partner", "shared", "degree",
+                             "bus_factor", "at_risk", "team"]
     sections = {r["section"] for r in rows}
-    assert sections == {"refactor", "quick-win", "left-alone"}
+    assert sections == {"refactor", "quick-win", "left-alone", "knowledge"}
     billing = next(r for r in rows if r["path"] == "src/payments/billing.py"
                    and r["section"] == "refactor")
     assert billing["area"] == "Payments v2" and billing["effort_band"] == "S"

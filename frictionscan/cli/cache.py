@@ -42,7 +42,8 @@ def run(args: argparse.Namespace, context: Context) -> int:
         return 0
     info = cache.info()
     stdout.write(terminal_safe(f"cache: {info['path']}") + f"\n  {info['files']} file results, "
-                 f"{info['plugin_data']} entries kept by plugins (histories), "
+                 f"{info['plugin_data']} entries kept by plugins (histories, function "
+                 f"histories, analyses), "
                  f"{info['bytes'] / 1e6:.1f} MB\n")
     for warning in cache.warnings:
         stdout.write(terminal_safe(f"warning: {warning}") + "\n")

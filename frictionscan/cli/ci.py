@@ -140,7 +140,8 @@ def run_ci(session: Session, root: Path, config: Config, *, base: str, head: str
     if result is None:
         # the touched files are checked for findings whatever their score (a change to a
         # file untouched in the window, in the working tree, still shows its findings)
-        result = session.scan(config, Run(check_paths=tuple(c.path for c in diff.changes)),
+        changed = tuple(c.path for c in diff.changes)
+        result = session.scan(config, Run(check_paths=changed, xray=bool(changed)),
                               progress=progress)
     if not diff.worktree and diff.head_sha != result.head:
         raise UsageError(f"--head {head} is not the checked-out commit "

@@ -183,6 +183,9 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     sel.add_argument("--all-findings", action="store_true",
                      help="check every file for findings, also files whose score is zero "
                           "whatever their findings (unchanged in the window)")
+    sel.add_argument("--all-functions", action="store_true",
+                     help="give every file the history of its functions (the X-ray), not "
+                          "only the files that reach the report")
 
 
 def add_plugin_options(parser: argparse.ArgumentParser, options: Sequence[Option]) -> None:
@@ -227,6 +230,7 @@ def overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str, 
         "since": args.since, "top": getattr(args, "top", None), "jobs": args.jobs,
         "cache": False if args.no_cache else None,
         "all_findings": True if args.all_findings else None,
+        "all_functions": True if getattr(args, "all_functions", False) else None,
         "order": getattr(args, "order", None),
         "include": tuple(args.include) if args.include else None,
     }

@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
-    from frictionscan.views.plan import build_plan
+    from frictionscan.views.plan import build_plan, xray_paths
 
     session, root = context.scanning
     config = scanning.configure(context, args)
@@ -45,6 +45,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
     if snapshot is None and records.snapshot_path(root).exists():
         context.stderr.write("warning: the saved snapshot is unreadable; planning without "
                              "comparison (--save writes a new one)\n")
+    plan = build_plan(result, snapshot)
+    # the X-ray of what the plan shows, now that it is chosen (targets, quick wins)
+    result = session.xray(config, result, xray_paths(plan))
     plan = build_plan(result, snapshot)
     write_report(plan, session.hooks.formatters("plan"), config, args.format, args.output,
                  context.stdout)

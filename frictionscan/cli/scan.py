@@ -42,6 +42,6 @@ def run(args: argparse.Namespace, context: Context) -> int:
     # a report of the first N files needs findings only where they could reach it
     chosen = choose_formatter(formats, args.format, args.output, context.stdout)
     result = scanning.scan(context, args, config,
-                           Run(reach=config.top or chosen.shows_top or 0))
+                           Run(reach=config.top or chosen.shows_top or 0, xray=True))
     write_report(result, formats, config, args.format, args.output, context.stdout)
     return scanning.exit_code(result, args.strict)

@@ -65,10 +65,6 @@ class Option:
     #: Checks a value of the right type; raises :class:`ValueError` saying what is wrong
     #: (see :class:`Between`, :func:`regular_expression`, :func:`duration`).
     validate: Callable[[Any], None] | None = None
-    #: Whether the option can change what one file's content analysis finds (measurements,
-    #: findings): ``False`` leaves it out of the per-file cache keys, so that changing it
-    #: (``--older-history``, which only reads more history) re-analyses no file.
-    per_file: bool = True
 
 
 #: Validators for :meth:`OptionParser.addoption`'s ``validate``: each raises ValueError with
@@ -149,7 +145,6 @@ class OptionParser:
         flag: str | None = None,
         choices: Iterable[Any] | None = None,
         validate: Callable[[Any], None] | None = None,
-        per_file: bool = True,
     ) -> None:
         """Declare option ``key`` (``"<section>.<name>"``, e.g. ``"radon.maintainability"``).
 
@@ -163,9 +158,6 @@ class OptionParser:
         ``regular_expression``, ``duration``, ``date_or_duration``, ``globs`` or a function
         of your own. The run then stops with exit code 2 and
         ``<file>: tool.frictionscan.<key>: <reason>`` (or ``<flag>: <reason>``).
-        ``per_file=False`` says that the option cannot change what a file's content
-        analysis (``measure_file``, ``check_file``) finds: it is then left out of the
-        per-file cache keys, and changing it re-analyses no file.
         """
         if "." not in key:
             raise ConfigError(f"option {key!r} must be namespaced as '<section>.<name>'")
@@ -176,7 +168,7 @@ class OptionParser:
         self._options[key] = Option(
             key=key, type=type, default=default, help=help, flag=flag,
             choices=tuple(choices) if choices is not None else None,
-            plugin=self._declarer(), validate=validate, per_file=per_file,
+            plugin=self._declarer(), validate=validate,
         )
 
     @property
@@ -206,10 +198,12 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
     "all_findings": (bool, False, "check every file for findings, also those whose score is "
                                   "zero whatever their findings"),
+    "all_functions": (bool, False, "give every file the history of its functions (the "
+                                   "X-ray), not only the files that reach the report"),
 }
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
-              "goal": str}
+              "goal": str, "labels": list}
 GOALS = ("refactor", "supervise", "leave", "retire")
 #: The largest focus weight: far above any horizon's (3), far below where scores overflow.
 MAX_FOCUS_WEIGHT = 1000.0
@@ -239,6 +233,8 @@ class Config:
     top: int = 0
     #: Run the ``check_file`` hooks on every file (``--all-findings``).
     all_findings: bool = False
+    #: X-ray every file, not only those that reach the report (``--all-functions``).
+    all_functions: bool = False
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
 
@@ -494,5 +490,7 @@ def _parse_focus(value: Any, where: str) -> tuple[FocusArea, ...]:
             raise ConfigError(f"{here}.goal must be one of {', '.join(GOALS)}, "
                               f"got {fields['goal']!r}")
         fields["paths"] = tuple(fields["paths"])
+        if "labels" in fields:
+            fields["labels"] = tuple(fields["labels"])
         areas.append(FocusArea(**fields))
     return tuple(areas)

@@ -10,6 +10,7 @@ result on any day.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -141,6 +142,9 @@ class RevisionDiff:
     deleted: tuple[str, ...] = ()
     #: Whether the head is the working tree (uncommitted changes) rather than a commit.
     worktree: bool = False
+    #: The change's own authors (names after ``.mailmap``): of its commits, and for the
+    #: working tree the configured user too.
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,6 +196,10 @@ class History:
     shallow: bool = False
     #: One-line warnings for the report (for example about the cache).
     warnings: tuple[str, ...] = ()
+    #: The window's non-merge commits, newest first, as the repository-level analyses
+    #: read them (:class:`ChangeSet`; from the same pass as ``files``). A read-only sequence:
+    #: a tuple, or what a history cache decodes on first use.
+    commits: Sequence[ChangeSet] = ()
     _index: dict[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -304,6 +312,8 @@ class FocusArea:
     owner: str | None = None
     #: What the team means to do there: ``refactor``, ``supervise``, ``leave`` or ``retire``.
     goal: str | None = None
+    #: Tracker labels that map issues and pull requests to this area (evidence).
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -315,6 +325,8 @@ class Focus:
     weights: tuple[float, ...] = ()
     #: Where the roadmap came from (a config file path), if anywhere.
     source: str | None = None
+    #: Directories with work in flight or planned, from the evidence (strongest first).
+    in_flight: tuple[InFlightArea, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -378,6 +390,10 @@ class Hotspot:
     components: tuple[Component, ...] = ()
     #: 1-based rank, set by ``frictionscan_rank``.
     rank: int | None = None
+    #: The file's functions with their own change history, by function score, best first
+    #: (the X-ray, ``frictionscan_function_history``); ``None`` when not asked for: only
+    #: files that reach the report get one.
+    functions: tuple[FunctionHistory, ...] | None = None
 
     @property
     def path(self) -> str:
@@ -408,9 +424,281 @@ class ScanResult:
     order: str = "hotspot"
     schema_version: int = SCHEMA_VERSION
     focus: Focus | None = None
+    #: What the repository-level analyses found (``frictionscan_analyse_repository``).
+    insights: Insights = field(default_factory=lambda: Insights())
+    #: What the evidence plugins read (work in flight, code owners), if anything.
+    evidence: Evidence | None = None
 
     def stat(self, key: str, default: Any = None) -> Any:
         for k, v in self.stats:
             if k == key:
                 return v
         return default
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FunctionHistory:
+    """One function or method of a file with its own change history over the window (the
+    X-ray of a hotspot, docs/scoring.md#function-hotspots)."""
+
+    path: str
+    #: Qualified name (``Session.resolve_redirects``), kind and lines as measured now.
+    name: str
+    kind: SymbolKind
+    span: Span
+    #: Non-merge commits in the window that changed the function's lines, and the lines
+    #: they added and deleted inside it.
+    changes: int = 0
+    lines_added: int = 0
+    lines_deleted: int = 0
+    #: Distinct author names of those commits, sorted.
+    authors: tuple[str, ...] = ()
+    #: Those of the commits whose subject looks like a bug fix (``git.fix_pattern``).
+    fixes: int = 0
+    last_change: datetime | None = None
+    #: Sum over those commits of 0.5 ** (age / half-life), as for files.
+    recency: float = 0.0
+    #: Cyclomatic complexity (``radon.cc``), and findings whose line is in the function.
+    complexity: float | None = None
+    findings: int = 0
+    #: The function hotspot score: log2(1 + recency) x log2(1 + complexity).
+    score: float = 0.0
+    #: Abbreviated ids of the commits, newest first (to tell how far the changes of
+    #: several functions overlap).
+    commits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeSet:
+    """One non-merge commit of the window, as the repository-level analyses read it."""
+
+    #: Tells commits apart within one history (not an order; use ``time``).
+    number: int
+    #: Commit time, UTC seconds.
+    time: int
+    #: Author name and e-mail after ``.mailmap``.
+    author: str
+    email: str
+    #: Whether the subject looks like a bug fix (``git.fix_pattern``).
+    fix: bool = False
+    #: How many files the commit touched among those the log reads (the ``include``
+    #: globs), scanned today or not: the size a mass-commit threshold compares.
+    touched: int = 0
+    #: The scanned files it changed, under their current names: (path, lines added, lines
+    #: deleted), sorted by path.
+    files: tuple[tuple[str, int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoupledFile:
+    """A file that changes together with another (logical coupling)."""
+
+    path: str
+    #: Commits that changed both files.
+    shared: int
+    #: ``shared`` / the mean of the two files' revisions (code-maat's degree), 0 to 1.
+    degree: float
+    #: Why the pair is a hidden dependency: ``"package"`` (different directories),
+    #: ``"focus area"`` (different focus areas), or ``""`` (not hidden).
+    boundary: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.boundary)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coupling:
+    """The files one file changes together with."""
+
+    path: str
+    #: The file's revisions among the commits the analysis counts (mass commits and bots
+    #: left out).
+    revisions: int
+    #: Strongest first.
+    coupled: tuple[CoupledFile, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorShare:
+    """One person's part in a file's, an area's or a change's history. Names appear in
+    the data model only here and in the ``authors`` of ``FileHistory``, ``FunctionHistory``
+    and ``RevisionDiff`` (anonymising replaces exactly these)."""
+
+    name: str
+    #: Commits (non-merge, in the window) and lines added.
+    changes: int
+    added: int = 0
+    #: Whether the person committed in the last ``people.left_after`` of the window.
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Knowledge:
+    """Who knows a file: its authors in the window (bots left out)."""
+
+    path: str
+    changes: int
+    added: int
+    #: Most changes first.
+    authors: tuple[AuthorShare, ...] = ()
+    #: Share of the changes made by people with no commit in the last
+    #: ``people.left_after`` of the window, 0 to 1.
+    at_risk: float = 0.0
+
+    @property
+    def main(self) -> AuthorShare | None:
+        """The person with the most changes (ties: most lines added)."""
+        return self.authors[0] if self.authors else None
+
+    @property
+    def main_share(self) -> float:
+        return self.authors[0].changes / self.changes if self.authors and self.changes \
+            else 0.0
+
+    @property
+    def main_added_share(self) -> float:
+        return self.authors[0].added / self.added if self.authors and self.added else 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AreaKnowledge:
+    """Who knows a focus area (``area`` ``None``: the files outside every area, or all
+    files when there is no roadmap)."""
+
+    area: str | None
+    #: Commits that changed the area's files.
+    changes: int
+    #: The fewest people whose commits make half of ``changes``.
+    bus_factor: int
+    at_risk: float = 0.0
+    #: Most changes first.
+    authors: tuple[AuthorShare, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insights:
+    """What the repository-level analyses found (``frictionscan_analyse_repository``)."""
+
+    #: One per file that changed in the counted commits.
+    coupling: tuple[Coupling, ...] = ()
+    #: One per file with changes by people.
+    knowledge: tuple[Knowledge, ...] = ()
+    #: One per focus area, and one for the rest (``area`` ``None``).
+    areas: tuple[AreaKnowledge, ...] = ()
+    _coupling: dict[str, Coupling] = field(default_factory=dict, init=False, compare=False,
+                                           repr=False)
+    _knowledge: dict[str, Knowledge] = field(default_factory=dict, init=False, compare=False,
+                                             repr=False)
+
+    def __post_init__(self) -> None:
+        self._coupling.update({c.path: c for c in self.coupling})
+        self._knowledge.update({k.path: k for k in self.knowledge})
+
+    def coupling_of(self, path: str) -> Coupling | None:
+        return self._coupling.get(path)
+
+    def knowledge_of(self, path: str) -> Knowledge | None:
+        return self._knowledge.get(path)
+
+    def area(self, name: str | None) -> AreaKnowledge | None:
+        return next((a for a in self.areas if a.area == name), None)
+# -- evidence of where the team is about to work (issue #20) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkItem:
+    """A piece of work under way or planned, as an evidence plugin read it: an unmerged
+    branch, an open pull request, an issue of a milestone. Every text field is the
+    repository's or the tracker's text: escape it in every output."""
+
+    #: ``"branch"``, ``"pull request"`` or ``"issue"``.
+    kind: str
+    #: How people name it: the branch's name, ``"#482"``.
+    key: str
+    title: str = ""
+    #: The repository paths it changes (branches, pull requests) or names (issues, through
+    #: their text); a path ending in ``/`` stands for everything below that directory.
+    paths: tuple[str, ...] = ()
+    #: How many files it changes, and how many lines (added and deleted), when known.
+    files: int = 0
+    lines: int = 0
+    #: When it last changed (its last commit, or the tracker's ``updatedAt``), UTC.
+    updated: datetime | None = None
+    labels: tuple[str, ...] = ()
+    milestone: str | None = None
+    #: The branch a pull request lives on, when known.
+    ref: str | None = None
+    #: The focus areas (names) its labels map it to (``labels`` of a focus area).
+    areas: tuple[str, ...] = ()
+    #: Where it was read: ``"git"``, or the export file's name.
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ownership:
+    """Who owns a file, from a CODEOWNERS file."""
+
+    path: str
+    #: Every owner (GitLab sections add theirs), those of the deciding rule first.
+    owners: tuple[str, ...] = ()
+    #: The team the file belongs to: the owners of the deciding rule (the last matching
+    #: pattern; with GitLab sections, of the last section that matches), space-separated;
+    #: ``""`` for a file that no rule gives an owner.
+    team: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """What the evidence plugins read about where the team is about to work: work in flight
+    and planned (:class:`WorkItem`), and who owns what (:class:`Ownership`)."""
+
+    items: tuple[WorkItem, ...] = ()
+    owners: tuple[Ownership, ...] = ()
+    #: What was read, for reports (``"git: 2 unmerged branches (main: origin/main)"``).
+    sources: tuple[str, ...] = ()
+    #: One-line warnings for the report.
+    warnings: tuple[str, ...] = ()
+    _owners: dict[str, Ownership] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for o in self.owners:
+            self._owners.setdefault(o.path, o)
+
+    def owner_of(self, path: str) -> Ownership | None:
+        """The ownership of ``path`` (the first plugin's that names it), if any."""
+        return self._owners.get(path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InFlightArea:
+    """A directory with work in flight or planned (from the :class:`Evidence`), as the
+    roadmap weighs it: the files the work touches take ``weight``, the directory's other
+    files ``area_weight``."""
+
+    #: The directory, with a trailing ``/`` (``"src/payments/"``; ``""`` for the top level).
+    name: str
+    #: The work, most recent first, and a note on each (``"`feature/x` (14 files, last
+    #: commit 3 days ago)"``), in the same order.
+    items: tuple[WorkItem, ...]
+    notes: tuple[str, ...] = ()
+    weight: float = 1.0
+    area_weight: float = 1.0
+    #: The scanned files of the directory that the items change or name.
+    touched: tuple[str, ...] = ()
+    #: The owning team (the team of most of the directory's scanned files), or ``""`` (when
+    #: most have none).
+    team: str = ""
+    _touched: set[str] = field(default_factory=set, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._touched.update(self.touched)
+
+    def contains(self, path: str) -> bool:
+        """Whether ``path`` is in the directory (not below it)."""
+        directory, _, _ = path.rpartition("/")
+        return (directory + "/" if directory else "") == self.name
+
+    def touches(self, path: str) -> bool:
+        """Whether the items change or name ``path`` itself."""
+        return path in self._touched

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+#: Files X-rayed when the report shows every file and names none (``--format json``).
+XRAY_FILES = 25
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Run:
@@ -36,6 +39,11 @@ class Run:
     #: Files weighed by the roadmap under another path: ``(path, path to weigh it as)``
     #: (``ci`` weighs the old version of a renamed file by where the file lives now).
     weigh_as: tuple[tuple[str, str], ...] = ()
+    #: Whether the files that reach the report get the history of their functions (the
+    #: X-ray, ``frictionscan_function_history``): the first ``reach`` files and the
+    #: ``check_paths``, or the first :data:`XRAY_FILES` when neither is given; every file
+    #: with ``--all-functions``.
+    xray: bool = False
     #: The report is about this file's rank only (``explain``): files whose findings could
     #: not bring them above it need not be checked, nor the files already above it.
     reach_path: str | None = None

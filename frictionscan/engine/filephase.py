@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.core.config import Config
+from frictionscan.core.config import Config, Option
 from frictionscan.core.errors import FrictionscanError
 from frictionscan.core.model import ErrorKind, FileAnalysis, FileHistory, SourceFile, evolve
 from frictionscan.core.run import Run
@@ -48,12 +48,24 @@ def from_cache(item: Item, entry: Mapping[str, Any], unchecked: bool) -> FileAna
 
 
 def plugins_digest(hooks: HookCalls) -> str:
-    """The loaded plugins and their versions, for cache keys."""
+    """The plugins whose answers make a file's result, and their versions, for cache keys
+    (:attr:`HookCalls.per_file_plugins`)."""
+    wanted = hooks.per_file_plugins
     return digest(sorted(
         (name, getattr(sys.modules.get(getattr(plugin, "__name__", ""), None),
                        "__version__", None) or getattr(plugin, "__version__", None)
          or type(plugin).__qualname__)
-        for name, plugin in hooks.pm.list_name_plugin() if plugin is not None))
+        for name, plugin in hooks.pm.list_name_plugin()
+        if plugin is not None and name in wanted))
+
+
+def options_digest(hooks: HookCalls, config: Config, options: Sequence[Option]) -> str:
+    """The options a file's result can depend on: those declared by the plugins that make
+    it (and options no plugin declared, to be safe), and ``max_file_size``."""
+    wanted = hooks.per_file_plugins
+    owner = {o.key: o.plugin for o in options}
+    kept = [(k, v) for k, v in config.options if owner.get(k) is None or owner[k] in wanted]
+    return digest(kept, config.max_file_size)
 
 
 @dataclass
@@ -72,6 +84,8 @@ class FilePhase:
     #: One-line warnings for the report (the cache's, for example), each once, in the order
     #: they were first given: add them with :meth:`warn`.
     warnings: list[str]
+    #: The options plugins declared (which plugin declared each: cache keys).
+    options: Sequence[Option] = ()
     #: Workers started before the history was read; closed by :meth:`close`.
     pool: WorkerPool | None = None
     #: Cache keys computed before the history was read (when they do not depend on it).
@@ -80,9 +94,6 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
-    #: Options that cannot change a file's content analysis (``per_file=False``): left
-    #: out of the cache keys.
-    outside_keys: frozenset[str] = frozenset()
     #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
     queued: int = 0
     #: Seconds spent per step of this scan, in order.
@@ -241,35 +252,28 @@ class FilePhase:
         return evolve(a, measurements=(*a.measurements, *extra), errors=(*a.errors, *errors))
 
     def cache_keys(self, items: Sequence[Item]) -> dict[str, str]:
-        """:func:`cache_keys` of this scan."""
-        return cache_keys(self.hooks, self.root, self.config, self.run, items,
-                          self.outside_keys)
-
-
-def cache_keys(hooks: HookCalls, root: Path, config: Config, run: Run, items: Sequence[Item],
-               outside_keys: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Content-addressed keys: blob SHA (hashed anew for files with uncommitted changes),
-    plugins and versions, result-relevant options (not those in ``outside_keys``, declared
-    ``per_file=False``), and the history when a content measurement reads it."""
-    try:
-        # blobs from ls-tree are exact; in the working tree, changed files are hashed
-        changed = frozenset() if run.past else hooks.changed_files(root, config)
-    except FrictionscanError:
-        return {}
-    plugins = plugins_digest(hooks)
-    options = digest([o for o in config.options if o[0] not in outside_keys],
-                     config.max_file_size)
-    needs_history = hooks.content_needs_history
-    keys = {}
-    for item in items:
-        f, h = item[0], item[1]
-        blob = f.blob
-        if f.path in changed or blob is None:
-            try:
-                blob = blob_sha((root / f.path).read_bytes())
-            except OSError:
-                continue
-        hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
-                      h.change_times) if needs_history else ""
-        keys[f.path] = digest_strings(blob, plugins, options, hist)
-    return keys
+        """Content-addressed keys: blob SHA (hashed anew for files with uncommitted
+        changes), plugins and versions, result-relevant options, and the history when a
+        content measurement reads it."""
+        config, root = self.config, self.root
+        try:
+            # blobs from ls-tree are exact; in the working tree, changed files are hashed
+            changed = frozenset() if self.run.past else self.hooks.changed_files(root, config)
+        except FrictionscanError:
+            return {}
+        plugins = plugins_digest(self.hooks)
+        options = options_digest(self.hooks, config, self.options)
+        needs_history = self.hooks.content_needs_history
+        keys = {}
+        for item in items:
+            f, h = item[0], item[1]
+            blob = f.blob
+            if f.path in changed or blob is None:
+                try:
+                    blob = blob_sha((root / f.path).read_bytes())
+                except OSError:
+                    continue
+            hist = digest(h.revisions, h.added, h.deleted, h.authors, h.fixes, h.recency,
+                          h.change_times) if needs_history else ""
+            keys[f.path] = digest_strings(blob, plugins, options, hist)
+        return keys

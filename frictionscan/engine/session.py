@@ -20,11 +20,12 @@ from frictionscan.core.model import (
     Focus,
     History,
     Hotspot,
+    Insights,
     ScanResult,
     SourceFile,
     evolve,
 )
-from frictionscan.core.run import Run
+from frictionscan.core.run import XRAY_FILES, Run
 from frictionscan.engine.cache import Cache, default_dir
 from frictionscan.engine.filephase import FilePhase, Progress
 from frictionscan.plugin.hooks import HookCalls
@@ -157,9 +158,8 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
-                          progress=progress, in_process=in_process, warnings=[],
-                          outside_keys=frozenset(o.key for o in self.options
-                                                 if not o.per_file))
+                          options=self.options,
+                          progress=progress, in_process=in_process, warnings=[])
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:
@@ -185,6 +185,75 @@ class Session:
             return self.hooks.collect_history(
                 phase.root, files, config,
                 cache.store("collect_history") if cache is not None else None, phase.run)
+        finally:
+            if cache is not None:
+                phase.warn(*cache.warnings)
+                cache.close()
+
+    @staticmethod
+    def xray_paths(hotspots: Sequence[Hotspot], config: Config, run: Run) -> list[str]:
+        """The files whose functions reach the report: the first ``run.reach`` and the
+        ``run.check_paths``, else the first :data:`XRAY_FILES`; all with
+        ``--all-functions``."""
+        if config.all_functions:
+            return [h.path for h in hotspots]
+        first = [h.path for h in hotspots[:run.reach]] if run.reach else []
+        wanted = list(dict.fromkeys(first + list(run.check_paths)))
+        return wanted or [h.path for h in hotspots[:XRAY_FILES]]
+
+    def _xray(self, root: Path, config: Config, run: Run, history: History,
+              hotspots: tuple[Hotspot, ...], paths: Sequence[str]) -> tuple[Hotspot, ...]:
+        """The hotspots, those of ``paths`` with their functions' history
+        (``frictionscan_function_history``, with the store it may keep its work in)."""
+        wanted = frozenset(paths)
+        analyses = [h.analysis for h in hotspots if h.path in wanted and h.functions is None]
+        if not analyses:
+            return hotspots
+        cache = Cache(default_dir(root, config.cache_dir)) if config.cache else None
+        try:
+            found = self.hooks.function_history(
+                root, analyses, history, config, run,
+                cache.store("function_history") if cache is not None else None)
+        finally:
+            if cache is not None:
+                cache.close()
+        return tuple(evolve(h, functions=found.get(h.path, ()))
+                     if h.path in wanted and h.functions is None else h for h in hotspots)
+
+    def xray(self, config: Config, result: ScanResult, paths: Sequence[str],
+             run: Run | None = None) -> ScanResult:
+        """``result`` with the functions' history of the files ``paths`` (``plan`` asks for
+        its targets' and quick wins' once it has chosen them); the time it took is the
+        result's ``seconds_xray``."""
+        import time
+
+        run = run or Run()
+        started = time.perf_counter()
+        if config.all_functions:
+            paths = [h.path for h in result.hotspots]
+        wanted = frozenset(paths)
+        history = History(head=result.head, head_time=result.head_time, since=result.since,
+                          files=tuple(h.analysis.history for h in result.hotspots
+                                      if h.path in wanted))
+        hotspots = self._xray(Path(config.root), config, evolve(run, now=result.head_time),
+                              history, result.hotspots, paths)
+        spent = round(time.perf_counter() - started + (result.stat("seconds_xray") or 0), 3)
+        stats = tuple(s for s in result.stats if s[0] != "seconds_xray")
+        return evolve(result, hotspots=hotspots, stats=(*stats, ("seconds_xray", spent)))
+
+    def _insights(self, phase: FilePhase, files: Sequence[SourceFile], history: History,
+                  focus: Focus) -> Insights:
+        """``frictionscan_analyse_repository``, once per scan of the whole repository (a
+        scan of some files only, ``ci``'s merge base, has nothing to analyse), with the
+        store its implementations share."""
+        if phase.run.paths is not None:
+            return Insights()
+        config = phase.config
+        cache = Cache(default_dir(phase.root, config.cache_dir)) if config.cache else None
+        try:
+            return self.hooks.analyse_repository(
+                phase.root, files, history, focus, config, phase.run,
+                cache.store("analyse_repository") if cache is not None else None)
         finally:
             if cache is not None:
                 phase.warn(*cache.warnings)
@@ -224,18 +293,26 @@ class Session:
                 if pruning else unchecked
             analyses = phase.analyse(items, first)
         with phase.timed("focus"):
-            focus = self.hooks.load_focus(root, config, history)
+            evidence = self.hooks.evidence(root, files, history, config, run)
+            phase.warn(*evidence.warnings)
+            focus = self.hooks.load_focus(root, config, history, evidence)
             if run.paths is None:
                 for area in focus.areas:
                     if not any(match_any(f.path, area.paths) for f in files):
                         phase.warn(f"focus area {area.name!r}: paths "
                                    f"{', '.join(area.paths)} match no analysed file")
             analyses = self._weigh(analyses, focus, config, run)
+        with phase.timed("repository"):
+            insights = self._insights(phase, files, history, focus)
         with phase.timed("score"):
             hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
         if pruning:
             analyses, hotspots = self._check_reachable(phase, items, analyses, hotspots, focus,
                                                        first - unchecked)
+        if run.xray:
+            with phase.timed("xray"):
+                hotspots = self._xray(phase.root, config, run, history, hotspots,
+                                      self.xray_paths(hotspots, config, run))
         errors = tuple(e for a in analyses for e in a.errors)
         stats = (
             ("files", len(files)),
@@ -249,4 +326,4 @@ class Session:
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
                           warnings=tuple(phase.warnings), stats=stats, focus=focus,
-                          order=config.order)
+                          order=config.order, insights=insights, evidence=evidence)

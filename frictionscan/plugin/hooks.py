@@ -32,15 +32,21 @@ from frictionscan.core.formatter import Formatter
 from frictionscan.core.model import (
     AnalysisError,
     AppliedFix,
+    AreaKnowledge,
     Commit,
+    Coupling,
     ErrorKind,
+    Evidence,
     FileAnalysis,
     FileHistory,
     Finding,
     FixResult,
     Focus,
+    FunctionHistory,
     History,
     Hotspot,
+    Insights,
+    Knowledge,
     Measurement,
     RevisionDiff,
     RuleInfo,
@@ -243,6 +249,19 @@ class HookCalls:
         return any("history" in i.argnames
                    for i in self._measure_callers()[False].get_hookimpls())
 
+    @property
+    def per_file_plugins(self) -> frozenset[str]:
+        """The plugins whose answers make a file's cached result: those implementing the
+        content half of ``frictionscan_measure_file``, ``frictionscan_check_file`` or
+        ``frictionscan_rules`` (which rules run decides the suppression problems), wrappers
+        of those hooks included. The per-file cache is keyed by them and their options only,
+        so a plugin that reads the history, weighs or scores (``--no-evidence``, a roadmap or
+        scoring option) never costs a re-analysis."""
+        impls = [*self._measure_callers()[False].get_hookimpls(),
+                 *self.pm.hook.frictionscan_check_file.get_hookimpls(),
+                 *self.pm.hook.frictionscan_rules.get_hookimpls()]
+        return frozenset(i.plugin_name for i in impls)
+
     def measure_file(self, file: SourceFile, source: str, history: FileHistory,
                      config: Config) -> tuple[list[Measurement], list[AnalysisError]]:
         """The measurements that depend on the file's content."""
@@ -262,10 +281,41 @@ class HookCalls:
 
     # -- roadmap, scoring, ranking ------------------------------------------
 
-    def load_focus(self, root: Path, config: Config, history: History) -> Focus:
+    def evidence(self, root: Path, files: Sequence[SourceFile], history: History,
+                 config: Config, run: Run) -> Evidence:
+        """Every plugin's evidence, joined into one (ownership: the first plugin's that
+        names a file wins)."""
+        found = self._collect("frictionscan_evidence", Evidence, "Evidence", root=root,
+                              files=files, history=history, config=config, run=run)
+        if len(found) == 1:
+            return found[0]
+        return Evidence(items=tuple(i for e in found for i in e.items),
+                        owners=tuple(o for e in found for o in e.owners),
+                        sources=tuple(s for e in found for s in e.sources),
+                        warnings=tuple(w for e in found for w in e.warnings))
+
+    def load_focus(self, root: Path, config: Config, history: History,
+                   evidence: Evidence | None = None) -> Focus:
         result: Focus = self._first("frictionscan_load_focus", Focus, "a Focus",
-                                    root=root, config=config, history=history)
+                                    root=root, config=config, history=history,
+                                    evidence=evidence or Evidence())
         return result
+
+    def analyse_repository(self, root: Path, files: Sequence[SourceFile], history: History,
+                           focus: Focus, config: Config, run: Run,
+                           store: Store | None) -> Insights:
+        """Every plugin's repository-level findings, gathered by kind."""
+        name = "frictionscan_analyse_repository"
+        items: list[Any] = self._collect(
+            name, (Coupling, Knowledge, AreaKnowledge), "Coupling, Knowledge or AreaKnowledge",
+            root=root, files=files, history=history, focus=focus, config=config, run=run,
+            store=store)
+        return Insights(
+            coupling=tuple(sorted((i for i in items if isinstance(i, Coupling)),
+                                  key=lambda c: c.path)),
+            knowledge=tuple(sorted((i for i in items if isinstance(i, Knowledge)),
+                                   key=lambda k: k.path)),
+            areas=tuple(i for i in items if isinstance(i, AreaKnowledge)))
 
     def focus_weight(self, file: SourceFile, history: FileHistory, focus: Focus,
                      config: Config) -> tuple[Weight, ...]:
@@ -319,6 +369,27 @@ class HookCalls:
             raise PluginError("frictionscan_prune_checks returned something other than a "
                               "collection of paths", hook="frictionscan_prune_checks")
         return frozenset(result) - frozenset(run.check_paths)
+
+    def function_history(self, root: Path, files: Sequence[FileAnalysis], history: History,
+                         config: Config, run: Run,
+                         store: Store | None) -> dict[str, tuple[FunctionHistory, ...]]:
+        """The X-ray of ``files``: per path, the records of the first plugin (in call order)
+        that returned any for it."""
+        name = "frictionscan_function_history"
+        result = self._call(name, root=root, files=files, history=history, config=config,
+                            run=run, store=store)
+        wanted = {a.file.path for a in files}
+        found: dict[str, list[FunctionHistory]] = {}
+        for answer in _answers(result):
+            mine: dict[str, list[FunctionHistory]] = {}
+            for item in flatten(answer):
+                if not isinstance(item, FunctionHistory):
+                    raise PluginError(f"{name} returned {type(item).__name__}, expected "
+                                      f"FunctionHistory", hook=name)
+                if item.path in wanted and item.path not in found:
+                    mine.setdefault(item.path, []).append(item)
+            found.update(mine)
+        return {path: tuple(items) for path, items in found.items()}
 
     def compare_revisions(self, root: Path, base: str, head: str, deepen: bool,
                           config: Config) -> RevisionDiff:
@@ -420,7 +491,8 @@ class HookCalls:
             found[fmt.name] = fmt
         return found
 
-    def _collect(self, name: str, expected: type[T], what: str, **kwargs: Any) -> list[T]:
+    def _collect(self, name: str, expected: type[T] | tuple[type, ...], what: str,
+                 **kwargs: Any) -> list[T]:
         """The items of every plugin's answer to collector hook ``name``, in one call; an
         item of another type names the plugin that offered it."""
         items = [item for answer in _answers(self._call(name, **kwargs))

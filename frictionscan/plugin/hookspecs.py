@@ -6,8 +6,9 @@ A scan calls the hooks in this order: ``frictionscan_addhooks`` and ``frictionsc
 as plugins load, ``frictionscan_configure``, ``frictionscan_collect_files``,
 ``frictionscan_ignore_file`` per file, ``frictionscan_collect_history``, then per file in
 worker processes ``frictionscan_measure_file`` and ``frictionscan_check_file``, then
-``frictionscan_load_focus``, ``frictionscan_focus_weight`` per file, ``frictionscan_score``,
-``frictionscan_rank``, and the chosen formatter from ``frictionscan_formatters``.
+``frictionscan_evidence``, ``frictionscan_load_focus``, ``frictionscan_analyse_repository``,
+``frictionscan_focus_weight`` per file, ``frictionscan_score``, ``frictionscan_rank``, and the
+chosen formatter from ``frictionscan_formatters``.
 
 Conventions, as in pluggy and pytest:
 
@@ -45,14 +46,19 @@ if TYPE_CHECKING:
     from frictionscan.core.formatter import Formatter
     from frictionscan.core.model import (
         AnalysisError,
+        AreaKnowledge,
         Commit,
+        Coupling,
+        Evidence,
         FileAnalysis,
         FileHistory,
         Finding,
         FixResult,
         Focus,
+        FunctionHistory,
         History,
         Hotspot,
+        Knowledge,
         Measurement,
         RevisionDiff,
         RuleInfo,
@@ -257,19 +263,91 @@ def frictionscan_check_file(
 # -------------------------------------------------------------------------
 
 
+@hookspec
+def frictionscan_evidence(
+    root: Path, files: Sequence[SourceFile], history: History, config: Config, run: Run
+) -> Evidence | None:
+    """Return evidence of where the team is about to work: work in flight or planned
+    (:class:`~frictionscan.core.model.WorkItem`: unmerged branches, open pull requests,
+    issues of a milestone) and who owns which file
+    (:class:`~frictionscan.core.model.Ownership`).
+
+    Every plugin's answer counts: the core joins them into one ``Evidence`` and hands it to
+    ``frictionscan_load_focus``, which turns it into weights. Evidence describes the present
+    (today's branches, today's tracker): for a scan as of an earlier time than HEAD's commit
+    (``backtest``'s cuts) return nothing, since it was not knowable then. Raise
+    :class:`frictionscan.core.errors.ConfigError` with one line for an input the user named
+    that cannot be read. Built-in: the *evidence* plugin (git branches, tracker exports,
+    CODEOWNERS).
+
+    :param root: The repository's top-level directory.
+    :param files: The scanned files, sorted by path.
+    :param history: Their history (``history.head_time`` is the scan's "now").
+    :param config: The run's configuration.
+    :param run: What the scan is of (``run.revision``, ``run.now``, ``run.weigh_as``).
+
+    .. versionadded:: 0.3
+    """
+
+
 @hookspec(firstresult=True)
-def frictionscan_load_focus(root: Path, config: Config, history: History) -> Focus | None:
+def frictionscan_load_focus(root: Path, config: Config, history: History,
+                            evidence: Evidence) -> Focus | None:
     """Return the roadmap: the focus areas and their resolved weights.
 
     Stops at first non-None result. Built-in: the *roadmap* plugin reads ``focus`` tables from
     the configuration and derives weights from horizons (a date horizon counts from HEAD's
-    commit time, ``history.head_time``).
+    commit time, ``history.head_time``), and turns the evidence into areas in flight
+    (``Focus.in_flight``).
 
     :param root: The repository's top-level directory.
     :param config: The run's configuration.
     :param history: The repository's history (for "now").
+    :param evidence: What ``frictionscan_evidence`` found (empty when nothing answered).
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3 ``evidence``.
+    """
+
+
+# -------------------------------------------------------------------------
+# Repository-level analyses
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_analyse_repository(
+    root: Path, files: Sequence[SourceFile], history: History, focus: Focus, config: Config,
+    run: Run, store: Store | None
+) -> Iterable[Coupling | Knowledge | AreaKnowledge] | Coupling | Knowledge | AreaKnowledge | None:
+    """Analyse the whole history at once: what no single file's numbers show.
+
+    Called once per scan (not per file), in the main process, after the history and the
+    roadmap are read and before the files are weighed and scored; not called for a scan of
+    some files only (``run.paths``, ``ci``'s merge base). Return any number of per-file
+    :class:`~frictionscan.core.model.Coupling` and
+    :class:`~frictionscan.core.model.Knowledge` values and per-area
+    :class:`~frictionscan.core.model.AreaKnowledge` values; the core gathers every plugin's
+    into ``ScanResult.insights``, where the views and formatters find them (``explain``,
+    ``plan``, ``ci``, the JSON document). Read the window's commits from
+    ``history.commits`` (one :class:`~frictionscan.core.model.ChangeSet` each, from the same
+    ``git log`` pass as the files' numbers): never run ``git log`` again.
+
+    Built-in: the *coupling* plugin (files that change together, pairs across package and
+    focus-area boundaries) and the *people* plugin (who knows each file and area, bus
+    factor, knowledge at risk).
+
+    :param root: The repository's top-level directory.
+    :param files: The files of the scan, sorted by path.
+    :param history: Their history, from ``frictionscan_collect_history``.
+    :param focus: The roadmap, from ``frictionscan_load_focus``.
+    :param config: The run's configuration.
+    :param run: What the scan is of.
+    :param store: Where to keep what the next run can reuse (shared by this hook's
+        implementations: put your plugin's name in your keys), or ``None`` when the cache is
+        off.
+
+    .. versionadded:: 0.3
     """
 
 
@@ -374,6 +452,44 @@ def frictionscan_prune_checks(
     :param config: The run's configuration.
 
     .. versionadded:: 0.2
+    """
+
+
+# -------------------------------------------------------------------------
+# The X-ray (function-level hotspots)
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def frictionscan_function_history(
+    root: Path, files: Sequence[FileAnalysis], history: History, config: Config, run: Run,
+    store: Store | None
+) -> Iterable[FunctionHistory] | FunctionHistory | None:
+    """Return the functions of ``files`` with their own change history and function
+    hotspot score (the X-ray of a hotspot; docs/scoring.md#function-hotspots).
+
+    Called once per scan, after ranking, with only the files that reach the report (the
+    first ``run.reach`` files and ``run.check_paths``, a plan's targets and quick wins,
+    every file with ``--all-functions``), and only when the command asks for it
+    (``run.xray``). Return one :class:`~frictionscan.core.model.FunctionHistory` per
+    function of the files you handle, with its ``path``; leave other files alone (return
+    nothing for them). Collector: for each file, the first plugin that returns records for
+    it wins, so a plugin for another language, or another way to follow a function's
+    lines, answers for its files before the built-in (registered ``trylast=True``).
+    Built-in: the *functions* plugin, for Python files, from the ``radon.cc`` symbols of
+    each analysis and one ``git log -p -U0`` over the window, carrying every commit's hunks
+    to the current lines.
+
+    :param root: The repository's top-level directory.
+    :param files: The analyses of the files to X-ray (measurements, findings, history).
+    :param history: The run's history (``head``, ``since``; ``for_file`` may not know
+        files outside ``files``).
+    :param config: The run's configuration.
+    :param run: What the scan is of (``run.revision``; the working tree at ``"HEAD"``).
+    :param store: Where to keep what the next run can reuse, or ``None`` when the cache is
+        off. Its keys are this hook's alone.
+
+    .. versionadded:: 0.3
     """
 
 

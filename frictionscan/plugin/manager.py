@@ -38,8 +38,12 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "radon": "frictionscan_radon",
     "libcst": "frictionscan_libcst",
     "roadmap": "frictionscan_roadmap",
+    "evidence": "frictionscan_evidence",
     "scoring": "frictionscan_scoring",
+    "coupling": "frictionscan_coupling",
+    "people": "frictionscan_people",
     "report": "frictionscan_report",
+    "functions": "frictionscan_functions",
     "ruff": "frictionscan_ruff",
 }
 

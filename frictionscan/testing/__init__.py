@@ -157,7 +157,8 @@ def build_repo(stream: str | bytes | Path, dest: Path, *, branch: str = "main",
 def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable[str] = (),
              modules: Iterable[str] = (), overrides: Mapping[str, Any] | None = None,
              config_file: str | None = None, in_process: bool = True,
-             autoload: bool = False, cache: bool = False, reach: int = 0) -> ScanResult:
+             autoload: bool = False, cache: bool = False, reach: int = 0,
+             xray: bool = False) -> ScanResult:
     """Run a scan of the repository containing ``path`` and return the result.
 
     :param plugins: plugin objects (modules or instances) registered after the built-ins.
@@ -170,6 +171,9 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     :param cache: use the result cache (off by default, so tests see fresh results).
     :param reach: the report shows the first ``reach`` files only (as the terminal table
         does): the others are checked for findings only if these could bring them there.
+    :param xray: give the files that reach the report their functions' history
+        (``Hotspot.functions``; the first ``reach`` files, or 25, or all with
+        ``overrides={"all_functions": True}``).
     """
     from frictionscan.engine.session import find_root
 
@@ -180,4 +184,4 @@ def run_scan(path: Path | str, *, plugins: Sequence[Any] = (), blocked: Iterable
     session = Session.start(spec)
     config = session.configure(root, config_file=config_file,
                                overrides={"cache": cache, **(overrides or {})})
-    return session.scan(config, Run(reach=reach), in_process=in_process)
+    return session.scan(config, Run(reach=reach, xray=xray), in_process=in_process)

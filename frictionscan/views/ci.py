@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frictionscan.core.model import (
+    AuthorShare,
     FileAnalysis,
     Finding,
     Hotspot,
@@ -23,6 +24,7 @@ from frictionscan.core.model import (
     RuleInfo,
     ScanResult,
 )
+from frictionscan.views.insights import CoChange, missing_co_changes, reviewers
 
 #: Policy checks that ``--fail-on`` accepts.
 POLICIES = ("complexity-increase", "new-findings", "enters-top")
@@ -93,6 +95,10 @@ class CiReport:
     skipped: tuple[str, ...] = field(default=())
     #: Every rule, with the plugin offering it (for SARIF rule metadata).
     rules: tuple[tuple[str, RuleInfo], ...] = ()
+    #: Files that usually change with a touched file but that the change does not touch.
+    co_changes: tuple[CoChange, ...] = ()
+    #: Who changed the touched files most in the window (never the change's authors).
+    reviewers: tuple[AuthorShare, ...] = ()
 
     @property
     def quiet(self) -> bool:
@@ -238,4 +244,6 @@ def build_report(diff: RevisionDiff, result: ScanResult, before: Mapping[str, Ho
     files.sort(key=lambda f: (f.after.rank or 10**9, f.path))
     return CiReport(diff=diff, result=result, files=tuple(files), top=top,
                     violations=tuple(violations), fail_on=tuple(fail_on),
-                    baseline_used=baseline is not None, skipped=skipped, rules=tuple(rules))
+                    baseline_used=baseline is not None, skipped=skipped, rules=tuple(rules),
+                    co_changes=missing_co_changes(diff, sorted(touched), result.insights),
+                    reviewers=reviewers(sorted(touched), result.insights, diff.authors))

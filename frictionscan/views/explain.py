@@ -7,16 +7,28 @@ of the ``explain`` view render (the report plugin's ``text`` and ``json``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import Hotspot, Measurement, ScanResult
+from frictionscan.core.model import FunctionHistory, Hotspot, Insights, Measurement, ScanResult
 from frictionscan.views.plan import effort_band, refactor_hours
 
 #: How many of the file's most complex functions are listed.
 FUNCTIONS = 10
+#: The share of a file's changes that "where its change concentrates" accounts for.
+CONCENTRATION = 0.7
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Concentration:
+    """``functions`` of the file's ``of`` functions (the most changed ones) take ``share``
+    of its changes (commits in the window)."""
+
+    functions: int
+    of: int
+    share: float
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +48,14 @@ class Explanation:
     commits_per_month: tuple[tuple[str, int], ...]
     #: The most complex functions (``radon.cc`` per symbol), most complex first.
     functions: tuple[Measurement, ...]
+    #: Every function with its change history (the X-ray), by function score, best first;
+    #: empty without one.
+    xray: tuple[FunctionHistory, ...] = ()
+    #: Where the file's change concentrates (``None`` without an X-ray or changes).
+    concentration: Concentration | None = None
+    #: The scan's repository-level findings: the file's coupled files
+    #: (``insights.coupling_of(path)``) and who knows it (``insights.knowledge_of(path)``).
+    insights: Insights = field(default_factory=Insights)
 
 
 def find_hotspot(result: ScanResult, root: Path, target: Path) -> Hotspot:
@@ -68,10 +88,33 @@ def months(h: Hotspot) -> list[tuple[str, int]]:
     return out
 
 
+def concentration(functions: tuple[FunctionHistory, ...], changes: int,
+                  share: float = CONCENTRATION) -> Concentration | None:
+    """The fewest functions (most changed first) whose commits make ``share`` of the file's
+    ``changes``, or all the changed ones when they make less."""
+    ranked = sorted((f for f in functions if f.changes), key=lambda f: -f.changes)
+    total = max(changes, len({c for f in ranked for c in f.commits}))
+    if not ranked or not total:
+        return None
+    seen: set[str] = set()
+    taken = 0
+    for f in ranked:
+        seen.update(f.commits)
+        taken += 1
+        if len(seen) >= share * total:
+            break
+    return Concentration(functions=taken, of=len(functions),
+                         share=round(len(seen) / total, 3))
+
+
 def explain(result: ScanResult, h: Hotspot) -> Explanation:
     """The explanation of hotspot ``h`` of ``result``."""
     hours = refactor_hours(h)
     ranked = sorted(h.analysis.symbol_values("radon.cc"), key=lambda m: -m.value)
     return Explanation(hotspot=h, files=len(result.hotspots), hours=hours,
                        band=effort_band(hours), commits_per_month=tuple(months(h)),
-                       functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol))
+                       functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol),
+                       xray=h.functions or (),
+                       concentration=concentration(h.functions or (),
+                                                   h.analysis.history.revisions),
+                       insights=result.insights)

@@ -8,24 +8,43 @@ Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters r
   five points of cyclomatic complexity above 10 in each function, plus one hour per 250
   source lines, at least one hour. ``S`` up to 4 hours, ``M`` up to 2 days (16 h), ``L`` up to
   a week (40 h), ``XL`` beyond.
+* **Hot functions** of a target (the X-ray, when the plan asked for it): its one to three
+  functions with the highest function hotspot score (change x complexity), each with its
+  own effort band: one hour per five points of complexity above 10 plus one hour per 250
+  lines of the function, at least one hour.
 * **Quick wins** are findings whose fix takes 15 minutes or less, in files that are
   hotspots (score above 0) and not deliberately left alone. Expected return = the friction
   the fix removes (its share of the file's findings component) x the file's weighted score,
   divided by its minutes. Ties go to the finding with an automatic fix.
+* **In flight**: the directories with work in flight or planned (the roadmap's
+  ``Focus.in_flight``, from the evidence) come first, each with its hotspots and owning
+  team; "Everywhere else" leaves their files out. **By team**: every target grouped by the
+  team CODEOWNERS gives its file.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionscan.core.model import Finding, Hotspot, ScanResult
+from frictionscan.core.model import (
+    AreaKnowledge,
+    Finding,
+    FunctionHistory,
+    Hotspot,
+    InFlightArea,
+    ScanResult,
+)
+from frictionscan.views.insights import CoChange, hidden_dependencies
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
 QUICK_WINS = 20
+#: Hot functions named per refactor target.
+HOT_FUNCTIONS = 3
 #: (upper bound in hours, band)
 EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
 #: Weight factors at or below this mark a file the roadmap says to leave alone.
@@ -47,12 +66,51 @@ def effort_band(hours: float) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HotFunction:
+    """A function of a refactor target where its change concentrates, with its effort."""
+
+    function: FunctionHistory
+    hours: float
+    band: str
+
+
+def function_hours(f: FunctionHistory) -> float:
+    """Hours a refactor of one function takes (see the module docstring)."""
+    lines = (f.span.end_line or f.span.start_line) - f.span.start_line + 1
+    excess = max(0.0, (f.complexity or 0.0) - 10)
+    return round(max(1.0, excess / 5.0 + lines / 250.0), 1)
+
+
+def hot_functions(h: Hotspot, limit: int = HOT_FUNCTIONS) -> tuple[HotFunction, ...]:
+    """The target's functions with the highest function scores (changed in the window),
+    best first; none without an X-ray."""
+    out = []
+    for f in (h.functions or ())[:limit]:
+        if f.score <= 0:
+            break
+        hours = function_hours(f)
+        out.append(HotFunction(function=f, hours=hours, band=effort_band(hours)))
+    return tuple(out)
+
+
+def function_at(h: Hotspot, line: int) -> FunctionHistory | None:
+    """The innermost X-rayed function of ``h`` holding ``line``."""
+    found = [f for f in h.functions or ()
+             if f.span.start_line <= line <= (f.span.end_line or f.span.start_line)]
+    return max(found, key=lambda f: f.span.start_line, default=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Target:
     """A refactor target: a hotspot with its effort."""
 
     hotspot: Hotspot
     hours: float
     band: str
+    #: Its hot functions (the X-ray), best first; empty when the plan has no X-ray.
+    hot: tuple[HotFunction, ...] = ()
+    #: The team that owns the file (CODEOWNERS), or ``""``.
+    team: str = ""
 
     @property
     def path(self) -> str:
@@ -66,6 +124,8 @@ class QuickWin:
     #: Expected return per minute (see the module docstring).
     value: float
     area: str | None
+    #: The X-rayed function the finding sits in, if any.
+    function: FunctionHistory | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +139,30 @@ class AreaPlan:
     goal: str | None
     targets: tuple[Target, ...]
     files: int
+    #: Who knows the area: bus factor, knowledge at risk (the *people* plugin).
+    knowledge: AreaKnowledge | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InFlightPlan:
+    """A directory with work in flight, with its targets (the touched files' first)."""
+
+    area: InFlightArea
+    targets: tuple[Target, ...]
+    #: Scanned files in the directory.
+    files: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamPlan:
+    """The targets of one team (CODEOWNERS), best ranked first."""
+
+    team: str
+    targets: tuple[Target, ...]
+
+    @property
+    def hours(self) -> float:
+        return round(sum(t.hours for t in self.targets), 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,6 +186,11 @@ class Plan:
     changes: tuple[Change, ...] = ()
     snapshot_time: str | None = None
     summary: tuple[str, ...] = field(default=())
+    #: Coupled pairs across a package or focus-area boundary that touch the targets.
+    hidden: tuple[CoChange, ...] = ()
+    #: Directories with work in flight, first in the plan; targets grouped by team.
+    in_flight: tuple[InFlightPlan, ...] = ()
+    teams: tuple[TeamPlan, ...] = ()
 
 
 def _area_of(h: Hotspot) -> str | None:
@@ -112,9 +201,11 @@ def _factor(h: Hotspot) -> float:
     return h.component("focus") or 1.0
 
 
-def _target(h: Hotspot) -> Target:
+def _target(h: Hotspot, result: ScanResult | None = None) -> Target:
     hours = refactor_hours(h)
-    return Target(hotspot=h, hours=hours, band=effort_band(hours))
+    owned = result.evidence.owner_of(h.path) if result and result.evidence else None
+    return Target(hotspot=h, hours=hours, band=effort_band(hours), hot=hot_functions(h),
+                  team=owned.team if owned else "")
 
 
 def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[QuickWin]:
@@ -129,7 +220,7 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
             removed = f.effort_minutes / total * (h.component("findings") or 0.0) + 0.01
             value = removed * h.score / max(1, f.effort_minutes)
             wins.append(QuickWin(path=h.path, finding=f, value=round(value, 4),
-                                 area=_area_of(h)))
+                                 area=_area_of(h), function=function_at(h, f.span.start_line)))
     wins.sort(key=lambda w: (-w.value, not w.finding.fix_available, w.path,
                              w.finding.span.start_line))
     return wins[:limit]
@@ -142,32 +233,97 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
     hot = [h for h in result.hotspots if h.score > 0]
     areas: list[AreaPlan] = []
     placed: set[str] = set()
+    flight = in_flight(result, top)
     if focus is not None:
         order = sorted(zip(focus.areas, focus.weights), key=lambda t: -t[1])
         for area, weight in order:
             members = [h for h in hot if _area_of(h) == area.name]
-            targets = [_target(h) for h in members if _factor(h) > LEFT_ALONE_FACTOR][:top]
+            targets = [_target(h, result) for h in members
+                       if _factor(h) > LEFT_ALONE_FACTOR][:top]
             placed.update(t.path for t in targets)
             areas.append(AreaPlan(name=area.name, weight=weight, horizon=area.horizon,
-                                  owner=area.owner, goal=area.goal, targets=tuple(targets),
+                                  owner=area.owner or _team(result, area.name),
+                                  goal=area.goal, targets=tuple(targets),
                                   files=sum(1 for h in result.hotspots
-                                            if _area_of(h) == area.name)))
-    rest = [h for h in hot if _area_of(h) is None and _factor(h) > LEFT_ALONE_FACTOR]
-    areas.append(AreaPlan(name="Everywhere else" if areas else "All code", weight=None,
-                          horizon=None, owner=None, goal=None,
-                          targets=tuple(_target(h) for h in rest[:top]),
-                          files=sum(1 for h in result.hotspots if _area_of(h) is None)))
+                                            if _area_of(h) == area.name),
+                                  knowledge=result.insights.area(area.name)))
+    flying = [a.area for a in flight]
+    rest = [h for h in hot if _area_of(h) is None and _factor(h) > LEFT_ALONE_FACTOR
+            and not any(a.contains(h.path) for a in flying)]
+    areas.append(AreaPlan(name="Everywhere else" if areas or flight else "All code",
+                          weight=None, horizon=None, owner=None, goal=None,
+                          targets=tuple(_target(h, result) for h in rest[:top]),
+                          files=sum(1 for h in result.hotspots if _area_of(h) is None
+                                    and not any(a.contains(h.path) for a in flying)),
+                          knowledge=result.insights.area(None)))
     by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
                     and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
                    key=lambda h: -(h.analysis.value("radon.cc_total") or 0))
-    left_alone = tuple(_target(h) for h in by_cc[:top])
+    left_alone = tuple(_target(h, result) for h in by_cc[:top])
     wins = tuple(quick_wins(result.hotspots))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
+    hidden = hidden_dependencies((t.path for a in areas for t in a.targets), result.insights)
+    teams = by_team([*(t for f in flight for t in f.targets),
+                     *(t for a in areas for t in a.targets)])
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
-                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None)
+                changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None,
+                hidden=hidden, in_flight=flight, teams=teams)
     return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
                 left_alone=plan.left_alone, changes=plan.changes,
-                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)))
+                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
+                hidden=hidden, in_flight=plan.in_flight, teams=plan.teams)
+
+
+def xray_paths(plan: Plan) -> list[str]:
+    """The files whose functions the plan shows: its refactor targets' and quick wins'."""
+    paths = [t.path for flying in plan.in_flight for t in flying.targets]
+    paths += [t.path for area in plan.areas for t in area.targets]
+    paths += [w.path for w in plan.quick_wins]
+    return list(dict.fromkeys(paths))
+
+
+def in_flight(result: ScanResult, top: int = TARGETS_PER_AREA) -> tuple[InFlightPlan, ...]:
+    """The directories with work in flight, each with its hotspots (the files the work
+    touches first, then the others, by rank), left-alone files excepted."""
+    areas = result.focus.in_flight if result.focus is not None else ()
+    plans = []
+    for area in areas:
+        members = [h for h in result.hotspots if area.contains(h.path)]
+        hot = sorted((h for h in members if h.score > 0 and _factor(h) > LEFT_ALONE_FACTOR),
+                     key=lambda h: not area.touches(h.path))
+        plans.append(InFlightPlan(area=area, files=len(members),
+                                  targets=tuple(_target(h, result) for h in hot[:top])))
+    return tuple(plans)
+
+
+def _team(result: ScanResult, area: str) -> str | None:
+    """The team owning most files of a focus area (CODEOWNERS); ``None`` when most files
+    have no owner."""
+    if result.evidence is None or not result.evidence.owners:
+        return None
+    teams = Counter(o.team if o is not None else "" for h in result.hotspots
+                    if _area_of(h) == area for o in (result.evidence.owner_of(h.path),))
+    best = min(teams.items(), key=lambda t: (-t[1], t[0]))[0] if teams else ""
+    return best or None
+
+
+#: How :func:`by_team` names the targets of files that no CODEOWNERS rule owns.
+NO_TEAM = "(no owner)"
+
+
+def by_team(targets: Sequence[Target]) -> tuple[TeamPlan, ...]:
+    """The targets grouped by team, each once, best ranked first; teams with the most
+    targets first, files without an owner last. Empty when no target has an owner."""
+    if not any(t.team for t in targets):
+        return ()
+    groups: dict[str, dict[str, Target]] = {}
+    for t in targets:
+        groups.setdefault(t.team or NO_TEAM, {}).setdefault(t.path, t)
+    teams = [TeamPlan(team=team, targets=tuple(sorted(
+                 found.values(), key=lambda t: (t.hotspot.rank or 0, t.path))))
+             for team, found in groups.items()]
+    teams.sort(key=lambda p: (p.team == NO_TEAM, -len(p.targets), p.team))
+    return tuple(teams)
 
 
 def summarise(plan: Plan) -> list[str]:
@@ -186,6 +342,20 @@ def summarise(plan: Plan) -> list[str]:
         lines.append(f"{area.name}{when}: {count} refactor target{'s' if count > 1 else ''}, "
                      f"about {hours:.0f} hour{'s' if round(hours) != 1 else ''}; the worst is "
                      f"{area.targets[0].path}.")
+    if plan.in_flight:
+        items = {(i.kind, i.key) for f in plan.in_flight for i in f.area.items}
+        kinds = Counter(kind for kind, _ in items)
+        work = ", ".join(f"{n} {kind}{'es' if n > 1 and kind == 'branch' else ''}"
+                         f"{'s' if n > 1 and kind != 'branch' else ''}"
+                         for kind, n in sorted(kinds.items()))
+        targets = sum(len(f.targets) for f in plan.in_flight)
+        count = len(plan.in_flight)
+        lines.append(f"Work in flight ({work}) in {count} director"
+                     f"{'ies' if count > 1 else 'y'}: {targets} refactor target"
+                     f"{'s' if targets != 1 else ''} there come first.")
+    if plan.teams:
+        lines.append("Targets by team: " + ", ".join(
+            f"{t.team} {len(t.targets)}" for t in plan.teams) + ".")
     if plan.quick_wins:
         minutes = sum(w.finding.effort_minutes for w in plan.quick_wins)
         lines.append(f"{len(plan.quick_wins)} quick wins take about {minutes} minutes in all"
@@ -195,6 +365,10 @@ def summarise(plan: Plan) -> list[str]:
         n = len(plan.left_alone)
         lines.append(f"{n} complex file{'s are' if n > 1 else ' is'} deliberately left alone "
                      f"(dormant or out of scope).")
+    if plan.hidden:
+        n = len(plan.hidden)
+        lines.append(f"{n} hidden dependenc{'ies' if n > 1 else 'y'}: files across a package "
+                     f"or focus-area boundary that keep changing with the targets.")
     if plan.changes:
         new = sum(c.kind == "new hotspot" for c in plan.changes)
         fixed = sum(c.findings_fixed for c in plan.changes)

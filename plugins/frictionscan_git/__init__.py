@@ -43,11 +43,12 @@ from frictionscan.api import (
     regular_expression,
     resolve_point,
 )
-from frictionscan_git.codec import decode_history, decode_state, encode_history
+from frictionscan_git.codec import decode_history, decode_state, encode_commits, encode_history
 from frictionscan_git.history import (
     DEFAULT_FIX_PATTERN,
     HistoryBuilder,
     HistoryState,
+    change_sets,
     histories,
     merge,
 )
@@ -56,7 +57,8 @@ from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 if TYPE_CHECKING:
     import git
 
-__version__ = "0.1.1"  # 0.1.1: ages never negative (cached histories read again)
+__version__ = "0.2.0"  # 0.2.0: the window's commits (ChangeSet) kept; 0.1.1: ages never
+#                      negative (cached histories read again)
 
 _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 16 << 20
@@ -72,8 +74,7 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                      help="regular expression over commit subjects that marks bug fixes")
     parser.addoption("git.older_history", type=bool, default=False, flag="--older-history",
                      help="also read all history before the window (names only), for file "
-                          "ages and former names; explain always does",
-                     per_file=False)  # history only: the files' cached analyses stay valid
+                          "ages and former names; explain always does")
 
 
 def git_message(stderr: str | bytes | None, fallback: object = "") -> str:
@@ -293,10 +294,14 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
                                            config.getoption("roadmap.dormant_after")))
     key = "history:" + _digest(head, now.isoformat(), sorted(f.path for f in files),
                                config.getoption("git.half_life_days"), *options)
-    state_key = "state:" + _digest(*options)
+    # the fold state serves any later head; a scan of some files only (ci's merge base)
+    # keeps its own, which must never stand in for the whole repository's
+    state_key = "state:" + _digest(*options, None if run.paths is None
+                                   else sorted(f.path for f in files))
     if store is not None:
         cached = store.get(key)
-        history = decode_history(cached) if cached is not None else None
+        history = decode_history(cached, store.get("commits:" + key[len("history:"):])) \
+            if cached is not None else None
         if history is not None:
             return history
     state = _incremental(root, head, now, since, files, config,
@@ -309,9 +314,11 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
                         half_life_days=float(config.getoption("git.half_life_days", 90.0)),
                         known_since=_known_since(root, head, since, depth, state)),
         commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
-        shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true")
+        shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true",
+        commits=change_sets(state, since=since))
     if store is not None:
         store.put(key, encode_history(history))
+        store.put("commits:" + key[len("history:"):], encode_commits(history.commits))
         store.put(state_key, json.dumps(state.to_json()))
     return history
 
@@ -549,7 +556,29 @@ def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: boo
     args = ["-M", "--name-status", "-z", merge_base] + ([] if worktree else [head_sha])
     changes, deleted = parse_name_status(repo.git.diff(*args, stdout_as_string=False))
     return RevisionDiff(base=base, head=head, merge_base=merge_base, head_sha=head_sha,
-                        changes=tuple(changes), deleted=tuple(deleted), worktree=worktree)
+                        changes=tuple(changes), deleted=tuple(deleted), worktree=worktree,
+                        authors=_change_authors(root, merge_base, head_sha, worktree))
+
+
+def _change_authors(root: Path, merge_base: str, head_sha: str, worktree: bool
+                    ) -> tuple[str, ...]:
+    """The names (after ``.mailmap``) of the change's authors: of its non-merge commits,
+    and for the working tree the configured user as well."""
+    try:
+        out = run_git(root, "log", "--no-merges", "-z", "--format=%aN",
+                      f"{merge_base}..{head_sha}", "--")
+    except subprocess.CalledProcessError:
+        out = b""
+    names = {n.decode("utf-8", "surrogateescape").strip() for n in out.split(b"\0")}
+    if worktree:
+        try:
+            ident = run_git(root, "var", "GIT_AUTHOR_IDENT").decode("utf-8", "surrogateescape")
+            user = ident[:ident.rfind(">") + 1]  # "Name <email>", without the date
+            names.add(run_git(root, "check-mailmap", user).decode(
+                "utf-8", "surrogateescape").rsplit("<", 1)[0].strip())
+        except (subprocess.CalledProcessError, ValueError):
+            pass  # no user configured: nobody to leave out
+    return tuple(sorted(n for n in names if n))
 
 
 @hookimpl(trylast=True)

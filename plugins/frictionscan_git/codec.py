@@ -1,13 +1,19 @@
 """The git plugin's history as text for the store frictionscan hands it (JSON, one flat row
-per file: several times faster to write and read than one object each, for 5,000 files)."""
+per file: several times faster to write and read than one object each, for 5,000 files).
+
+The window's commits (``History.commits``) are kept apart, in columns with the names and
+paths in tables (a third of the text of one row per commit), and decoded only when a plugin
+reads them: on a warm run the repository-level analyses take their results from the store
+too, so the commits are never decoded (thousands of objects for a long window)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
-from frictionscan.api import FileHistory, History
+from frictionscan.api import ChangeSet, FileHistory, History
 
 _FIELDS = ("path", "revisions", "added", "deleted", "authors", "fixes", "recency",
            "first_change", "last_change", "age_days", "idle_days", "former_paths",
@@ -36,8 +42,11 @@ def encode_history(history: History) -> str:
         "fields": _FIELDS, "files": [row(f) for f in history.files]})
 
 
-def decode_history(text: str) -> History | None:
-    """The history, or ``None`` when ``text`` is not one this version wrote."""
+def decode_history(text: str, commits: str | None) -> History | None:
+    """The history, or ``None`` when ``text`` (and ``commits``, from
+    :func:`encode_commits`) is not one this version wrote."""
+    if commits is None:
+        return None
     try:
         d = json.loads(text)
         if tuple(d["fields"]) != _FIELDS:
@@ -55,9 +64,89 @@ def decode_history(text: str) -> History | None:
             return None
         return History(head=d["head"], head_time=head_time, since=_time(d["since"]),
                        files=tuple(files), commits_in_window=d["commits_in_window"],
-                       shallow=d["shallow"])
+                       shallow=d["shallow"], commits=StoredCommits(commits))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def encode_commits(commits: Sequence[ChangeSet]) -> str:
+    """The commits in columns: numbers, times, fix flags and sizes; authors, e-mails and
+    paths as indices into tables; each commit's files flattened (path, added, deleted)."""
+    tables: dict[str, dict[str, int]] = {"authors": {}, "emails": {}, "paths": {}}
+
+    def index(table: str, value: str) -> int:
+        found = tables[table]
+        return found.setdefault(value, len(found))
+
+    return json.dumps({
+        "number": [c.number for c in commits], "time": [c.time for c in commits],
+        "author": [index("authors", c.author) for c in commits],
+        "email": [index("emails", c.email) for c in commits],
+        "fix": [int(c.fix) for c in commits], "touched": [c.touched for c in commits],
+        "files": [[x for p, a, d in c.files for x in (index("paths", p), a, d)]
+                  for c in commits],
+        **{name: list(values) for name, values in tables.items()}})
+
+
+def decode_commits(text: str) -> tuple[ChangeSet, ...]:
+    """What :func:`encode_commits` wrote (``ValueError`` and the like for anything else)."""
+    d = json.loads(text)
+    authors, emails, paths = d["authors"], d["emails"], d["paths"]
+    return tuple(
+        ChangeSet(number=n, time=t, author=authors[a], email=emails[e], fix=bool(x),
+                  touched=k, files=tuple((paths[fs[i]], fs[i + 1], fs[i + 2])
+                                         for i in range(0, len(fs), 3)))
+        for n, t, a, e, x, k, fs in zip(d["number"], d["time"], d["author"], d["email"],
+                                        d["fix"], d["touched"], d["files"], strict=True))
+
+
+class StoredCommits(Sequence[ChangeSet]):
+    """The window's commits as the store kept them, decoded on first use (read-only, like
+    the tuple it stands for; equal to it)."""
+
+    __slots__ = ("_text", "_items")
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._items: tuple[ChangeSet, ...] | None = None
+
+    def _decoded(self) -> tuple[ChangeSet, ...]:
+        if self._items is None:
+            assert self._text is not None
+            try:
+                self._items = decode_commits(self._text)
+            except (ValueError, KeyError, TypeError, IndexError):
+                self._items = ()  # a damaged entry: as if the window had no commits
+            self._text = None
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> ChangeSet: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ChangeSet, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ChangeSet | tuple[ChangeSet, ...]:
+        return self._decoded()[index]
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __iter__(self) -> Iterator[ChangeSet]:
+        return iter(self._decoded())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._decoded() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._decoded())
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._decoded(),))
 
 
 def decode_state(text: str | None) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from frictionscan.api import (
+    ChangeSet,
     Commit,
     FileHistory,
 )
@@ -56,10 +57,14 @@ class HistoryState:
     older: list[Any] | None = None
     #: The largest commit number in ``files`` (numbers only tell commits apart).
     number: int = 0
+    #: One entry per non-merge commit inside the window: [commit number, time, author,
+    #: e-mail, fix, files the log listed]; its files are the entries of ``files`` with
+    #: its number.
+    commits: list[list[Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"head": self.head, "window": self.window, "complete": self.complete,
-                "older": self.older, "number": self.number,
+                "older": self.older, "number": self.number, "commits": self.commits,
                 "files": {p: [f.changes, f.first, f.last, f.former]
                           for p, f in self.files.items()}}
 
@@ -70,7 +75,7 @@ class HistoryState:
         if older is not None and (not isinstance(older, list) or len(older) != 2):
             raise ValueError(f"unexpected 'older' in a history state: {older!r}")
         return cls(head=d["head"], window=list(d["window"]), complete=bool(d["complete"]),
-                   older=d["older"], number=int(d["number"]),
+                   older=d["older"], number=int(d["number"]), commits=list(d["commits"]),
                    files={p: FileState(changes=v[0], first=v[1], last=v[2], former=v[3])
                           for p, v in d["files"].items()})
 
@@ -103,6 +108,9 @@ class HistoryBuilder:
         if in_window:
             self.state.window.append(ts)
         is_fix = in_window and not commit.is_merge and bool(self._fix.search(commit.subject))
+        if in_window and not commit.is_merge:  # merges carry no files (no -m): never counted
+            self.state.commits.append([self._number, ts, commit.author, commit.email, is_fix,
+                                       len(commit.changes)])
         for change in commit.changes:
             current = self._alias.get(change.path, change.path)
             if change.old_path is not None and change.old_path != change.path:
@@ -159,9 +167,10 @@ def merge(newer: HistoryState, older: HistoryState, aliases: dict[str, str]) -> 
         names = {p for p, _ in new.former}
         old.former = list(new.former) + [e for e in old.former if e[0] not in names]
         files[path] = old
+    commits = [[c[0] + base, *c[1:]] for c in newer.commits] + older.commits
     return HistoryState(head=newer.head, window=newer.window + older.window, files=files,
                         complete=older.complete, older=older.older,
-                        number=base + newer.number)
+                        number=base + newer.number, commits=commits)
 
 
 def _min(a: int | None, b: int | None) -> int | None:
@@ -222,4 +231,31 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
             idle_days=round(max(0.0, now_ts - f.last) / 86400, 2),
             former_paths=tuple(p for p, ts in f.former if ts >= known),
             change_times=times))
+    return tuple(out)
+
+
+def change_sets(state: HistoryState, *, since: datetime | None) -> tuple[ChangeSet, ...]:
+    """The window's non-merge commits, newest first, each with the scanned files it changed
+    under their current names (a file listed twice in one commit, renamed and edited,
+    once with both counts added)."""
+    start = since.timestamp() if since is not None else float("-inf")
+    by_number: dict[int, dict[str, list[int]]] = {}
+    for path, f in state.files.items():
+        for c in f.changes:
+            if c[0] >= start:
+                seen = by_number.setdefault(c[5], {}).get(path)
+                if seen is None:
+                    by_number[c[5]][path] = [c[1], c[2]]
+                else:
+                    seen[0] += c[1]
+                    seen[1] += c[2]
+    out = []
+    for number, ts, author, email, fix, touched in state.commits:
+        if ts < start:
+            continue
+        files = by_number.get(number, {})
+        out.append(ChangeSet(number=number, time=ts, author=author, email=email, fix=fix,
+                             touched=touched,
+                             files=tuple((p, a, d) for p, (a, d) in sorted(files.items()))))
+    out.sort(key=lambda c: -c.time)
     return tuple(out)

@@ -38,7 +38,7 @@ from frictionscan.api import (
     hookimpl,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.1.1"  # 0.1.1: a function's span ends at its last line (ast end_lineno)
 
 
 @hookimpl
@@ -64,13 +64,37 @@ def _symbol(name: str, is_method: bool, line: int, col: int, end: int) -> Symbol
                   span=Span(start_line=line, start_col=col, end_line=end))
 
 
+def _def_ends(tree: ast.Module) -> dict[tuple[int, int], int]:
+    """(line, column) of every ``def`` -> its last line. radon's ``endline`` is where the
+    function's last statement *starts*; a change to the rest of a multi-line last statement
+    is a change to the function too (the X-ray). Statements only, not expressions: a small
+    part of a full walk."""
+    ends: dict[tuple[int, int], int] = {}
+    todo: list[list[ast.stmt]] = [tree.body]
+    while todo:
+        for node in todo.pop():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                ends[(node.lineno, node.col_offset)] = node.end_lineno or node.lineno
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(node, name, None)
+                if isinstance(inner, list):
+                    todo.append(inner)
+            for handler in getattr(node, "handlers", ()):
+                todo.append(handler.body)
+            for case in getattr(node, "cases", ()):
+                todo.append(case.body)
+    return ends
+
+
 def _radon_blocks(source: str) -> tuple[list[Measurement], int]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences etc. in analysed code
         tree = ast.parse(source)
     visitor = ComplexityVisitor.from_ast(tree)
+    ends = _def_ends(tree)
     out = [Measurement(key="radon.cc", value=block.complexity, symbol=_symbol(
-        name, is_method, block.lineno, block.col_offset, block.endline))
+        name, is_method, block.lineno, block.col_offset,
+        max(block.endline, ends.get((block.lineno, block.col_offset), block.endline))))
         for name, is_method, block in _expand(visitor.functions + visitor.classes, "", False)]
     return out, max(0, visitor.complexity - 1)  # radon starts a module at 1
 

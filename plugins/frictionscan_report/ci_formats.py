@@ -17,6 +17,7 @@ from frictionscan.api import (
 from frictionscan.api import (
     markdown_escape as md,
 )
+from frictionscan_report.insights_format import co_change_dict, co_change_line, people_text
 
 #: The hidden marker a workflow looks for to update one sticky comment.
 MARKER = "<!-- frictionscan -->"
@@ -105,16 +106,29 @@ def _mermaid(report: CiReport) -> str:
     return "\n".join(lines) + "\n\n" + legend
 
 
+def _people(report: CiReport) -> list[str]:
+    """The co-changes the change leaves out and the suggested reviewers, one line each."""
+    lines = [f"- :link: {md(co_change_line(c, q=''))}, which this change does not touch"
+             for c in report.co_changes]
+    if report.reviewers:
+        lines.append("- :bust_in_silhouette: Suggested reviewers: "
+                     + md(people_text(report.reviewers, " to these files")))
+    return lines
+
+
 def comment(report: CiReport, *, mermaid: bool = False, artifact: str | None = None) -> str:
     """The sticky pull-request comment, always under GitHub's size limit."""
     head = [MARKER, f"**frictionscan:** {md(verdict(report))}"]
     if report.quiet:
-        return "\n".join(head) + "\n"
+        return "\n".join(head + _people(report)) + "\n"
     head.append("")
     for v in report.violations:
         head.append(f"- :x: **{v.policy}** {md(v.path)}: {md(v.message)}")
     if report.violations:
         head.append("")
+    people = _people(report)
+    if people:
+        head += people + [""]
     table = ["| File | Rank | Score | Complexity | Findings | Focus |",
              "|---|---|---|---|---|---|"]
     for f in report.files:
@@ -168,6 +182,11 @@ def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
                      f"-{len(f.findings_removed)}")
         for x in f.findings_added:
             lines.append(f"    + line {x.span.start_line}: {x.code} {x.message}")
+    for c in report.co_changes:
+        lines.append(f"  co-change: {co_change_line(c)}, which this change does not touch")
+    if report.reviewers:
+        lines.append("  suggested reviewers: "
+                     + people_text(report.reviewers, " to these files"))
     # for a terminal: control characters in paths and messages are shown, not acted on
     stream.write("\n".join(terminal_safe(line) for line in lines)
                  .replace("→", "->").replace("−", "-") + "\n")
@@ -193,6 +212,9 @@ def report_dict(report: CiReport) -> dict[str, Any]:
                    "findings_added": [finding(x) for x in f.findings_added],
                    "findings_removed": [finding(x) for x in f.findings_removed]}
                   for f in report.files],
+        "co_changes": [co_change_dict(c) for c in report.co_changes],
+        "reviewers": [{"name": printable(r.name), "changes": r.changes,
+                       "lines_added": r.added} for r in report.reviewers],
     }
 
 
@@ -205,6 +227,12 @@ HOTSPOT_RULE = {"id": "FS000", "name": "friction-hotspot",
                 "fullDescription": {"text": "The file ranks among the repository's friction "
                                             "hotspots (docs/scoring.md)."},
                 "defaultConfiguration": {"level": "note"}}
+CO_CHANGE_RULE = {"id": "FS001", "name": "missing-co-change",
+                  "shortDescription": {"text": "A file that usually changes with this one "
+                                               "is not part of the change"},
+                  "fullDescription": {"text": "The two files changed together in most of "
+                                              "this file's recent commits (docs/ci.md)."},
+                  "defaultConfiguration": {"level": "note"}}
 
 
 def write_sarif(report: CiReport, config: Config, stream: TextIO) -> None:
@@ -222,7 +250,7 @@ def artifact_uri(path: str) -> str:
 
 def sarif_dict(report: CiReport) -> dict[str, Any]:
     rules = report.rules
-    descriptors = [HOTSPOT_RULE] + [{
+    descriptors = [HOTSPOT_RULE, CO_CHANGE_RULE] + [{
         "id": info.code, "name": info.name,
         "shortDescription": {"text": info.summary},
         "properties": {"effort_minutes": info.effort_minutes, "plugin": plugin,
@@ -257,6 +285,15 @@ def sarif_dict(report: CiReport) -> dict[str, Any]:
                 "locations": [location(f.path, 1)],
                 "properties": {"rank": f.after.rank, "score": f.after.score},
             })
+    for c in report.co_changes:
+        results.append({
+            "ruleId": "FS001", "ruleIndex": 1, "level": "note",
+            "message": {"text": printable(f"{co_change_line(c)}, which this change does not "
+                                          f"touch")},
+            "locations": [location(c.path, 1)],
+            "properties": {"partner": printable(c.partner), "shared": c.shared,
+                           "revisions": c.revisions, "degree": c.degree},
+        })
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

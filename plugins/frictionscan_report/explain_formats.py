@@ -6,6 +6,19 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from frictionscan.api import Config, Explanation, json_text, printable, terminal_safe
+from frictionscan_report.insights_format import (
+    BOUNDARIES,
+    coupling_dict,
+    knowledge_dict,
+    knowledge_line,
+    people_text,
+)
+from frictionscan_report.json_format import function_dict
+
+#: Rows of the X-ray table on a terminal (the rest are counted).
+XRAY_ROWS = 15
+#: People listed as knowing the file best.
+KNOWS_BEST = 5
 
 
 def explanation_dict(e: Explanation) -> dict[str, Any]:
@@ -30,6 +43,9 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
         "functions": [{"name": printable(m.symbol.name), "line": m.symbol.span.start_line,
                        "complexity": m.value}
                       for m in e.functions if m.symbol],
+        "xray": [function_dict(f) for f in e.xray],
+        "concentration": {"functions": e.concentration.functions, "of": e.concentration.of,
+                          "share": e.concentration.share} if e.concentration else None,
         "findings": [{"line": f.span.start_line, "code": f.code, "message": printable(f.message),
                       "effort_minutes": f.effort_minutes, "fix_available": f.fix_available,
                       "fix_safe": f.fix_safe} for f in a.findings],
@@ -37,6 +53,8 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
         "focus": [{"factor": w.factor, "area": w.area, "reason": printable(w.reason)}
                   for w in a.weights],
         "errors": [printable(err.describe()) for err in a.errors],
+        "coupling": coupling_dict(e.insights.coupling_of(h.path)),
+        "knowledge": knowledge_dict(e.insights.knowledge_of(h.path), top=KNOWS_BEST),
     }
 
 
@@ -86,6 +104,8 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
         for f in data["functions"]:
             table.add_row(f"{f['complexity']:g}", str(f["line"]), Text(safe(f["name"])))
         console.print(table)
+    if data["xray"]:
+        _write_xray(console, data)
     console.print(Text(f"\nFindings ({len(data['findings'])}, {data['suppressed']} suppressed)",
                        style="bold"))
     for f in data["findings"]:
@@ -93,6 +113,7 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
             if f["fix_available"] else ""
         console.print(Text(safe(f"  line {f['line']}: {f['code']} {f['message']} "
                                 f"({f['effort_minutes']} min){fix}")))
+    _insights(e, console)
     console.print(Text("\nFocus", style="bold"))
     if data["focus"]:
         for w in data["focus"]:
@@ -101,3 +122,55 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
         console.print(Text("  no roadmap weight (outside every focus area, not dormant)"))
     for err in data["errors"]:
         console.print(Text(safe(f"  note: {err}"), style="yellow"))
+
+
+def _write_xray(console: Any, data: dict[str, Any]) -> None:
+    """The X-ray: the file's functions by function score, with their change history."""
+    from rich.text import Text
+
+    functions = data["xray"]
+    console.print(Text("\nX-ray: functions by function score (change x complexity)",
+                       style="bold"))
+    c = data["concentration"]
+    if c:
+        console.print(Text(f"  {c['functions']} of {c['of']} functions take "
+                           f"{c['share'] * 100:.0f}% of its changes"))
+    console.print(Text(f"  {'score':>7} {'chg':>4} {'churn':>11} {'cc':>4} {'find':>4} "
+                       f"{'auth':>4}  {'last':<10}  function (line)", style="dim"))
+    for f in functions[:XRAY_ROWS]:
+        cc = "-" if f["complexity"] is None else f"{f['complexity']:g}"
+        churn = f"+{f['lines_added']} -{f['lines_deleted']}"
+        line = (f"  {f['score']:>7g} {f['changes']:>4} {churn:>11} {cc:>4} "
+                f"{f['findings'] or '':>4} {len(f['authors']):>4}  "
+                f"{(f['last_change'] or '-')[:10]:<10}  {f['name']} ({f['line']})")
+        console.print(Text(terminal_safe(line)), soft_wrap=True)
+    rest = functions[XRAY_ROWS:]
+    if rest:
+        changed = sum(1 for f in rest if f["changes"])
+        console.print(Text(f"  ... {len(rest)} more functions ({changed} changed in the "
+                           f"window); --format json lists all", style="dim"))
+
+
+def _insights(e: Explanation, console: Any) -> None:
+    """The files it changes with, and who knows it."""
+    from rich.text import Text
+
+    safe = terminal_safe
+    path = e.hotspot.path
+    coupling = e.insights.coupling_of(path)
+    if coupling is not None:
+        console.print(Text("\nChanges together with", style="bold"))
+        if not coupling.coupled:
+            console.print(Text(f"  no file often enough ({coupling.revisions} commits counted, "
+                               f"mass edits left out)"))
+        for x in coupling.coupled:
+            where = f"  [hidden: {BOUNDARIES.get(x.boundary, x.boundary)}]" if x.hidden \
+                else ""
+            console.print(Text(safe(f"  {x.path}: {x.shared} of its {coupling.revisions} "
+                                    f"commits, degree {x.degree:.0%}{where}")))
+    knowledge = e.insights.knowledge_of(path)
+    if knowledge is not None:
+        console.print(Text("\nWho knows it", style="bold"))
+        console.print(Text(safe(f"  {knowledge_line(knowledge)}")))
+        console.print(Text(safe(f"  knows it best: "
+                                f"{people_text(knowledge.authors[:KNOWS_BEST])}")))

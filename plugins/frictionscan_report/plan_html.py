@@ -21,10 +21,14 @@ from frictionscan.api import (
     printable,
     refactor_hours,
 )
+from frictionscan_report.insights_format import area_line, hidden_line, people_text
+from frictionscan_report.plan_text import hot_list
 from frictionscan_report.table import why
 
 #: At most this many files are drawn and listed (the highest ranked).
 MAX_FILES = 300
+#: Functions in a file's X-ray (its details).
+XRAY_ROWS = 15
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f")
 OTHER_COLOUR = "#bab0ac"
@@ -90,13 +94,19 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
             "area": next((w.area for w in a.weights if w.area), ""),
-            "band": effort_band(hours), "hours": hours, "why": why(h),
+            "band": effort_band(hours), "hours": hours, "why": why(h, plan.result.insights),
             "components": [(c.name, c.value, printable(c.reason)) for c in h.components],
             "functions": sorted(((printable(m.symbol.name), m.symbol.span.start_line, m.value)
                                  for m in a.symbol_values("radon.cc") if m.symbol),
                                 key=lambda t: -t[2])[:5],
             "list_findings": [(f.span.start_line, f.code, printable(f.message),
                                f.effort_minutes, f.fix_available) for f in a.findings],
+            "xray": [{"name": printable(f.name), "line": f.span.start_line,
+                      "score": f.score, "changes": f.changes, "added": f.lines_added,
+                      "deleted": f.lines_deleted, "cc": f.complexity, "findings": f.findings,
+                      "authors": len(f.authors),
+                      "last": f.last_change.date().isoformat() if f.last_change else ""}
+                     for f in (h.functions or ())[:XRAY_ROWS]],
         })
     return rows
 
@@ -110,5 +120,7 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
     r = plan.result
     stream.write(template.render(
         plan=plan, result=r, name=printable(r.root.rsplit("/", 1)[-1]),
-        chart=chart_svg(plan), rows=_rows(plan), printable=printable,
-        max_files=MAX_FILES))
+        chart=chart_svg(plan), rows=_rows(plan), printable=printable, hot_list=hot_list,
+        max_files=MAX_FILES, area_line=lambda a: printable(area_line(a)),
+        people=lambda authors: printable(people_text(authors)),
+        hidden_line=lambda c: printable(hidden_line(c, q="")), zip=zip))

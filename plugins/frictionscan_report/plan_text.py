@@ -7,9 +7,12 @@ from typing import Any, TextIO
 
 from frictionscan.api import (
     Config,
+    InFlightPlan,
+    Insights,
     Plan,
     QuickWin,
     Target,
+    WorkItem,
     json_text,
     printable,
     spreadsheet_safe,
@@ -17,6 +20,14 @@ from frictionscan.api import (
 from frictionscan.api import (
     markdown_escape as md,
 )
+from frictionscan_report.insights_format import (
+    area_dict,
+    area_line,
+    co_change_dict,
+    hidden_line,
+    people_text,
+)
+from frictionscan_report.json_format import function_dict
 from frictionscan_report.table import why
 
 
@@ -40,12 +51,74 @@ def _no_targets(area: Any) -> str:
     return "No refactor targets: nothing here changed in the window."
 
 
+def hot_list(t: Target) -> str:
+    """A target's hot functions: ``name (7 changes, cc 15, S)``, best first."""
+    return "; ".join(f"{h.function.name} ({_count(h.function.changes, 'change')}, cc "
+                     f"{h.function.complexity or 0:g}, {h.band})" for h in t.hot)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _where(w: QuickWin) -> str:
+    """In which function a quick win sits, and how often that function changed."""
+    if w.function is not None:
+        return f"in {w.function.name}, {_count(w.function.changes, 'change')} in the window"
+    return f"in {w.finding.symbol}" if w.finding.symbol else "at module level"
+
+
 def _win_line(w: QuickWin) -> str:
     f = w.finding
     fix = (f" (automatic fix: `frictionscan fix --rule {f.code}`"
            + (" --unsafe" if not f.fix_safe else "") + ")") if f.fix_available else ""
     return (f"- [ ] {md(w.path)}:{f.span.start_line} **{f.code}** {md(f.message)} "
-            f"({f.effort_minutes} min){fix}")
+            f"({f.effort_minutes} min, {md(_where(w))}){fix}")
+
+
+def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None) -> list[str]:
+    out = ["| Rank | File | Score | Effort | Hot functions | Why |",
+           "|---:|---|---:|---|---|---|"]
+    for t in targets:
+        out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
+                   f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
+                   f"{md(why(t.hotspot, insights))} |")
+    return out
+
+
+def _work_line(item: WorkItem, note: str) -> str:
+    kind = "branch " if item.kind == "branch" else ""
+    title = f": {md(item.title)}" if item.title else ""
+    return f"- {kind}{md(note)}{title}"
+
+
+def _in_flight_section(plan: Plan) -> list[str]:
+    out = ["## In flight", "",
+           "Directories with work under way or planned (unmerged branches, open pull "
+           "requests, milestone issues): the team is there now, so their hotspots come "
+           "first.", ""]
+    for f in plan.in_flight:
+        a = f.area
+        bits = [f"x{a.weight:g} for the files the work touches"]
+        if a.area_weight != 1.0:
+            bits.append(f"x{a.area_weight:g} for the others")
+        if a.team:
+            bits.append(f"team {md(a.team)}")
+        out += [f"### {md(a.name or 'top level')} ({', '.join(bits)})", ""]
+        out += [_work_line(i, n) for i, n in zip(a.items, a.notes)] + [""]
+        out += _targets_table(f.targets, plan.result.insights) if f.targets else [
+            "No refactor targets: no hotspot here changed in the window."]
+        out.append("")
+    return out
+
+
+def _team_section(plan: Plan) -> list[str]:
+    out = ["## By team", "", "Every target above, by the team that owns its file "
+           "(CODEOWNERS).", "", "| Team | Targets | Effort |", "|---|---|---:|"]
+    for team in plan.teams:
+        listed = ", ".join(f"{md(t.path)} (#{t.hotspot.rank}, {t.band})" for t in team.targets)
+        out.append(f"| {md(team.team)} | {listed} | {team.hours:g} h |")
+    return out + [""]
 
 
 def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -55,16 +128,27 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     out += [f"> {md(line)}" for line in plan.summary] + [""]
     if r.warnings:
         out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
+    if plan.in_flight:
+        out += _in_flight_section(plan)
     for area in plan.areas:
         out += [_area_header(area), ""]
+        if area.knowledge is not None and area.knowledge.changes:
+            k = area.knowledge
+            out += [f"Knowledge: {md(area_line(k))}; most changes by "
+                    f"{md(people_text(k.authors[:3]))}.", ""]
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += ["| Rank | File | Score | Effort | Why |", "|---:|---|---:|---|---|"]
-        for t in area.targets:
-            out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                       f"{t.band} ({t.hours:g} h) | {md(why(t.hotspot))} |")
+        out += _targets_table(area.targets, r.insights)
         out.append("")
+    if plan.hidden:
+        out += ["## Hidden dependencies", "",
+                "Files across a package or focus-area boundary that keep changing with the "
+                "targets: plan the change to both, or break the dependency.", ""]
+        out += [f"- {md(hidden_line(c, q=''))}" for c in plan.hidden]
+        out.append("")
+    if plan.teams:
+        out += _team_section(plan)
     out += ["## Quick wins", ""]
     if plan.quick_wins:
         out += ["Fixes of 15 minutes or less in the hotspots, best return first.", ""]
@@ -99,13 +183,14 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
-               "code", "line", "message", "effort_minutes", "fix", "reasons")
+               "code", "line", "message", "effort_minutes", "fix", "reasons", "functions",
+               "partner", "shared", "degree", "bus_factor", "at_risk", "team")
 
 
-def _target_row(section: str, area: str, t: Target) -> dict[str, Any]:
+def _target_row(section: str, area: str, t: Target, insights: Any = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot)}
+            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -115,24 +200,59 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                             quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     rows: list[dict[str, Any]] = []
+    insights = plan.result.insights
+    for f in plan.in_flight:
+        rows += [_target_row("in-flight", f.area.name, t, insights) for t in f.targets]
     for area in plan.areas:
-        rows += [_target_row("refactor", area.name, t) for t in area.targets]
+        rows += [_target_row("refactor", area.name, t, insights) for t in area.targets]
+        if area.knowledge is not None and area.knowledge.changes:
+            rows.append({"section": "knowledge", "area": area.name,
+                         "bus_factor": area.knowledge.bus_factor,
+                         "at_risk": area.knowledge.at_risk,
+                         "reasons": area_line(area.knowledge)})
+    rows += [{"section": "hidden-dependency", "path": c.path, "partner": c.partner,
+              "shared": c.shared, "degree": c.degree, "reasons": hidden_line(c, q="")}
+             for c in plan.hidden]
     for w in plan.quick_wins:
         f = w.finding
         rows.append({"section": "quick-win", "area": w.area or "", "path": w.path,
                      "code": f.code, "line": f.span.start_line, "message": f.message,
                      "effort_minutes": f.effort_minutes,
-                     "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else ""})
-    rows += [_target_row("left-alone", "", t) for t in plan.left_alone]
+                     "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else "",
+                     "functions": w.function.name if w.function is not None else ""})
+    rows += [_target_row("left-alone", "", t, insights) for t in plan.left_alone]
     for row in rows:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+
+
+def work_dict(item: WorkItem, note: str) -> dict[str, Any]:
+    """One piece of work in flight (docs/planning.md)."""
+    return {"kind": item.kind, "key": printable(item.key), "title": printable(item.title),
+            "note": printable(note), "files": item.files, "lines": item.lines,
+            "updated": item.updated.isoformat() if item.updated else None,
+            "labels": [printable(label) for label in item.labels],
+            "milestone": printable(item.milestone) if item.milestone else None,
+            "ref": printable(item.ref) if item.ref else None,
+            "source": printable(item.source)}
+
+
+def _in_flight_dict(f: InFlightPlan, target: Any) -> dict[str, Any]:
+    a = f.area
+    return {"name": printable(a.name), "weight": a.weight, "area_weight": a.area_weight,
+            "team": printable(a.team) or None, "files": f.files,
+            "touched": [printable(p) for p in a.touched],
+            "work": [work_dict(i, n) for i, n in zip(a.items, a.notes)],
+            "targets": [target(t) for t in f.targets]}
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
     def target(t: Target) -> dict[str, Any]:
         return {"rank": t.hotspot.rank, "path": printable(t.path), "score": t.hotspot.score,
                 "effort_band": t.band, "effort_hours": t.hours,
-                "reasons": [printable(c.reason) for c in t.hotspot.components]}
+                "reasons": [printable(c.reason) for c in t.hotspot.components],
+                "functions": [{**function_dict(h.function), "effort_band": h.band,
+                               "effort_hours": h.hours} for h in t.hot],
+                "team": printable(t.team) or None}
 
     r = plan.result
     return {
@@ -143,18 +263,26 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "warnings": [printable(w) for w in r.warnings],
         "areas": [{"name": printable(a.name), "weight": a.weight, "horizon": a.horizon,
                    "owner": a.owner, "goal": a.goal, "files": a.files,
-                   "targets": [target(t) for t in a.targets]} for a in plan.areas],
+                   "targets": [target(t) for t in a.targets],
+                   "knowledge": area_dict(a.knowledge)} for a in plan.areas],
+        "hidden_dependencies": [co_change_dict(c) for c in plan.hidden],
         "quick_wins": [{"path": printable(w.path), "code": w.finding.code,
                         "line": w.finding.span.start_line,
                         "message": printable(w.finding.message),
                         "effort_minutes": w.finding.effort_minutes,
                         "fix_available": w.finding.fix_available,
-                        "fix_safe": w.finding.fix_safe, "value": w.value, "area": w.area}
+                        "fix_safe": w.finding.fix_safe, "value": w.value, "area": w.area,
+                        "function": printable(w.function.name) if w.function else None,
+                        "function_changes": w.function.changes if w.function else None}
                        for w in plan.quick_wins],
         "left_alone": [target(t) for t in plan.left_alone],
         "changes": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
                      "after": c.after, "findings_fixed": c.findings_fixed}
                     for c in plan.changes],
+        "in_flight": [_in_flight_dict(f, target) for f in plan.in_flight],
+        "teams": [{"team": printable(t.team), "hours": t.hours,
+                   "targets": [{"rank": x.hotspot.rank, "path": printable(x.path)}
+                               for x in t.targets]} for t in plan.teams],
     }
 
 

@@ -14,7 +14,9 @@ from frictionscan.api import (
     Config,
     ErrorKind,
     Hotspot,
+    Insights,
     ScanResult,
+    coupling_phrase,
     printable,
     terminal_safe,
 )
@@ -25,8 +27,20 @@ def _n(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def why(h: Hotspot) -> str:
-    """A one-line explanation of the rank, from the score's components."""
+def hot_function(h: Hotspot) -> str | None:
+    """``hot: NAME (cc N, C of R changes)``: the function with the highest function score,
+    from the X-ray (``None`` without one, or when no function changed)."""
+    if not h.functions or h.functions[0].score <= 0:
+        return None
+    f = h.functions[0]
+    cc = f"cc {f.complexity:g}, " if f.complexity is not None else ""
+    total = max(h.analysis.history.revisions, f.changes)
+    return f"hot: {f.name} ({cc}{f.changes} of {_n(total, 'change')})"
+
+
+def why(h: Hotspot, insights: Insights | None = None) -> str:
+    """A one-line explanation of the rank, from the score's components (and, given the
+    scan's ``insights``, the file's strongest coupling when its degree is high)."""
     a = h.analysis
     parts = []
     hist = a.history
@@ -37,7 +51,12 @@ def why(h: Hotspot) -> str:
     else:
         parts.append("no recent change")
     functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
-    if functions and functions[0].symbol is not None:
+    hot = hot_function(h)
+    if hot:
+        parts.append(hot)
+    if functions and functions[0].symbol is not None and not (
+            h.functions and h.functions[0].score > 0
+            and h.functions[0].name == functions[0].symbol.name):
         parts.append(f"max cc {functions[0].value:g} in {functions[0].symbol.name}")
     elif a.value("radon.cc_total") is None:
         parts.append("complexity not measured")
@@ -45,6 +64,9 @@ def why(h: Hotspot) -> str:
         fixable = sum(f.fix_available for f in a.findings)
         parts.append(_n(len(a.findings), "finding")
                      + (f" ({fixable} with a fix)" if fixable else ""))
+    coupled = coupling_phrase(h, insights)
+    if coupled:
+        parts.append(coupled)
     parts.extend(w.reason for w in a.weights)
     return printable(" · ".join(parts))
 
@@ -97,7 +119,7 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         table.add_row(
             str(h.rank), f"{h.score:.2f}",
             Text.assemble((terminal_safe(h.path), "bold"), "\n",
-                          (terminal_safe(why(h)), "dim")),
+                          (terminal_safe(why(h, result.insights)), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
     if shown:
