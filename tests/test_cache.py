@@ -10,6 +10,7 @@ import pytest
 from conftest import git
 from test_cli import run
 
+from frictionscan import hookimpl
 from frictionscan.engine.cache import Cache, blob_sha
 
 
@@ -145,6 +146,58 @@ def test_history_after_new_commits_is_read_incrementally(planted_copy: Path,
     rewritten, _ = scan_json(planted_copy, *older)
     fresh, _ = scan_json(planted_copy, "--no-cache", *older)
     assert without_stats(rewritten) == without_stats(fresh)
+
+
+class RaisesOnEngine:
+    """A plugin with a bug that shows on one file's content."""
+
+    __version__ = "1.0"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    @hookimpl
+    def frictionscan_measure_file(self, file):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if file.path == "src/app/engine.py":
+            raise ValueError("a bug in the plugin")
+
+
+def test_a_plugin_that_raised_is_not_asked_again_for_the_same_content(
+        planted_copy: Path) -> None:
+    """Issue #19: a file a plugin raised on was analysed again by every scan (a warm scan of
+    sqlalchemy started the worker pool for one file each time). The same content with the
+    same plugins raises again: the result, error included, comes from the cache."""
+    from frictionscan.testing import run_scan
+
+    plugin = RaisesOnEngine()
+    first = run_scan(planted_copy, plugins=[plugin], cache=True)
+    calls = plugin.calls
+    again = run_scan(planted_copy, plugins=[plugin], cache=True)
+    assert plugin.calls == calls  # nothing analysed afresh
+    assert again.stat("cached_files") == again.stat("files")
+    assert [(e.path, e.kind, e.message) for e in again.errors] == \
+        [(e.path, e.kind, e.message) for e in first.errors]
+    assert any("a bug in the plugin" in e.message for e in again.errors)
+
+
+def test_explain_reuses_the_scan_s_cached_analyses(planted_copy: Path) -> None:
+    """Issue #19: ``explain`` reads all history (``git.older_history``), which only the
+    history depends on; it was part of every file's cache key, so explain after a scan
+    analysed every file again (63 s on sqlalchemy)."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    session = Session.start(PluginSpec(autoload=False))
+    scan = session.scan(session.configure(planted_copy))
+    assert scan.stat("cached_files") == 0
+    config = session.configure(planted_copy, overrides={"git.older_history": True})
+    explained = session.scan(config, Run(check_paths=("src/app/engine.py",)))
+    assert explained.stat("cached_files") == explained.stat("files")
+    # an option that can change a file's analysis still keys it
+    config = session.configure(planted_copy, overrides={"radon.maintainability": True})
+    assert session.scan(config).stat("cached_files") == 0
 
 
 def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: Path) -> None:

@@ -98,6 +98,8 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
+    queued: int = 0
     #: Seconds spent per step of this scan, in order.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -206,6 +208,12 @@ class FilePhase:
         fresh: list[FileAnalysis] = []
         if todo and self.run.past:
             todo = self._with_versions(todo)
+        # the bar counts every file this scan analyses afresh (rounds of checks add to its
+        # total), and shows its count before the first file is done
+        before = self.queued
+        self.queued += len(todo)
+        if todo and progress:
+            progress("analysing", before, self.queued)
         if not todo:
             pass
         elif self.in_process:
@@ -224,9 +232,10 @@ class FilePhase:
                                        file_timeout=config.file_timeout)
             fresh = self.pool.run(todo, config=config, now=self.run.now, unchecked=unchecked,
                                   progress=(
-                (lambda done: progress("analysing", done, len(todo))) if progress else None))
-        if progress:
-            progress("analysing", len(todo), len(todo))
+                (lambda done: progress("analysing", before + done, self.queued))
+                if progress else None))
+        if todo and progress:
+            progress("analysing", self.queued, self.queued)
         return fresh
 
     def _with_versions(self, todo: list[Item]) -> list[Item]:
@@ -237,12 +246,14 @@ class FilePhase:
         return [(item[0], item[1], contents.get(item[0].path, b"")) for item in todo]
 
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
-        """Keep fresh results, except those of crashed, timed-out or failing plugins (the
-        next run should try again). Files with the same content share a key: a checked
-        result wins over an unchecked one."""
+        """Keep fresh results, except those of crashed or timed-out workers (the next run
+        should try again: a machine under load may finish it). A plugin that raised on a
+        file raises again on the same content with the same plugins and options (all in
+        the key): that result is kept, so that a warm scan does no per-file work. Files with
+        the same content share a key: a checked result wins over an unchecked one."""
         now = self.run.now
         today = now.date().isoformat() if now else None
-        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT)
         kept: dict[str, FileAnalysis] = {}
         for a in fresh:
             key = keys.get(a.file.path)

@@ -7,7 +7,7 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,26 +100,41 @@ class Session:
         """Check the ``candidates`` whose findings could bring them into the first
         ``run.reach`` (``frictionscan_prune_checks``), in rounds: every check can raise the
         bar the rest must reach, so the files ranked highest are checked first and the
-        question is asked again. Results the cache holds cost nothing and are taken in the
-        first round; fresh analyses go in batches (the first ``reach`` wanted files, then a
-        few per worker, or one per 200 files in the repository if that is more)."""
+        question is asked again. Results the cache holds cost nothing and are taken first, in
+        a round of their own: a repeated scan of an unchanged repository finds the bar the
+        run before it ended with, and analyses nothing. Fresh analyses go in batches (the
+        first ``reach`` wanted files, then a few per worker, or one per 200 files in the
+        repository if that is more)."""
         config, run = phase.config, phase.run
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
-        batch = max(run.reach, 1)
+        batch = max(run.reach, 1 if run.reach_path is None
+                    else 2 * max(config.effective_jobs, 2))
         while True:
-            pruned = self.hooks.prune_checks(hotspots, run.reach, config, run)
-            wanted = [h.path for h in hotspots if h.path in candidates
+            reach, below = run.reach, hotspots
+            if run.reach_path is not None:
+                # only the files below the file explained could change its rank
+                reach = next((i for i, h in enumerate(hotspots, 1)
+                              if h.path == run.reach_path), 0)
+                below = hotspots[reach:] if reach else ()
+            pruned: Collection[str] | None = \
+                self.hooks.prune_checks(hotspots, reach, config, run) if below else []
+            wanted = [h.path for h in below if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
                 return analyses, hotspots
             cached = [a for p in wanted if (a := phase.checked_from_cache(by_path[p]))]
             fresh = [p for p in wanted if p not in phase.checked_entries]
-            if pruned is not None:  # else everything now: nothing would be pruned later
+            if pruned is not None and cached:
+                # what the cache holds first, alone: it raises the bar for free, so that a
+                # repeated scan checks no file the run before it left unchecked
+                fresh = []
+            elif pruned is not None:  # else everything now: nothing would be pruned later
                 fresh = fresh[:batch]
-            # later rounds: a few files per worker, more on large repositories, where each
-            # round's scoring and ranking of every file costs more (0.1 s for 5,000 files)
-            batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
+                # later rounds: a few files per worker, more on large repositories, where
+                # each round's scoring and ranking of every file costs more (0.1 s for 5,000
+                # files)
+                batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
             done.update(a.file.path for a in cached)
             done.update(fresh)
             with phase.timed("analyse"):
@@ -288,7 +303,7 @@ class Session:
                        "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
         run = phase.run = evolve(phase.run, now=phase.run.now or history.head_time)
         items = self._items(phase, files, history)
-        pruning = run.reach > 0 and not config.all_findings
+        pruning = (run.reach > 0 or run.reach_path is not None) and not config.all_findings
         with phase.timed("analyse"):
             unchecked = self.hooks.skip_checks(files, history, config, run)
             first = frozenset(f.path for f in files) - frozenset(run.check_paths) \

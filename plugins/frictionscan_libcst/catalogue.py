@@ -19,7 +19,9 @@ Generated from the rule classes in `plugins/frictionscan_libcst/rules/` by
 `[tool.frictionscan.libcst.<CODE>]` (for example `[tool.frictionscan.libcst.FS101]` with
 `limit = 5`), or suppress one finding with a `# frictionscan: ignore[<CODE>]` comment
 ([suppressions.md](suppressions.md)). `frictionscan rules` prints this table; rules with a
-fix can be applied with `frictionscan fix` ([fixes.md](fixes.md)).
+fix can be applied with `frictionscan fix` ([fixes.md](fixes.md)). Teams that run ruff can
+have most of these reported once, under ruff's codes, by the *ruff* plugin: its table of
+codes, effort minutes and the rule each replaces is in [ruff.md](ruff.md).
 
 | code | name | effort | fix | what it flags |
 |---|---|---|---|---|

@@ -63,9 +63,10 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 def frictionscan_formatters() -> list[Formatter]:
     return [
         Formatter(name="table", description="ranked table with reasons, for a terminal",
-                  write=write_table, default_on_terminal=True, shows_top=TABLE_TOP),
+                  write=write_table, default_on_terminal=True, default_elsewhere=True,
+                  shows_top=TABLE_TOP),
         Formatter(name="json", description="versioned JSON document (docs/json-format.md)",
-                  write=write_json, default_elsewhere=True),
+                  write=write_json),
         Formatter(name="markdown", description="sprint-planning report for GitHub",
                   write=write_markdown, view="plan", default_on_terminal=True,
                   default_elsewhere=True),
