@@ -28,6 +28,14 @@ so the original is never touched. The script prints, measured in one run:
     and incremental after a commit to the top-ranked file (the worst case: it must be
     checked);
 * peak memory (largest resident set of the scan processes and their workers).
+
+With ``--everyday`` it prints instead the figures of issue #19, where people wait, each a
+separate process on the clone: a cold table scan and the three table scans after it (each
+one, not a median: a repeated scan must do no per-file work from the second run on), a
+repeated JSON scan (median) and the ratio of the repeated table to it (target 1.2x at
+most), ``explain`` of the top-ranked file and of the 25th after the table (first and warm)
+and ``fix`` (warm, and warm with nothing to fix once its fixes are committed), each against
+its target (1 s warm).
 """
 
 from __future__ import annotations
@@ -142,6 +150,57 @@ def scan_process(repo: Path, *extra: str, fmt: str = "json") -> float:
         check=True, stdout=subprocess.DEVNULL))
 
 
+def command(repo: Path, *args: str) -> float:
+    """Seconds one ``frictionscan`` process takes in ``repo`` (output discarded)."""
+    return clock(lambda: subprocess.run([sys.executable, "-m", "frictionscan", *args],
+                                        cwd=repo, check=True, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL))
+
+
+def everyday(work: Path, repeat: int) -> None:
+    """Issue #19's figures: see the module's docstring."""
+    cache_dir = work / ".frictionscan"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    rows: list[tuple[str, float, str]] = []
+    cold = scan_process(work, fmt="table")
+    tables = [scan_process(work, fmt="table") for _ in range(3)]
+    rows.append(("table: cold", cold, ""))
+    for n, t in enumerate(tables, 1):
+        rows.append((f"table: run {n} after the cold one", t, ""))
+    doc = json.loads(subprocess.run(
+        [sys.executable, "-m", "frictionscan", "scan", str(work), "-f", "json", "-q"],
+        check=True, capture_output=True, text=True).stdout)
+    jsons, tables = [], []
+    for _ in range(2 * repeat):  # interleaved, so that a slow spell lands on both
+        jsons.append(scan_process(work))
+        tables.append(scan_process(work, fmt="table"))
+    warm_json, warm_table = statistics.median(jsons), statistics.median(tables)
+    rows.append((f"json: repeated (median of {len(jsons)})", warm_json, ""))
+    rows.append((f"table: repeated (median of {len(tables)})", warm_table,
+                 f"{warm_table / warm_json:.2f}x json (target <= 1.2x)"))
+    paths = [h["path"] for h in doc["hotspots"]]
+    for label, path in (("top file", paths[0]), ("25th file", paths[min(24, len(paths) - 1)])):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        scan_process(work, fmt="table")
+        first = command(work, "explain", path, "-q")
+        warm = statistics.median(command(work, "explain", path, "-q") for _ in range(repeat))
+        rows.append((f"explain {label}: first after a table", first, path))
+        rows.append((f"explain {label}: warm (median)", warm, "target < 1 s"))
+    fix_first = command(work, "fix")
+    fix_warm = statistics.median(command(work, "fix") for _ in range(repeat))
+    rows.append(("fix: first after the scans", fix_first, ""))
+    rows.append(("fix: warm (median)", fix_warm, "prints its diff"))
+    command(work, "fix", "--apply")
+    subprocess.run(["git", "-c", "user.name=B", "-c", "user.email=b@x", "commit", "-qam",
+                    "quick fixes"], cwd=work, check=False)
+    scan_process(work, fmt="table")
+    command(work, "fix")
+    nothing = statistics.median(command(work, "fix") for _ in range(repeat))
+    rows.append(("fix: warm, nothing to fix", nothing, "target < 1 s"))
+    for label, seconds, note in rows:
+        print(f"{label:40s}{seconds:7.2f} s  {note}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = ap.add_mutually_exclusive_group(required=True)
@@ -150,7 +209,19 @@ def main() -> None:
     ap.add_argument("--since", default="12 months")
     ap.add_argument("--repeat", type=int, default=3,
                     help="rounds of cold, warm and incremental runs (medians are printed)")
+    ap.add_argument("--everyday", action="store_true",
+                    help="only issue #19's figures: repeated table scans, explain, fix")
     args = ap.parse_args()
+    if args.everyday:
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp) / "repo"
+            if args.synthetic:
+                synthetic(args.synthetic[0], args.synthetic[1], work)
+            else:
+                subprocess.run(["git", "clone", "-q", str(args.repo.resolve()), str(work)],
+                               check=True)
+            everyday(work, args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "repo"
         if args.synthetic:

@@ -10,6 +10,7 @@ import pytest
 from conftest import git
 from test_cli import run
 
+from frictionscan import hookimpl
 from frictionscan.engine.cache import Cache, blob_sha
 
 
@@ -147,6 +148,58 @@ def test_history_after_new_commits_is_read_incrementally(planted_copy: Path,
     assert without_stats(rewritten) == without_stats(fresh)
 
 
+class RaisesOnEngine:
+    """A plugin with a bug that shows on one file's content."""
+
+    __version__ = "1.0"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    @hookimpl
+    def frictionscan_measure_file(self, file):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if file.path == "src/app/engine.py":
+            raise ValueError("a bug in the plugin")
+
+
+def test_a_plugin_that_raised_is_not_asked_again_for_the_same_content(
+        planted_copy: Path) -> None:
+    """Issue #19: a file a plugin raised on was analysed again by every scan (a warm scan of
+    sqlalchemy started the worker pool for one file each time). The same content with the
+    same plugins raises again: the result, error included, comes from the cache."""
+    from frictionscan.testing import run_scan
+
+    plugin = RaisesOnEngine()
+    first = run_scan(planted_copy, plugins=[plugin], cache=True)
+    calls = plugin.calls
+    again = run_scan(planted_copy, plugins=[plugin], cache=True)
+    assert plugin.calls == calls  # nothing analysed afresh
+    assert again.stat("cached_files") == again.stat("files")
+    assert [(e.path, e.kind, e.message) for e in again.errors] == \
+        [(e.path, e.kind, e.message) for e in first.errors]
+    assert any("a bug in the plugin" in e.message for e in again.errors)
+
+
+def test_explain_reuses_the_scan_s_cached_analyses(planted_copy: Path) -> None:
+    """Issue #19: ``explain`` reads all history (``git.older_history``), which only the
+    history depends on; it was part of every file's cache key, so explain after a scan
+    analysed every file again (63 s on sqlalchemy)."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    session = Session.start(PluginSpec(autoload=False))
+    scan = session.scan(session.configure(planted_copy))
+    assert scan.stat("cached_files") == 0
+    config = session.configure(planted_copy, overrides={"git.older_history": True})
+    explained = session.scan(config, Run(check_paths=("src/app/engine.py",)))
+    assert explained.stat("cached_files") == explained.stat("files")
+    # an option that can change a file's analysis still keys it
+    config = session.configure(planted_copy, overrides={"radon.maintainability": True})
+    assert session.scan(config).stat("cached_files") == 0
+
+
 def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: Path) -> None:
     """ci scans the touched files at the merge base: the history it keeps for those files
     alone must not stand in for the whole repository's at that commit."""
@@ -161,3 +214,59 @@ def test_a_scan_of_the_merge_base_after_ci_has_the_whole_history(planted_copy: P
     fresh, _ = scan_json(planted_copy, "--no-cache")
     assert without_stats(cached) == without_stats(fresh)
     assert sum(h["signals"]["git.revisions"] > 0 for h in fresh["hotspots"]) > 2
+
+
+def test_a_scan_of_a_few_files_keeps_the_history_state_of_all(tmp_path: Path) -> None:
+    """ci scans the merge base for the files a change touches only: that scan's history
+    state must not replace the state of every file, or the next scan after a new commit
+    brings only those few up to date and loses the others' history."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    for i in range(6):
+        s.commit(f"2025-0{i + 1}-01T10:00:00", f"change {i}",
+                 {"a.py": f"def f():\n    return {i}\n", "b.py": f"X = {i}\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    commits = git(repo, "rev-list", "--first-parent", "HEAD").split()
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(repo)
+    session.scan(config, Run(revision=commits[3]), in_process=True)
+    session.scan(config, Run(revision=commits[2], paths=("a.py",)), in_process=True)
+    result = session.scan(config, Run(revision=commits[0]), in_process=True)
+    assert {h.path: h.analysis.history.revisions for h in result.hotspots} == \
+        {"a.py": 6, "b.py": 6}
+
+
+def test_a_cached_past_commit_reads_no_file_contents(tmp_path: Path) -> None:
+    """A past commit's contents come from git objects only for the files analysed afresh:
+    scanning it again with everything cached reads none (trend scans a dozen of them)."""
+    from frictionscan.api import hookimpl
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    reads: list[list[str]] = []
+
+    class Spy:
+        @hookimpl(tryfirst=True)
+        def frictionscan_read_versions(self, paths: list[str]) -> None:
+            reads.append(sorted(paths))
+
+    s = StreamBuilder()
+    s.commit("2025-01-01T10:00:00", "start", {"a.py": "A = 1\n", "b.py": "B = 1\n"})
+    s.commit("2025-02-01T10:00:00", "change a", {"a.py": "A = 2\n"})
+    s.commit("2025-03-01T10:00:00", "change b", {"b.py": "B = 2\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    first, second = git(repo, "rev-list", "--reverse", "HEAD").split()[:2]
+    session = Session.start(PluginSpec(autoload=False, objects=(("spy", Spy()),)))
+    config = session.configure(repo)
+    session.scan(config, Run(revision=first), in_process=True)
+    assert reads == [["a.py", "b.py"]]
+    result = session.scan(config, Run(revision=first), in_process=True)
+    assert reads == [["a.py", "b.py"]] and result.stat("cached_files") == 2
+    session.scan(config, Run(revision=second), in_process=True)  # only a.py changed
+    assert reads == [["a.py", "b.py"], ["a.py"]]

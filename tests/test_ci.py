@@ -39,25 +39,33 @@ def test_a_pr_that_makes_a_hotspot_worse_fails_and_says_where(worse_branch: Path
     assert code == ExitCode.POLICY_FAILED, err
     lines = out.splitlines()
     assert lines[0] == "<!-- frictionscan -->"
-    assert lines[1] == ("**frictionscan:** friction policy failed (1 problem) in "
-                        "src/app/engine.py")
-    assert ("- :x: **complexity-increase** src/app/engine.py: rank 1 hotspot got more complex: "
-            "route 19 → 25") in out
-    assert "| src/app/engine.py | 1 → 1 |" in out
-    assert "| route | 19 → 25 |" in out
-    assert "**FS105** parameter \\`x\\` of \\`route\\` has a mutable default" in out
-    assert "<details><summary>src/app/engine.py</summary>" in out
+    assert lines[1] == ("❌ **frictionscan:** Fails complexity-increase: 1 function more "
+                        "complex and 3 new findings in 1 hotspot (`src/app/engine.py`)")
+    assert ("- :x: **complexity-increase** in `src/app/engine.py`: rank 1 hotspot got more "
+            "complex: `route` 19 → 25") in out
+    assert ("<details open><summary><code>src/app/engine.py</code> · rank 1 of 11 (was 1) · "
+            "more friction</summary>") in out
+    assert "- More complex: `route` 19 → 25 (hot, changed in 16 commits in the last 12 " \
+           "months)" in out
+    assert ("- New finding, line 38: **FS105** parameter `x` of `route` has a mutable "
+            "default, shared by every call") in out
+    assert "+0" not in out and "−0" not in out  # no empty cells
 
 
 def test_text_and_json_outputs(worse_branch: Path) -> None:
     code, out, _ = run("ci", str(worse_branch), "--base", "main", "--format", "text")
     assert code == 0  # no --fail-on: report only
-    assert out.startswith("frictionscan: 1 Python file")
+    assert out.startswith("frictionscan: warning: 1 function more complex and 3 new findings "
+                          "in 1 hotspot (src/app/engine.py)\n")
+    assert "    More complex: route 19 -> 25 (hot, changed in 16 commits" in out
     code, out, _ = run("ci", str(worse_branch), "--base", "main", "--format", "json")
     doc = json.loads(out)
+    assert doc["level"] == "warn" and doc["verdict"].startswith("1 function more complex")
     (f,) = doc["files"]
     assert f["path"] == "src/app/engine.py" and f["rank_after"] == 1
-    assert f["functions"] == [{"name": "route", "before": 19, "after": 25}]
+    assert f["rank_before"] == 1 and f["hotspot_before"] and f["worse"]
+    assert f["functions"] == [{"name": "route", "before": 19, "after": 25, "kind": "more",
+                               "line": 38, "changes": 16, "hot": True}]
     assert sorted(x["code"] for x in f["findings_added"]) == ["FS104", "FS105", "FS108"]
     assert f["score_after"] > f["score_before"]
 
@@ -70,19 +78,20 @@ def test_a_harmless_pr_gets_one_quiet_line(planted_copy: Path) -> None:
     code, out, err = run("ci", str(planted_copy), "--base", "main", "--format", "markdown",
                          "--fail-on", "complexity-increase,new-findings,enters-top")
     assert code == 0, err
-    assert out == ("<!-- frictionscan -->\n**frictionscan:** no friction change: the 1 Python "
-                   "file touched is not hotspots\n")
+    assert out == ("<!-- frictionscan -->\n✅ **frictionscan:** 1 file touched without "
+                   "friction change (`src/app/__init__.py`)\n")
 
 
 def test_enters_top_and_baseline(worse_branch: Path) -> None:
     new = worse_branch / "src/app/new_service.py"
     new.write_text("def handler(a, b, c, d, e, f, g, h):\n" + "".join(
-        f"    if a == {i}:\n        return b\n" for i in range(25)) + "    return c\n")
+        f"    if a == {i}:\n        return b\n" for i in range(60)) + "    return c\n")
     commit(worse_branch, "add a service")
     code, out, _ = run("ci", str(worse_branch), "--base", "main", "--format", "text",
                        "--fail-on", "enters-top", "--top", "3")
     assert code == ExitCode.POLICY_FAILED
-    assert "FAIL enters-top: src/app/new_service.py: enters the top 3: new file -> rank" in out
+    assert ("FAIL enters-top: src/app/new_service.py: got worse and enters the top 3: new file "
+            "-> rank") in out
     # with today's state recorded as the baseline, the same debt no longer fails
     code, _, err = run("baseline", str(worse_branch))
     assert code == 0 and "baseline written to .frictionscan/baseline.json" in err
@@ -167,7 +176,7 @@ def test_uncommitted_changes_for_pre_commit(planted_copy: Path) -> None:
     code, out, _ = run("ci", str(planted_copy), "--base", "HEAD", "--head", "WORKTREE",
                        "--format", "text", "--fail-on", "complexity-increase")
     assert code == ExitCode.POLICY_FAILED
-    assert "route 19 -> 25" in out
+    assert "got more complex: `route` 19 -> 25" in out
 
 
 def test_comments_stay_under_the_size_limit_and_escape_everything(
@@ -182,8 +191,9 @@ def test_comments_stay_under_the_size_limit_and_escape_everything(
                                                  WORSE_ROUTE))
     commit(planted_copy, "evil")
     code, out, _ = run("ci", str(planted_copy), "--base", "main", "--format", "markdown")
-    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
-    assert "@admin" not in out
+    # the name is a code span (shown, not rendered: tests/test_ci_render.py renders it)
+    assert "`src/app/<img src=x onerror=alert(1)> @admin.py`" in out
+    assert "<code>src/app/&lt;img src=x onerror=alert(1)&gt; @admin.py</code>" in out
     monkeypatch.setattr(ci_formats, "COMMENT_LIMIT", 1200)
     code, out, _ = run("ci", str(planted_copy), "--base", "main", "--format", "markdown",
                        "--artifact", "the frictionscan artifact")
@@ -197,8 +207,7 @@ def test_a_pr_without_python_changes(planted_copy: Path) -> None:
     commit(planted_copy, "docs")
     code, out, _ = run("ci", str(planted_copy), "--base", "main", "--format", "markdown")
     assert code == 0
-    assert out == ("<!-- frictionscan -->\n**frictionscan:** no friction change: no analysed "
-                   "Python file touched\n")
+    assert out == "<!-- frictionscan -->\n✅ **frictionscan:** No analysed Python file touched\n"
 
 
 def test_a_change_to_a_file_untouched_in_the_window_still_shows_its_findings(

@@ -40,8 +40,20 @@ def assert_one_line_error(code: int, err: str, expected: ExitCode, needle: str) 
     assert "Traceback" not in err
 
 
-def test_json_output_is_the_default_off_a_terminal(planted_repo: Path) -> None:
-    code, out, err = run("scan", str(planted_repo), "-j", "2")
+def test_the_table_is_the_default_off_a_terminal_too(planted_repo: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #19: off a terminal (a pipe, a CI log) the human format, plain: no colour or
+    control sequences, 100 columns (or ``$COLUMNS``); JSON only with ``--format json``."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich would colour even a pipe with it
+    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3")
+    assert code == 0, err
+    assert out.startswith("Friction hotspots: 11 files") and "\x1b" not in out
+    assert max(len(line) for line in out.splitlines()) == 100
+    monkeypatch.setenv("COLUMNS", "132")
+    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3")
+    assert max(len(line) for line in out.splitlines()) == 132
+    code, out, err = run("scan", str(planted_repo), "-j", "2", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
     assert doc["schema_version"] == 1

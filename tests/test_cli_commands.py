@@ -21,10 +21,11 @@ from frictionscan.testing import StreamBuilder, build_repo
 #: Every command, with a word its summary in `frictionscan --help` must hold.
 COMMANDS = {"scan": "hotspots", "plan": "sprint-planning", "explain": "one file",
             "ci": "pull-request", "baseline": "regressions", "backtest": "bug fixes",
+            "trend": "friction over time",
             "fix": "quick fixes", "cache": "cache", "plugins": "plugins", "hooks": "hook",
             "rules": "rule"}
 #: The commands whose first argument is a path (explain's must be a file).
-PATHS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "fix")
+PATHS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "trend", "fix")
 
 
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
@@ -127,7 +128,8 @@ def test_without_a_command_scan_runs(planted_repo: Path) -> None:
 
 FORMATS = {"scan": {"json", "table"}, "plan": {"markdown", "html", "csv", "json"},
            "ci": {"markdown", "text", "sarif", "json"}, "explain": {"text", "json"},
-           "backtest": {"table", "markdown", "json"}}
+           "backtest": {"table", "markdown", "json"},
+           "trend": {"table", "markdown", "html", "csv", "json"}}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

@@ -394,15 +394,21 @@ def test_plan_in_every_format(main_repo: Path, focus_file: Path) -> None:
 def test_ci_names_missing_co_changes_and_reviewers_never_the_author(repo: Path) -> None:
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "markdown")
     assert code == 0, err
-    assert ("- :link: pkg/orders.py changed in 6 of its last 9 commits with "
-            "pkg/orders\\_view.py, which this change does not touch") in out
-    assert "pkg/api.py changed in 5 of its last 14 commits with schema/models.py" in out
+    orders = out.split("<summary><code>pkg/orders.py</code>")[1].split("</details>")[0]
+    assert ("- Usually changes with `pkg/orders_view.py` (6 of its last 9 commits), not "
+            "touched here") in orders
+    api = out.split("<summary><code>pkg/api.py</code>")[1].split("</details>")[0]
+    assert ("- Often changes with `schema/models.py` (5 of its last 14 commits), not touched "
+            "here") in api
+    assert "- Knows this code: Grace Hopper (3 changes)" in api  # not Ada, the author
     # Ada made the change: she changed these files most, and is not suggested
     assert "Suggested reviewers: Grace Hopper (6 changes to these files)" in out
     assert "Ada" not in out.split("Suggested reviewers")[1].split("\n")[0]
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "text")
-    assert ("co-change: `pkg/orders.py` changed in 6 of its last 9 commits with "
-            "`pkg/orders_view.py`, which this change does not touch") in out
+    assert ("  pkg/orders.py: rank 2 of 45 (was 2), more friction\n"
+            "    New: f0008 (complexity 1)\n"
+            "    Usually changes with pkg/orders_view.py (6 of its last 9 commits), not "
+            "touched here\n") in out
     assert "suggested reviewers: Grace Hopper (6 changes to these files)" in out
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "json")
     doc = json.loads(out)

@@ -78,3 +78,22 @@ def test_only_the_engine_starts_worker_processes() -> None:
         modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert "WorkerPool" not in names, path
         assert not modules & {"frictionscan.engine.pool", "frictionscan.engine.worker"}, path
+
+
+def test_the_analysing_bar_shows_its_count_before_the_first_file_is_done(
+        planted_copy: Path) -> None:
+    """Issue #19: the bar pulsed "analysing files 0/?" until the first file came back; the
+    number of files to analyse is known before the workers start. A top-N scan's rounds
+    add to one total, which never goes down."""
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(planted_copy, overrides={"jobs": 1})
+    calls: list[tuple[str, int, int]] = []
+    session.scan(config, Run(reach=1), progress=lambda *call: calls.append(call))
+    analysing = [(done, total) for phase, done, total in calls if phase == "analysing"]
+    assert analysing and analysing[0][0] == 0 and analysing[0][1] > 0
+    assert all(total > 0 and done <= total for done, total in analysing)
+    totals = [total for _, total in analysing]
+    assert totals == sorted(totals) and analysing[-1][0] == analysing[-1][1]
+    calls.clear()  # everything cached now: no bar at all, not an empty one
+    session.scan(config, Run(reach=1), progress=lambda *call: calls.append(call))
+    assert not [c for c in calls if c[0] == "analysing"]

@@ -561,7 +561,8 @@ def test_plan_shows_work_in_flight_first_and_targets_by_team(repo: Path,
     code, out, err = run("plan", str(repo), "--tracker", str(prs))
     assert code == 0, err
     sections = [line for line in out.splitlines() if line.startswith("## ")]
-    assert sections == ["## In flight", "## Everywhere else", "## By team", "## Quick wins"]
+    assert sections == ["## In flight", "## Everywhere else", "## By team",
+                        "## Trend since 2025-11-20", "## Quick wins"]
     assert "### src/payments/ (x1.2 for the files the work touches, team " \
            "@\u200borg/payments @\u200balice)" in out
     assert "- PR #490 \\`feature/payments-v2\\` (3 files, last commit 3 days ago): " \

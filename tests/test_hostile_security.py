@@ -285,12 +285,13 @@ def test_the_action_never_runs_code_from_the_pull_request(hostile_repo: Path, ma
         ran.append((step["name"], proc))
     names = [name for name, _ in ran]
     assert len(ran) >= 2, f"the install and the scan steps were not found: {names}"
-    install, scan = ran[0][1], ran[-1][1]
+    install, scan = ran[0][1], dict(ran)["Compare the pull request with its base"]
     assert not sorted(p.name for p in markers.iterdir()), \
         "\n".join(f"{name}: {proc.stderr[-2000:]}" for name, proc in ran)
     assert str(action_path) in install.stderr, install.stderr  # pip really ran, on the action
     assert "exit-code=" in output.read_text(), scan.stderr
-    assert (workspace / "frictionscan-comment.md").read_text().startswith("<!-- frictionscan")
+    assert (runner_temp / "frictionscan-comment.md").read_text().startswith("<!-- frictionscan")
+    assert json.loads((runner_temp / "frictionscan.sarif").read_text())["version"] == "2.1.0"
 
 
 # --- workers die with their parent (issue #12, case 3) ------------------------------------

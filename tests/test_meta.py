@@ -178,3 +178,21 @@ def test_a_cached_scan_imports_neither_libcst_nor_gitpython(planted_copy: Path) 
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert "LIBCST False GIT False" in warm.stderr, warm.stderr
+
+
+def test_no_builtin_hook_implementation_has_a_default_argument() -> None:
+    """pluggy before 1.7 never passes a hook argument that has a default value in the
+    implementation: on pluggy 1.5 (which pyproject.toml allows) the roadmap never saw the
+    evidence. Found by CI's run with the lowest versions (issue #19)."""
+    import inspect
+
+    pm = build_plugin_manager(PluginSpec(autoload=False))
+    defaults = []
+    for name in dir(pm.hook):
+        if not name.startswith("frictionscan_"):
+            continue
+        for impl in getattr(pm.hook, name).get_hookimpls():
+            for param in inspect.signature(impl.function).parameters.values():
+                if param.default is not inspect.Parameter.empty:
+                    defaults.append(f"{impl.plugin_name}.{impl.function.__name__}({param.name})")
+    assert not defaults

@@ -31,7 +31,8 @@ def test_markdown_plan(planted_repo: Path) -> None:
         "## Payments v2 (weight x3, next 3 months, owner team-payments, goal: refactor)",
         "## App core (weight x2, next 6 months, owner team-core, goal: supervise)",
         "## Legacy &lt;engine&gt; (weight x0.1, goal: retire)",
-        "## Everywhere else", "## Quick wins", "## Left alone on purpose"]
+        "## Everywhere else", "## Trend since 2026-03-05", "## Quick wins",
+        "## Left alone on purpose"]
     assert "| 2 | src/payments/billing.py |" in out
     assert "- [ ] src/app/engine.py:" in out
     # the retired legacy code is left alone, with its reason
@@ -46,7 +47,7 @@ def test_csv_plan_has_stable_columns_and_one_row_per_item(planted_repo: Path) ->
     assert list(rows[0]) == ["section", "area", "rank", "path", "score", "effort_band",
                              "effort_hours", "code", "line", "message", "effort_minutes", "fix",
                              "reasons", "functions", "partner", "shared", "degree",
-                             "bus_factor", "at_risk", "team"]
+                             "bus_factor", "at_risk", "team", "trend"]
     sections = {r["section"] for r in rows}
     assert sections == {"refactor", "quick-win", "left-alone", "knowledge"}
     billing = next(r for r in rows if r["path"] == "src/payments/billing.py"
@@ -148,7 +149,13 @@ def test_html_plan_in_a_real_browser(planted_repo: Path, tmp_path: Path) -> None
         if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
             pytest.fail("chromium and chromium-driver were found by .ci/run but not here")
         pytest.skip("chromium and chromedriver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
+            pytest.fail("selenium is not installed, but .ci/run installs it (.[dev])")
+        pytest.skip("selenium is not installed (it is in the dev extra: pip install -e "
+                    "'.[dev]')")
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 

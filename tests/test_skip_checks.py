@@ -164,6 +164,21 @@ def test_checked_files_raise_the_bar_for_the_rest(tmp_path: Path, isolated_git: 
     assert m05.score * 1.25 >= fifth / 1.25
 
 
+def test_a_repeated_top_n_scan_analyses_nothing(tmp_path: Path, isolated_git: None) -> None:
+    """Issue #19: a second table scan of an unchanged repository checked the files the first
+    one had pruned only once the bar had risen (m05 here), so the table converged only after
+    several runs. The cached checks come first now, in a round of their own."""
+    repo = build_reach_repo(tmp_path / "repo", noted={0, 1, 2, 3, 4})
+    first = run_scan(repo, reach=5, cache=True)
+    assert first.stat("files_checked") == 5
+    for _ in range(2):
+        again = run_scan(repo, reach=5, cache=True)
+        assert again.stat("cached_files") == again.stat("files")  # no per-file work
+        assert again.stat("files_checked") == 5
+        assert [(h.path, h.score, h.analysis.checked) for h in again.hotspots] == \
+            [(h.path, h.score, h.analysis.checked) for h in first.hotspots]
+
+
 @pytest.mark.parametrize("order", ["hotspot", "effort"])
 def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
                                                                order: str) -> None:
@@ -182,6 +197,32 @@ def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
     # beyond the report the ranks are lower bounds: every score there is at most the exact one
     exact = {h.path: h.score for h in everything.hotspots}
     assert all(h.score <= exact[h.path] for h in top5.hotspots)
+
+
+@pytest.mark.parametrize("target", ["pkg/m04.py", "pkg/m05.py", "pkg/m20.py"])
+def test_explain_checks_only_the_files_that_could_pass_its_file(reach_repo: Path,
+                                                                target: str) -> None:
+    """Issue #19: explain checked every file changed in the window (as a JSON scan does),
+    minutes on a large repository after a table scan. Its file's rank is exact when the files
+    below it that could pass it are checked; the files above it stay above it anyway."""
+    from frictionscan.core.run import Run
+    from frictionscan.engine.session import Session
+    from frictionscan.plugin.manager import PluginSpec
+
+    everything = run_scan(reach_repo, overrides={"all_findings": True})
+    session = Session.start(PluginSpec(autoload=False))
+    config = session.configure(reach_repo, overrides={"cache": False})
+    result = session.scan(config, Run(check_paths=(target,), reach_path=target),
+                          in_process=True)
+    exact = next(h for h in everything.hotspots if h.path == target)
+    mine = next(h for h in result.hotspots if h.path == target)
+    assert (mine.rank, mine.score) == (exact.rank, exact.score)
+    checked = {h.path for h in result.hotspots if h.analysis.checked}
+    assert target in checked and len(checked) < 40
+    above = {h.path for h in everything.hotspots[:exact.rank - 1]}
+    assert not (checked - {target, LIFTED}) & above  # the files above need no checking
+    if target == "pkg/m04.py":  # m05's findings lift it past m04: it had to be checked
+        assert LIFTED in checked and exact.rank == 6
 
 
 def test_the_table_and_top_n_check_less_and_json_checks_all(reach_repo: Path,

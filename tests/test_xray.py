@@ -275,7 +275,8 @@ def test_another_plugin_answers_for_its_files(repo: Path) -> None:
 
 # -- every view ----------------------------------------------------------------------
 
-def test_table_names_the_hot_function(repo: Path) -> None:
+def test_table_names_the_hot_function(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # off a terminal: the reason on one line
     code, out, err = run("scan", str(repo), "--format", "table", "--since", "5 years")
     assert code == 0, err
     assert "hot: total (cc 3, 3 of 9 changes)" in " ".join(out.split())

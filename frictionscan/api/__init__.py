@@ -16,7 +16,8 @@ What is here:
 * :class:`Run`, what one scan is of (its revision and "now"), and :class:`Store`, what a
   whole-run hook may keep between runs;
 * :class:`Formatter`, and the view models formatters render (the plan, the pull-request
-  report, the explanation of one file; the backtest report is a dict, docs/backtest.md);
+  report, the explanation of one file, the trend; the backtest report is a dict,
+  docs/backtest.md);
 * the errors a plugin may raise to end a run with one line, and the helpers that make
   repository text safe in every output;
 * helpers for paths (globs) and calendar durations.
@@ -98,14 +99,25 @@ from frictionscan.core.model import (
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 from frictionscan.core.text import (
+    html_text,
     json_text,
+    markdown_code,
     markdown_escape,
+    markdown_message,
     printable,
     spreadsheet_safe,
     terminal_safe,
+    visible,
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
-from frictionscan.views.ci import CiReport, FileDelta, FunctionDelta, Violation
+from frictionscan.views.ci import (
+    NAMED_FILES,
+    CiReport,
+    FileDelta,
+    FunctionDelta,
+    Violation,
+    verdict_sentence,
+)
 from frictionscan.views.explain import Concentration, Explanation
 from frictionscan.views.insights import CoChange, coupling_phrase
 from frictionscan.views.plan import (
@@ -121,21 +133,34 @@ from frictionscan.views.plan import (
     function_hours,
     refactor_hours,
 )
+from frictionscan.views.trend import (
+    AreaTrend,
+    FileTrend,
+    FunctionTrend,
+    PointFile,
+    RefactorEffect,
+    Trend,
+    TrendPoint,
+    TrendQuestion,
+    TrendTotals,
+)
 
 __all__ = [
     "DEFAULT_EXCLUDES",
     "DEFAULT_FIX_PATTERN",
+    "NAMED_FILES",
     "SCHEMA_VERSION",
     "AnalysisError",
     "AppliedFix",
     "AreaKnowledge",
     "AreaPlan",
+    "AreaTrend",
     "AuthorShare",
     "Between",
     "Change",
     "ChangeSet",
-    "CoChange",
     "CiReport",
+    "CoChange",
     "Commit",
     "Component",
     "Concentration",
@@ -150,6 +175,7 @@ __all__ = [
     "FileChange",
     "FileDelta",
     "FileHistory",
+    "FileTrend",
     "Finding",
     "FixResult",
     "Focus",
@@ -158,20 +184,23 @@ __all__ = [
     "FrictionscanError",
     "FunctionDelta",
     "FunctionHistory",
+    "FunctionTrend",
     "History",
     "HotFunction",
     "Hotspot",
-    "Insights",
-    "Knowledge",
     "InFlightArea",
     "InFlightPlan",
+    "Insights",
+    "Knowledge",
     "Measurement",
     "Option",
     "OptionParser",
     "Ownership",
     "Plan",
     "PluginError",
+    "PointFile",
     "QuickWin",
+    "RefactorEffect",
     "RepositoryError",
     "RevisionDiff",
     "RuleInfo",
@@ -184,6 +213,10 @@ __all__ = [
     "SymbolKind",
     "Target",
     "TeamPlan",
+    "Trend",
+    "TrendPoint",
+    "TrendQuestion",
+    "TrendTotals",
     "UsageError",
     "Violation",
     "Weight",
@@ -202,8 +235,11 @@ __all__ = [
     "hookspec",
     "is_bot",
     "is_fix",
+    "html_text",
     "json_text",
+    "markdown_code",
     "markdown_escape",
+    "markdown_message",
     "match_any",
     "parse_duration",
     "printable",
@@ -213,4 +249,6 @@ __all__ = [
     "spreadsheet_safe",
     "subtract",
     "terminal_safe",
+    "verdict_sentence",
+    "visible",
 ]

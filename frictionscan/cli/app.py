@@ -40,6 +40,7 @@ from frictionscan.cli import (
     plugins,
     rules,
     scan,
+    trend,
 )
 from frictionscan.cli.context import Context, local_plugins
 from frictionscan.cli.options import (
@@ -73,8 +74,8 @@ class Command(Protocol):
 
 
 #: Every command, in the order of ``frictionscan --help``.
-COMMANDS: tuple[Command, ...] = (scan, plan, explain, ci, baseline, backtest, fix, cache,
-                                 plugins, hooks, rules)
+COMMANDS: tuple[Command, ...] = (scan, plan, explain, ci, baseline, backtest, trend, fix,
+                                 cache, plugins, hooks, rules)
 BY_NAME = {c.NAME: c for c in COMMANDS}
 DEFAULT = "scan"
 #: The flags of ``frictionscan`` itself (without a command).

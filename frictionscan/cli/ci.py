@@ -79,10 +79,12 @@ def run(args: argparse.Namespace, context: Context) -> int:
             raise UsageError(f"unknown --fail-on policy {policy!r} (choose from "
                              f"{', '.join(POLICIES)})")
     base = args.base or base_from_environment(os.environ) or _upstream(root)
-    with scanning.progress(context, args) as progress:
+    with scanning.progress(context, args) as progress, session.sharing():
         report = run_ci(session, root, config, base=base, head=args.head, deepen=args.deepen,
                         top=config.top or DEFAULT_TOP, fail_on=policies,
                         use_baseline=not args.no_baseline, progress=progress)
+    if args.verbose:  # the head's scan
+        scanning.write_timings(report.result, stderr)
     in_ci = bool(os.environ.get("CI"))
     formats = session.hooks.formatters("ci")
     fmt = args.format or ("markdown" if in_ci or not stdout.isatty() else "text")
@@ -119,13 +121,14 @@ def _upstream(root: Path) -> str:
 
 def analyse_before(session: Session, config: Config, diff: RevisionDiff,
                    paths: Mapping[str, str], now: datetime) -> dict[str, Hotspot]:
-    """The touched files as they were at the merge base (``paths``: new -> old), scanned by
-    the same engine as the head: their old versions from git objects (the cache knows every
-    blob it saw before), the history at the merge base, the head's "now" (the comparison
-    shows the change, not the passing time), and each weighed by where the file lives now
-    (a moved file takes its new area). Keyed by the file's path now."""
+    """The touched files as they were at the merge base (``paths``: new -> old), and the
+    files the change deletes, scanned by the same engine as the head: their old versions
+    from git objects (the cache knows every blob it saw before), the history at the merge
+    base, the head's "now" (the comparison shows the change, not the passing time), and
+    each weighed by where the file lives now (a moved file takes its new area). Keyed by
+    the file's path now (a deleted file by its old path)."""
     new_for_old = {old: new for new, old in paths.items()}
-    old_paths = tuple(sorted(new_for_old))
+    old_paths = tuple(sorted(set(new_for_old) | set(diff.deleted)))
     run = Run(revision=diff.merge_base, now=now, paths=old_paths, check_paths=old_paths,
               weigh_as=tuple((old, new) for old, new in new_for_old.items() if old != new))
     base = session.scan(config, run)
@@ -137,17 +140,23 @@ def run_ci(session: Session, root: Path, config: Config, *, base: str, head: str
            use_baseline: bool = True, result: ScanResult | None = None,
            progress: Any = None) -> CiReport:
     diff = session.hooks.compare_revisions(root, base, head, deepen, config)
+    changed = tuple(c.path for c in diff.changes)
     if result is None:
-        # the touched files are checked for findings whatever their score (a change to a
-        # file untouched in the window, in the working tree, still shows its findings)
-        changed = tuple(c.path for c in diff.changes)
-        result = session.scan(config, Run(check_paths=changed, xray=bool(changed)),
+        # The touched files are checked for findings whatever their score (a change to a
+        # file untouched in the window, in the working tree, still shows its findings);
+        # the others only where findings could bring them into the first top + touched
+        # places, which is all the verdict needs of either ranking: the top N after the
+        # change, and before it (the touched files' old scores among the others' scores)
+        # exactly. A warm run analyses the touched files and takes the rest from the cache.
+        result = session.scan(config, Run(check_paths=changed, reach=top + len(changed)),
                               progress=progress)
     if not diff.worktree and diff.head_sha != result.head:
         raise UsageError(f"--head {head} is not the checked-out commit "
                          f"({result.head[:10]}): check it out first")
     scanned = {h.path for h in result.hotspots}
     touched = {c.path: (c.old_path or c.path) for c in diff.changes if c.path in scanned}
+    if touched:  # the X-ray of the touched files only: their functions' history
+        result = session.xray(config, result, sorted(touched))
     before = analyse_before(session, config, diff, touched, result.head_time) \
         if touched else {}
     return build_report(diff, result, before, top=top, fail_on=fail_on,

@@ -55,7 +55,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
     older = {"git.older_history": True} \
         if any(o.key == "git.older_history" for o in session.options) else {}
     config = scanning.configure(context, args, defaults=older)
-    result = scanning.scan(context, args, config, Run(check_paths=(rel,), xray=True))
+    # its rank is exact when the files that could pass it are checked: no others
+    result = scanning.scan(context, args, config,
+                           Run(check_paths=(rel,), reach_path=rel, xray=True))
     hotspot = find_hotspot(result, root, target.resolve())
     write_report(explain(result, hotspot), session.hooks.formatters("explain"), config,
                  args.format, args.output, context.stdout)

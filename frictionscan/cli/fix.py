@@ -9,6 +9,7 @@ from pathlib import Path
 from frictionscan.cli.context import Context
 from frictionscan.cli.options import add_plugin_selection
 from frictionscan.core.errors import UsageError
+from frictionscan.core.run import Run
 from frictionscan.core.text import terminal_safe
 from frictionscan.engine.session import find_root
 
@@ -36,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
-    from frictionscan.engine.fixer import run_fix
+    from frictionscan.engine.fixer import plan_fixes, run_fix, select_files
     from frictionscan.engine.suppressions import all_rules
 
     stderr = context.stderr
@@ -53,9 +54,17 @@ def run(args: argparse.Namespace, context: Context) -> int:
         if known[code].fix is None:
             raise UsageError(f"rule {code} ({known[code].name}) has no automatic fix")
     config = session.configure(root, config_file=args.config)
+    files = select_files(session.hooks, root, config, targets)
+    # which files have something to fix: a scan of them, checked, through the cache and the
+    # workers (after a scan, nothing is parsed but the files with a fix)
+    paths = tuple(f.path for f in files)
+    result = session.scan(config, Run(paths=paths, check_paths=paths))
+    changed = frozenset() if args.force else session.hooks.changed_files(root, config)
+    plan = plan_fixes(result, frozenset(args.rule), args.unsafe, changed)
     summary = run_fix(session.hooks, root, config, targets, codes=frozenset(args.rule),
                       apply=args.apply, unsafe=args.unsafe, force=args.force,
-                      stdout=context.stdout, stderr=stderr)
+                      stdout=context.stdout, stderr=stderr, files=files, only=plan.read)
+    summary.unsafe_skipped += plan.unsafe_elsewhere
     for note in summary.skipped:
         stderr.write(terminal_safe(f"skipped {note}") + "\n")
     done = "fixed" if args.apply else "would fix"

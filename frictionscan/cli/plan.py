@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
 
 from frictionscan.cli import records, scanning
 from frictionscan.cli.context import Context
@@ -14,6 +17,8 @@ from frictionscan.cli.options import (
     add_selection,
 )
 from frictionscan.cli.output import write_report
+from frictionscan.core.durations import subtract
+from frictionscan.core.run import Run
 from frictionscan.core.text import terminal_safe
 
 NAME = "plan"
@@ -30,9 +35,29 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     out.add_argument("--save", action="store_true",
                      help="save this plan as the snapshot the next plan compares with "
                           "(.frictionscan/snapshots/)")
+    out.add_argument("--no-trend", action="store_true",
+                     help="leave out the trend (it scans the commit three months before "
+                          "HEAD as well)")
     add_selection(parser)
     add_plugin_selection(parser)
     add_plugin_options(parser, session.options)
+
+
+def trend_base(root: Path) -> str | None:
+    """The last commit (first parent) at least ``TREND_MONTHS`` before HEAD's, if the
+    history reaches back that far."""
+    from frictionscan.views.plan import TREND_MONTHS
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    head = git("show", "-s", "--format=%ct", "HEAD")
+    if not head:
+        return None
+    when = subtract(datetime.fromtimestamp(int(head), tz=timezone.utc), TREND_MONTHS, "months")
+    return git("rev-list", "-1", "--first-parent", f"--before={when.isoformat()}",
+               "HEAD") or None
 
 
 def run(args: argparse.Namespace, context: Context) -> int:
@@ -40,15 +65,19 @@ def run(args: argparse.Namespace, context: Context) -> int:
 
     session, root = context.scanning
     config = scanning.configure(context, args)
+    # the commit three months back first: the git plugin then brings its history state
+    # forward to HEAD rather than back
+    base = None if args.no_trend else trend_base(root)
+    earlier = scanning.scan(context, args, config, Run(revision=base)) if base else None
     result = scanning.scan(context, args, config)
     snapshot = records.load_snapshot(root)
     if snapshot is None and records.snapshot_path(root).exists():
         context.stderr.write("warning: the saved snapshot is unreadable; planning without "
                              "comparison (--save writes a new one)\n")
-    plan = build_plan(result, snapshot)
+    plan = build_plan(result, snapshot, earlier=earlier)
     # the X-ray of what the plan shows, now that it is chosen (targets, quick wins)
     result = session.xray(config, result, xray_paths(plan))
-    plan = build_plan(result, snapshot)
+    plan = build_plan(result, snapshot, earlier=earlier)
     write_report(plan, session.hooks.formatters("plan"), config, args.format, args.output,
                  context.stdout)
     if args.save:

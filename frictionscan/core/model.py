@@ -149,6 +149,9 @@ class RevisionDiff:
     #: The change's own authors (names after ``.mailmap``): of its commits, and for the
     #: working tree the configured user too.
     authors: tuple[str, ...] = ()
+    #: The change's own non-merge commits (full SHAs), newest first: what a view leaves out
+    #: to tell the history before the change from the change itself.
+    commits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,6 +272,15 @@ class RuleInfo:
     enabled: bool = True
     #: The weight its findings carry (:attr:`Finding.weight`).
     weight: float = 1.0
+    #: What the rule flags, in one plain sentence (SARIF's ``shortDescription``); the
+    #: ``summary`` is a message template.
+    description: str = ""
+    #: Why the pattern slows the next developer down, and what to do instead.
+    rationale: str = ""
+    #: Where the rule is documented: an absolute URL, or a path relative to frictionscan's
+    #: ``docs/`` (``rules.md#fs101-deep-nesting``) that a report resolves against its
+    #: documentation address (``report.docs_url``).
+    help_uri: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

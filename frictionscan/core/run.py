@@ -44,6 +44,9 @@ class Run:
     #: ``check_paths``, or the first :data:`XRAY_FILES` when neither is given; every file
     #: with ``--all-functions``.
     xray: bool = False
+    #: The report is about this file's rank only (``explain``): files whose findings could
+    #: not bring them above it need not be checked, nor the files already above it.
+    reach_path: str | None = None
 
     @property
     def past(self) -> bool:

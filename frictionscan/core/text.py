@@ -113,3 +113,54 @@ def markdown_escape(text: str) -> str:
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("@", "@\u200b")
+
+
+#: Control characters as the Unicode "control pictures" (U+2400-U+2421): seen, never acted on.
+_PICTURES = {**{chr(c): chr(0x2400 + c) for c in range(0x20)}, "\x7f": "\u2421"}
+
+
+def _picture(match: re.Match[str]) -> str:
+    char = match.group()
+    return _PICTURES.get(char) or f"\u27e8U+{ord(char):04X}\u27e9"
+
+
+def visible(text: str) -> str:
+    """Repository text as rendered Markdown or HTML shows it: exactly as it is, but for the
+    characters that would act instead of being seen (line breaks, escape sequences,
+    bidirectional controls): C0 controls and DEL become their control pictures (a line
+    feed is ``\u240a``, a tab ``\u2409``), the others ``\u27e8U+202E\u27e9``. No
+    backslash appears that the text did not hold. Not valid UTF-8 becomes U+FFFD."""
+    return _CONTROL.sub(_picture, printable(text))
+
+
+def markdown_code(text: str) -> str:
+    """A Markdown code span that shows ``text`` exactly (:func:`visible`): code spans have
+    no backslash escapes, no HTML and no mentions, so nothing needs escaping inside; the
+    fence is one backtick longer than the longest run of backticks in the text, and a space
+    pads a text that starts or ends with a backtick (or with spaces at both ends), which
+    the renderer strips again. Not for table cells, where ``|`` ends the cell."""
+    text = visible(text)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.strip(" ") and (text[:1] == "`" or text[-1:] == "`"
+                            or (text[:1] == " " and text[-1:] == " ")):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def html_text(text: str) -> str:
+    """Repository text inside raw HTML (a ``<summary>``), where Markdown is not processed:
+    HTML-escaped (quotes too), no backslash escapes, control characters made
+    :func:`visible`."""
+    return html.escape(visible(text), quote=True)
+
+
+def markdown_message(text: str) -> str:
+    """A message whose ``backticked`` words are code (finding messages name code that way):
+    those become real code spans, the rest is escaped as :func:`markdown_escape` does. A
+    message with an odd number of backticks is escaped whole."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return markdown_escape(text)
+    return "".join(markdown_code(part) if i % 2 else markdown_escape(part)
+                   for i, part in enumerate(parts) if part or not i % 2)

@@ -87,8 +87,12 @@ class FilePhase:
     warnings: list[str]
     #: The options plugins declared (which plugin declared each: cache keys).
     options: Sequence[Option] = ()
-    #: Workers started before the history was read; closed by :meth:`close`.
+    #: Workers started before the history was read (or handed over by the session's
+    #: previous scan); closed by :meth:`close`, or handed over.
     pool: WorkerPool | None = None
+    #: Where the workers go after the scan instead of being closed (``Session.sharing``:
+    #: the next scan of the session takes them, warm).
+    handover: dict[str, Any] | None = None
     #: Cache keys computed before the history was read (when they do not depend on it).
     known_keys: dict[str, str] = field(default_factory=dict)
     #: Paths analysed afresh (not from the cache).
@@ -100,6 +104,8 @@ class FilePhase:
     shown: frozenset[str] = frozenset()
     #: Every file kept after the excludes, of every kind (``files`` are the ranked ones).
     kept: tuple[SourceFile, ...] = ()
+    #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
+    queued: int = 0
     #: Seconds spent per step of this scan, in order.
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -133,10 +139,13 @@ class FilePhase:
             if not misses:
                 return
             jobs = min(jobs, misses)
-        from frictionscan.engine.pool import WorkerPool
+        if self.pool is not None:  # handed over by the session's previous scan
+            self.pool.jobs = max(self.pool.jobs, jobs)
+        else:
+            from frictionscan.engine.pool import WorkerPool
 
-        self.pool = WorkerPool(self.spec, config, jobs=jobs, file_timeout=config.file_timeout,
-                               warm_checks=checks)
+            self.pool = WorkerPool(self.spec, config, jobs=jobs,
+                                   file_timeout=config.file_timeout, warm_checks=checks)
         self.pool.start(jobs)
 
     def warn(self, *messages: str) -> None:
@@ -146,7 +155,11 @@ class FilePhase:
         self.warnings.extend(m for m in dict.fromkeys(messages) if m not in self.warnings)
 
     def close(self) -> None:
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        if self.handover is not None:
+            self.handover["pool"] = self.pool
+        else:
             self.pool.close()
 
     def analyse(self, items: list[Item],
@@ -199,6 +212,14 @@ class FilePhase:
         """Analyse what the cache did not have: in this process, or in the worker pool."""
         config, progress = self.config, self.progress
         fresh: list[FileAnalysis] = []
+        if todo and self.run.past:
+            todo = self._with_versions(todo)
+        # the bar counts every file this scan analyses afresh (rounds of checks add to its
+        # total), and shows its count before the first file is done
+        before = self.queued
+        self.queued += len(todo)
+        if todo and progress:
+            progress("analysing", before, self.queued)
         if not todo:
             pass
         elif self.in_process:
@@ -217,18 +238,28 @@ class FilePhase:
                                        file_timeout=config.file_timeout)
             fresh = self.pool.run(todo, config=config, now=self.run.now, unchecked=unchecked,
                                   progress=(
-                (lambda done: progress("analysing", done, len(todo))) if progress else None))
-        if progress:
-            progress("analysing", len(todo), len(todo))
+                (lambda done: progress("analysing", before + done, self.queued))
+                if progress else None))
+        if todo and progress:
+            progress("analysing", self.queued, self.queued)
         return fresh
 
+    def _with_versions(self, todo: list[Item]) -> list[Item]:
+        """The items with their contents from git objects (a past revision): read only for
+        the files analysed afresh, so that a cached file of a past commit costs no read."""
+        contents = self.hooks.read_versions(self.root, self.run.revision,
+                                            [item[0].path for item in todo], self.config)
+        return [(item[0], item[1], contents.get(item[0].path, b"")) for item in todo]
+
     def _store(self, cache: Cache, keys: Mapping[str, str], fresh: list[FileAnalysis]) -> None:
-        """Keep fresh results, except those of crashed, timed-out or failing plugins (the
-        next run should try again). Files with the same content share a key: a checked
-        result wins over an unchecked one."""
+        """Keep fresh results, except those of crashed or timed-out workers (the next run
+        should try again: a machine under load may finish it). A plugin that raised on a
+        file raises again on the same content with the same plugins and options (all in
+        the key): that result is kept, so that a warm scan does no per-file work. Files with
+        the same content share a key: a checked result wins over an unchecked one."""
         now = self.run.now
         today = now.date().isoformat() if now else None
-        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT, ErrorKind.PLUGIN)
+        failed = (ErrorKind.CRASH, ErrorKind.TIMEOUT)
         kept: dict[str, FileAnalysis] = {}
         for a in fresh:
             key = keys.get(a.file.path)

@@ -22,14 +22,20 @@ import re
 import stat
 import tempfile
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from frictionscan.core.config import Config
 from frictionscan.core.errors import UsageError
-from frictionscan.core.model import FixResult, SourceFile
+from frictionscan.core.model import (
+    AnalysisError,
+    ErrorKind,
+    FixResult,
+    ScanResult,
+    SourceFile,
+)
 from frictionscan.core.run import Run
 from frictionscan.core.text import printable, terminal_safe
 from frictionscan.plugin.hooks import HookCalls
@@ -132,11 +138,57 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class FixPlan:
+    """Which files ``fix`` reads, from a scan of them (checked for findings)."""
+
+    #: The files that may change: a finding with a fix that applies (safe ones; unsafe ones
+    #: too with ``--unsafe``), or an error to report (a file that does not parse is listed
+    #: as skipped, as before), or no checked result.
+    read: frozenset[str]
+    #: Unsafe fixes left out in the files not read (the fixer counts those of the others).
+    unsafe_elsewhere: int
+
+
+def _unknown(error: AnalysisError) -> bool:
+    """Whether ``error`` leaves the file's fixes unknown, or is one ``fix`` reports (the
+    file does not parse, cannot be read): then the file is read. Not for a skipped file
+    (binary, generated: ``fix`` leaves generated code alone, as the scan does), a note, or a
+    plugin that raised while measuring (the checks ran)."""
+    if error.kind is ErrorKind.PLUGIN:
+        return error.hook != "frictionscan_measure_file"
+    return error.kind not in (ErrorKind.SKIPPED, ErrorKind.NOTE)
+
+
+def plan_fixes(result: ScanResult, codes: frozenset[str], unsafe: bool,
+               skipped: Collection[str] = ()) -> FixPlan:
+    """The :class:`FixPlan` for ``result`` (``skipped``: files left alone whatever they
+    hold, such as those with uncommitted changes). Suppressed findings count: the fixes
+    apply to them too."""
+    read, left = set(), 0
+    for h in result.hotspots:
+        a = h.analysis
+        if h.path in skipped:
+            continue
+        fixes = [f for f in (*a.findings, *a.suppressed)
+                 if f.fix_available and (not codes or f.code in codes)]
+        if (not a.checked or any(_unknown(e) for e in a.errors)
+                or any(unsafe or f.fix_safe for f in fixes)):
+            read.add(h.path)
+        else:
+            left += len(fixes)
+    return FixPlan(read=frozenset(read), unsafe_elsewhere=left)
+
+
 def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path], *,
             codes: frozenset[str], apply: bool, unsafe: bool, force: bool,
-            stdout: TextIO, stderr: TextIO) -> FixSummary:
+            stdout: TextIO, stderr: TextIO, files: Sequence[SourceFile] | None = None,
+            only: Collection[str] | None = None) -> FixSummary:
+    """Fix ``files`` (default: those at or below ``targets``); with ``only``, read only the
+    files it names (:func:`plan_fixes`: the others have nothing to fix)."""
     summary = FixSummary()
-    files = select_files(hooks, root, config, targets)
+    if files is None:
+        files = select_files(hooks, root, config, targets)
     changed = frozenset() if force else hooks.changed_files(root, config)
     for file in files:
         if file.path in changed:
@@ -146,6 +198,8 @@ def run_fix(hooks: HookCalls, root: Path, config: Config, targets: Sequence[Path
         path = root / file.path
         if path.is_symlink():
             summary.skipped.append(f"{file.path}: symbolic link; not followed")
+            continue
+        if only is not None and file.path not in only:
             continue
         try:
             data = path.read_bytes()

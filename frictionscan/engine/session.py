@@ -8,8 +8,9 @@ parent holding ``.git``), because the configuration lives there.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,8 @@ class Session:
     hooks: HookCalls
     #: Where plugins declare their options (also those registered after the start).
     parser: OptionParser
+    #: The worker pool the scans share inside :meth:`sharing` (else each scan has its own).
+    _shared: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def start(cls, spec: PluginSpec) -> Session:
@@ -79,6 +82,20 @@ class Session:
         parser = OptionParser()
         hooks.addoption(parser)
         return cls(spec=spec, pm=pm, hooks=hooks, parser=parser)
+
+    @contextmanager
+    def sharing(self) -> Iterator[None]:
+        """The scans inside the block share one worker pool, closed at the end: ``ci``'s
+        scan of the merge base takes the workers its scan of the head started, and
+        ``trend``'s dozen past commits one pool, their parsers already imported (a pool per
+        scan would import them again)."""
+        self._shared = {}
+        try:
+            yield
+        finally:
+            pool, self._shared = self._shared.get("pool"), None
+            if pool is not None:
+                pool.close()
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -92,26 +109,34 @@ class Session:
         """Check the ``candidates`` whose findings could bring them into the first
         ``run.reach`` (``frictionscan_prune_checks``), in rounds: every check can raise the
         bar the rest must reach, so the files ranked highest are checked first and the
-        question is asked again. Results the cache holds cost nothing and are taken in the
-        first round; fresh analyses go in batches (the first ``reach`` wanted files, then a
-        few per worker, or one per 200 files in the repository if that is more)."""
+        question is asked again. Results the cache holds cost nothing and are taken first, in
+        a round of their own: a repeated scan of an unchanged repository finds the bar the
+        run before it ended with, and analyses nothing. Fresh analyses go in batches (the
+        first ``reach`` wanted files, then a few per worker, or one per 200 files in the
+        repository if that is more)."""
         config, run = phase.config, phase.run
         done: set[str] = set()
         by_path = {item[0].path: item for item in items}
-        batch = max(run.reach, 1)
+        batch = max(run.reach, 1 if run.reach_path is None
+                    else 2 * max(config.effective_jobs, 2))
         while True:
-            pruned = self._prune(hotspots, config, run)
-            wanted = [h.path for h in hotspots if h.path in candidates
+            pruned, below = self._prune(hotspots, config, run)
+            wanted = [h.path for h in below if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
                 return analyses, hotspots
             cached = [a for p in wanted if (a := phase.checked_from_cache(by_path[p]))]
             fresh = [p for p in wanted if p not in phase.checked_entries]
-            if pruned is not None:  # else everything now: nothing would be pruned later
+            if pruned is not None and cached:
+                # what the cache holds first, alone: it raises the bar for free, so that a
+                # repeated scan checks no file the run before it left unchecked
+                fresh = []
+            elif pruned is not None:  # else everything now: nothing would be pruned later
                 fresh = fresh[:batch]
-            # later rounds: a few files per worker, more on large repositories, where each
-            # round's scoring and ranking of every file costs more (0.1 s for 5,000 files)
-            batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
+                # later rounds: a few files per worker, more on large repositories, where
+                # each round's scoring and ranking of every file costs more (0.1 s for 5,000
+                # files)
+                batch = max(2 * max(config.effective_jobs, 2), len(analyses) // 200)
             done.update(a.file.path for a in cached)
             done.update(fresh)
             with phase.timed("analyse"):
@@ -122,20 +147,28 @@ class Session:
                 analyses = [update.get(a.file.path, a) for a in analyses]
                 hotspots = self._rank(analyses, config)
 
-    def _prune(self, hotspots: Sequence[Hotspot], config: Config,
-               run: Run) -> frozenset[str] | None:
+    def _prune(self, hotspots: Sequence[Hotspot], config: Config, run: Run
+               ) -> tuple[Collection[str] | None, Sequence[Hotspot]]:
         """``frictionscan_prune_checks`` for each kind's ranking (each shows its first
-        ``run.reach``): the files none could bring there, or ``None`` (check them all)."""
+        ``run.reach``): the files none could bring there (``None``: check them all), and the
+        hotspots worth asking about. With ``run.reach_path`` (``explain``), only the files
+        below the file explained, in its kind's ranking, could change its rank."""
         groups: dict[str, list[Hotspot]] = {}
         for h in hotspots:
             groups.setdefault(h.kind, []).append(h)
+        if run.reach_path is not None:
+            kind = next((h.kind for h in hotspots if h.path == run.reach_path), "")
+            group = groups.get(kind, [])
+            reach = next((i for i, h in enumerate(group, 1) if h.path == run.reach_path), 0)
+            below = group[reach:] if reach else []
+            return (self.hooks.prune_checks(group, reach, config, run) if below else []), below
         pruned: set[str] = set()
         for group in groups.values():
             answer = self.hooks.prune_checks(group, run.reach, config, run)
             if answer is None:
-                return None
+                return None, hotspots
             pruned.update(answer)
-        return frozenset(pruned)
+        return frozenset(pruned), hotspots
 
     def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus, config: Config,
                run: Run) -> list[FileAnalysis]:
@@ -167,8 +200,10 @@ class Session:
         run = run or Run()
         root = Path(config.root)
         phase = FilePhase(hooks=self.hooks, spec=self.spec, root=root, config=config, run=run,
-                          options=self.options,
-                          progress=progress, in_process=in_process, warnings=[])
+                          options=self.options, progress=progress, in_process=in_process,
+                          warnings=[], handover=self._shared)
+        if self._shared is not None:
+            phase.pool = self._shared.pop("pool", None)
         with phase.timed("files"):
             collected = self.hooks.collect_files(root, config, run)
             if run.paths is not None:
@@ -188,7 +223,9 @@ class Session:
                     f"{', '.join(sorted(phase.kinds))})") if other else ""
             phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
                        f"({', '.join(config.include)}){excluded}{also}")
-        phase.prestart(files, checks=not run.reach)
+        # the workers import the checks' parser while git runs when the first files they
+        # get are checked: every file of a full report, the files named in check_paths
+        phase.prestart(files, checks=not run.reach or bool(run.check_paths))
         try:
             return self._scan(phase, collected, files)
         finally:
@@ -317,14 +354,10 @@ class Session:
 
     def _items(self, phase: FilePhase, files: Sequence[SourceFile],
                history: History) -> list[Item]:
-        """Each file with its history, and its content when it comes from git objects (a
-        past revision) rather than the working tree."""
-        items: list[Item] = [(f, history.for_file(f.path)) for f in files]
-        if phase.run.past:
-            contents = self.hooks.read_versions(phase.root, phase.run.revision,
-                                                [f.path for f in files], phase.config)
-            items = [(item[0], item[1], contents.get(item[0].path, b"")) for item in items]
-        return items
+        """Each file with its history. A past revision's contents come from git objects
+        when a file is analysed afresh (:meth:`FilePhase.analyse`), so a cached file of a
+        past commit costs no read."""
+        return [(f, history.for_file(f.path)) for f in files]
 
     def _scan(self, phase: FilePhase, collected: Sequence[SourceFile],
               files: Sequence[SourceFile]) -> ScanResult:
@@ -344,7 +377,7 @@ class Session:
                        "fetch-depth: 0, GitLab CI: GIT_DEPTH: 0)")
         run = phase.run = evolve(phase.run, now=phase.run.now or history.head_time)
         items = self._items(phase, files, history)
-        pruning = run.reach > 0 and not config.all_findings
+        pruning = (run.reach > 0 or run.reach_path is not None) and not config.all_findings
         with phase.timed("analyse"):
             unchecked = self.hooks.skip_checks(files, history, config, run)
             first = frozenset(f.path for f in files) - frozenset(run.check_paths) \

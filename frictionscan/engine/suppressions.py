@@ -34,13 +34,27 @@ _REASON = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<pla
 _UNTIL = re.compile(r"until\s*=\s*(?P<date>\S+)")
 _BLOCK = re.compile(r"^\s*(async\s+)?(def|class)\b")
 
+_HELP = "suppressions.md#what-is-reported-about-suppressions"
 EXPIRED = RuleInfo(code="FS901", name="expired-suppression",
                    summary="suppression of … expired on …; the findings are back",
-                   effort_minutes=5)
+                   effort_minutes=5,
+                   description="A suppression comment whose until= date has passed",
+                   rationale="A suppression with a date was meant to be temporary: once the "
+                             "date has passed, the findings it silenced count again. Fix them, "
+                             "or move the date with a reason.",
+                   help_uri=_HELP)
 UNUSED = RuleInfo(code="FS902", name="unused-suppression",
-                  summary="suppression of … matches no finding; remove it", effort_minutes=2)
+                  summary="suppression of … matches no finding; remove it", effort_minutes=2,
+                  description="A suppression comment that silences nothing",
+                  rationale="The problem it silenced was fixed, or the code is wrong: left in "
+                            "place, it would silence the next real finding on these lines.",
+                  help_uri=_HELP)
 MALFORMED = RuleInfo(code="FS903", name="malformed-suppression",
-                     summary="malformed suppression comment: …", effort_minutes=2)
+                     summary="malformed suppression comment: …", effort_minutes=2,
+                     description="A frictionscan comment that does not follow the syntax",
+                     rationale="A suppression that cannot be read silences nothing, although "
+                               "the reader believes it does.",
+                     help_uri=_HELP)
 RULES = (EXPIRED, UNUSED, MALFORMED)
 
 

@@ -448,15 +448,16 @@ def frictionscan_prune_checks(
     """Return the paths of files whose findings could not bring them into the first ``top``
     of the ranking, so that their ``frictionscan_check_file`` hooks need not run.
 
-    Called only when the report shows no more than the first ``top`` files (the terminal
-    table; ``--top N``) and not with ``--all-findings``. Before the first call every file is
-    analysed *without* its friction checks (``checked=False``; files in
-    the run's ``check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that
-    ranking, the unchecked files' scores lower bounds. The core then checks the highest
-    ranked of the files you did not name, scores and ranks again, and calls you again with
-    the new ranking (checked files' scores are exact, so the bar can only rise), until every
-    file you do not name has been checked. The first ``top`` places are exact as long as no
-    file you named could have overtaken the ``top``-th file once checked.
+    Called only when the report shows no more than the first ``top`` files (the terminal table;
+    ``--top N``), or one file's rank (``explain``: ``top`` is then that file's place, and only
+    the files below it are checked), and not with ``--all-findings``. Before the first call
+    every file is analysed *without* its friction checks (``checked=False``; files in the run's
+    ``check_paths`` excepted), weighed, scored and ranked: ``hotspots`` is that ranking, the
+    unchecked files' scores lower bounds. The core then checks the highest ranked of the files
+    you did not name, scores and ranks again, and calls you again with the new ranking (checked
+    files' scores are exact, so the bar can only rise), until every file you do not name has
+    been checked. The first ``top`` places are exact as long as no file you named could have
+    overtaken the ``top``-th file once checked.
 
     Stops at first non-None result; ``None`` (or no implementation) checks every file that
     ``frictionscan_skip_checks`` left. A plugin that replaces the built-in score or ranking
@@ -607,6 +608,10 @@ def frictionscan_fix_file(
     (return a ``FixResult`` with ``error`` instead); never apply an unsafe fix unless
     ``unsafe`` is true. Built-in: the *libcst* plugin's codemods.
 
+    ``frictionscan fix`` does not read a file whose checked result in the cache (same
+    content, plugins and options) has no finding with ``fix_available``: report a finding
+    with ``fix_available=True`` for everything this hook can fix.
+
     :param file: The file.
     :param source: Its current text.
     :param config: The run's configuration.
@@ -627,8 +632,10 @@ def frictionscan_rules(config: Config | None) -> Iterable[RuleInfo] | RuleInfo |
     """Describe the rules behind the findings a plugin reports.
 
     ``frictionscan rules`` lists them (code, name, effort, fix); the core also uses them to
-    tell an unused suppression from one whose rule did not run (``enabled``). Built-in: the
-    *libcst* plugin's rule catalogue; the core adds its own suppression rules (FS9xx).
+    tell an unused suppression from one whose rule did not run (``enabled``), and ``ci``'s
+    SARIF describes each rule with them (``description``, ``rationale``, ``help_uri``).
+    Built-in: the *libcst* plugin's rule catalogue; the core adds its own suppression rules
+    (FS9xx).
 
     When several plugins implement it, each may also be asked alone, to tell which plugin
     offers which rule (a rule a wrapper adds is the wrapper's plugin's): keep it free of side

@@ -45,6 +45,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "people": "frictionscan_people",
     "report": "frictionscan_report",
     "functions": "frictionscan_functions",
+    "ruff": "frictionscan_ruff",
 }
 
 ENTRY_POINT_GROUP = "frictionscan"

@@ -42,6 +42,7 @@ from frictionscan.core.model import (
     ScanResult,
 )
 from frictionscan.views.insights import CoChange, hidden_dependencies
+from frictionscan.views.trend import compare_points, follow, friction
 
 QUICK_WIN_MINUTES = 15
 TARGETS_PER_AREA = 5
@@ -54,6 +55,12 @@ EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
 LEFT_ALONE_FACTOR = 0.5
 #: Only files at least this complex are worth listing as "left alone on purpose".
 LEFT_ALONE_MIN_CC = 10
+#: The plan's trend compares with the commit this many months before HEAD (the score counts
+#: a 12-month window: the three months that came in against the three that left).
+TREND_MONTHS = 3
+#: Files scoring less than this share of the top score, then and now, are steady: a move
+#: from 0.01 to 0.02 is no trend.
+TREND_FLOOR = 0.05
 
 
 def refactor_hours(h: Hotspot) -> float:
@@ -178,10 +185,11 @@ class TeamPlan:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """How a file moved since the saved snapshot."""
+    """How a file moved since the saved snapshot (or, in the plan's trend, since the commit
+    :data:`TREND_MONTHS` before)."""
 
     path: str
-    kind: str  # "new hotspot", "up", "down", "gone"
+    kind: str  # "new hotspot", "up", "down", "gone"; trend: "rising", "new", "cooling"
     before: float | None
     after: float | None
     findings_fixed: int = 0
@@ -202,6 +210,17 @@ class Plan:
     #: Directories with work in flight, first in the plan; targets grouped by team.
     in_flight: tuple[InFlightPlan, ...] = ()
     teams: tuple[TeamPlan, ...] = ()
+    #: The trend against the commit :data:`TREND_MONTHS` before (when history allows it):
+    #: that commit's time, and the files whose score moved: ``rising``, ``new`` (nothing
+    #: then), ``cooling`` (every other file is ``steady``), rising and new first.
+    trend_since: str | None = None
+    trend: tuple[Change, ...] = ()
+
+    def trend_of(self, path: str) -> str:
+        """``rising``, ``new``, ``cooling``, ``steady``; "" without a trend."""
+        if self.trend_since is None:
+            return ""
+        return next((c.kind for c in self.trend if c.path == path), "steady")
 
 
 def _area_of(h: Hotspot) -> str | None:
@@ -239,9 +258,26 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
     return [w for _, _, w in wins[:limit]]
 
 
+def trend_changes(earlier: ScanResult, result: ScanResult) -> tuple[Change, ...]:
+    """The files whose friction rose, appeared or cooled since ``earlier`` (the scan of the
+    commit :data:`TREND_MONTHS` before; see :func:`frictionscan.views.trend.compare_points`;
+    below :data:`TREND_FLOOR` of the top, steady), rising and new first, highest first.
+    Friction is the score without the roadmap's weights: the work in flight that weighs
+    today's scan is not known for the earlier one."""
+    top = max((friction(h) for h in result.hotspots), default=0.0)
+    kinds = compare_points(earlier, result, floor=TREND_FLOOR * top, value=friction)
+    named = follow([earlier, result])
+    order = {"new": 0, "rising": 0, "cooling": 1}
+    changes = [Change(path=p, kind=k, before=friction(old) if (old := named[0].get(p)) else None,
+                      after=friction(named[1][p])) for p, k in kinds.items() if k in order]
+    changes.sort(key=lambda c: (order[c.kind], -max(c.after or 0.0, c.before or 0.0), c.path))
+    return tuple(changes)
+
+
 def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
-               top: int = TARGETS_PER_AREA) -> Plan:
-    """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`."""
+               top: int = TARGETS_PER_AREA, earlier: ScanResult | None = None) -> Plan:
+    """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`;
+    ``earlier`` the scan of the commit :data:`TREND_MONTHS` before, for the trend."""
     focus = result.focus
     # product code is planned by area; other kinds the report shows (--kinds) get a
     # section each, after the areas: tests never dilute the product's targets
@@ -291,11 +327,14 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                      *(t for a in areas for t in a.targets)])
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
                 changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None,
-                hidden=hidden, in_flight=flight, teams=teams)
+                hidden=hidden, in_flight=flight, teams=teams,
+                trend_since=earlier.head_time.isoformat() if earlier else None,
+                trend=trend_changes(earlier, result) if earlier else ())
     return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
                 left_alone=plan.left_alone, changes=plan.changes,
                 snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
-                hidden=hidden, in_flight=plan.in_flight, teams=plan.teams)
+                hidden=hidden, in_flight=plan.in_flight, teams=plan.teams,
+                trend_since=plan.trend_since, trend=plan.trend)
 
 
 def xray_paths(plan: Plan) -> list[str]:
@@ -393,6 +432,11 @@ def summarise(plan: Plan) -> list[str]:
         n = len(plan.hidden)
         lines.append(f"{n} hidden dependenc{'ies' if n > 1 else 'y'}: files across a package "
                      f"or focus-area boundary that keep changing with the targets.")
+    if plan.trend_since is not None:
+        trend = Counter(c.kind for c in plan.trend)
+        moved = ", ".join(f"{trend[k]} {k}" for k in ("rising", "new", "cooling") if trend[k])
+        lines.append(f"Since {plan.trend_since[:10]} ({TREND_MONTHS} months before): "
+                     + (f"{moved} hotspots." if moved else "every hotspot is steady."))
     if plan.changes:
         new = sum(c.kind == "new hotspot" for c in plan.changes)
         fixed = sum(c.findings_fixed for c in plan.changes)

@@ -558,19 +558,23 @@ def frictionscan_compare_revisions(root: Path, base: str, head: str, deepen: boo
     changes, deleted = parse_name_status(repo.git.diff(*args, stdout_as_string=False))
     return RevisionDiff(base=base, head=head, merge_base=merge_base, head_sha=head_sha,
                         changes=tuple(changes), deleted=tuple(deleted), worktree=worktree,
-                        authors=_change_authors(root, merge_base, head_sha, worktree))
+                        **_change_commits(root, merge_base, head_sha, worktree))
 
 
-def _change_authors(root: Path, merge_base: str, head_sha: str, worktree: bool
-                    ) -> tuple[str, ...]:
-    """The names (after ``.mailmap``) of the change's authors: of its non-merge commits,
-    and for the working tree the configured user as well."""
+def _change_commits(root: Path, merge_base: str, head_sha: str, worktree: bool
+                    ) -> dict[str, tuple[str, ...]]:
+    """The change's non-merge commits (``commits``, newest first) and the names (after
+    ``.mailmap``) of its authors (``authors``): of those commits, and for the working tree
+    the configured user as well."""
     try:
-        out = run_git(root, "log", "--no-merges", "-z", "--format=%aN",
+        out = run_git(root, "log", "--no-merges", "-z", "--format=%H %aN",
                       f"{merge_base}..{head_sha}", "--")
     except subprocess.CalledProcessError:
         out = b""
-    names = {n.decode("utf-8", "surrogateescape").strip() for n in out.split(b"\0")}
+    entries = [e.decode("utf-8", "surrogateescape").strip().partition(" ")
+               for e in out.split(b"\0") if e.strip()]
+    commits = tuple(sha for sha, _, _ in entries)
+    names = {name.strip() for _, _, name in entries}
     if worktree:
         try:
             ident = run_git(root, "var", "GIT_AUTHOR_IDENT").decode("utf-8", "surrogateescape")
@@ -579,7 +583,7 @@ def _change_authors(root: Path, merge_base: str, head_sha: str, worktree: bool
                 "utf-8", "surrogateescape").rsplit("<", 1)[0].strip())
         except (subprocess.CalledProcessError, ValueError):
             pass  # no user configured: nobody to leave out
-    return tuple(sorted(n for n in names if n))
+    return {"authors": tuple(sorted(n for n in names if n)), "commits": commits}
 
 
 @hookimpl(trylast=True)

@@ -92,6 +92,9 @@ def _described() -> list[dict[str, Any]]:
     entries = list(builtin_index())
     for rule in _other_rules():
         entries.append({"code": rule.CODE, "name": rule.NAME, "message": rule.MESSAGE,
+                        "description": getattr(rule, "DESCRIPTION", ""),
+                        "rationale": getattr(rule, "RATIONALE", ""),
+                        "help": getattr(rule, "HELP_URI", None),
                         "effort": rule.EFFORT_MINUTES, "fix": rule.FIX,
                         "weight": rule.FRICTION_WEIGHT,
                         "options": {n: [t.__name__, d, h] for n, (t, d, h) in
@@ -130,7 +133,9 @@ def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
     ignored = set(config.getoption("libcst.ignore", []) if config else [])
     return [RuleInfo(code=r["code"], name=r["name"], summary=r["message"].format_map(_Blank()),
                      effort_minutes=r["effort"], fix=r["fix"], enabled=r["code"] not in ignored,
-                     weight=float(r.get("weight", 1.0)))
+                     weight=float(r.get("weight", 1.0)),
+                     description=r.get("description") or "", rationale=r.get("rationale") or "",
+                     help_uri=r.get("help"))
             for r in _described()]
 
 

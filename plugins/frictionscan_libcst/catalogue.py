@@ -24,7 +24,9 @@ Generated from the rule classes in `plugins/frictionscan_libcst/rules/` by
 fix can be applied with `frictionscan fix` ([fixes.md](fixes.md)). The weight says how much a
 rule's findings predicted next year's bug fixes in a backtest on real projects, beyond size,
 complexity and churn ([below](#which-findings-are-friction)): the score and the quick-win
-order weigh each finding by it.
+order weigh each finding by it. Teams that run ruff can have most of these reported once,
+under ruff's codes, by the *ruff* plugin: its table of codes, effort minutes and the rule
+each replaces is in [ruff.md](ruff.md).
 
 | code | name | effort | weight | fix | what it flags |
 |---|---|---|---|---|---|
@@ -43,11 +45,11 @@ def rules_markdown(rules: Sequence[type[Rule]] = BUILTIN_RULES,
     out = [HEADER]
     for r in rules:
         summary = r.MESSAGE.format(**{k: "…" for k in _fields(r.MESSAGE)})
-        out.append(f"| [{r.CODE}](#{r.CODE.lower()}-{r.NAME}) | `{r.NAME}` | "
+        out.append(f"| [{r.CODE}](#{anchor(r)}) | `{r.NAME}` | "
                    f"{r.EFFORT_MINUTES} min | {r.FRICTION_WEIGHT:g} | {r.FIX or '-'} | "
                    f"{summary} |\n")
     for r in rules:
-        out.append(f"\n## {r.CODE} {r.NAME}\n\n{r.RATIONALE}\n\n")
+        out.append(f"\n## {r.CODE} {r.NAME}\n\n{_sentence(r.DESCRIPTION)}{r.RATIONALE}\n\n")
         fix = {"safe": "safe (never changes behaviour)",
                "unsafe": "unsafe (may change behaviour; needs `--unsafe`)"}.get(r.FIX or "",
                                                                               "none")
@@ -67,6 +69,15 @@ def rules_markdown(rules: Sequence[type[Rule]] = BUILTIN_RULES,
     return "".join(out)
 
 
+def _sentence(text: str) -> str:
+    return f"{text}. " if text else ""
+
+
+def anchor(rule: type[Rule]) -> str:
+    """The rule's section of docs/rules.md, as GitHub names its heading."""
+    return f"{rule.CODE.lower()}-{rule.NAME}"
+
+
 def _fields(template: str) -> list[str]:
     import string
 
@@ -79,6 +90,8 @@ def rules_index(rules: Sequence[type[Rule]] = BUILTIN_RULES) -> str:
     import json
 
     return json.dumps([{"code": r.CODE, "name": r.NAME, "message": r.MESSAGE,
+                        "description": r.DESCRIPTION, "rationale": r.RATIONALE,
+                        "help": f"rules.md#{anchor(r)}",
                         "effort": r.EFFORT_MINUTES, "fix": r.FIX, "weight": r.FRICTION_WEIGHT,
                         "options": {n: [t.__name__, d, h] for n, (t, d, h) in r.OPTIONS.items()}}
                        for r in rules], indent=1) + "\n"

@@ -33,7 +33,10 @@ def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:
     summary = rule.MESSAGE.format_map(_Blank())
     return RuleInfo(code=rule.CODE, name=rule.NAME, summary=summary,
                     effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX, enabled=enabled,
-                    weight=rule.FRICTION_WEIGHT)
+                    weight=rule.FRICTION_WEIGHT,
+                    description=rule.DESCRIPTION, rationale=rule.RATIONALE,
+                    help_uri=rule.HELP_URI or (f"rules.md#{rule.CODE.lower()}-{rule.NAME}"
+                                               if rule in BUILTIN_RULES else None))
 
 
 class _Blank(dict):  # type: ignore[type-arg]

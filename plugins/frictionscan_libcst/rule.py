@@ -4,6 +4,7 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
 
 ``CODE``           stable code, ``FS`` and three digits (``FS101``)
 ``NAME``           slug (``deep-nesting``)
+``DESCRIPTION``    what it flags, in one plain sentence (SARIF's short description)
 ``MESSAGE``        one-line message template, formatted with the keywords given to ``report``
 ``RATIONALE``      why the pattern slows the next developer down
 ``EFFORT_MINUTES`` what fixing one occurrence costs
@@ -21,6 +22,8 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
                    ``rule_evidence.json`` (docs/rules.md#which-findings-are-friction; a test
                    keeps the two in step); a new rule without evidence keeps 1.0
 ``FRICTION_EVIDENCE`` one line on what the weight rests on
+``HELP_URI``       where a rule of another plugin is documented (an absolute URL); the
+                   built-in rules' is their section of docs/rules.md
 
 Rules never import or execute the analysed code; they only look at its syntax tree. Inside
 ``visit_*``/``leave_*`` methods, ``self.context.scope`` is the stack of enclosing class and
@@ -92,6 +95,7 @@ class Rule(cst.BatchableCSTVisitor):
 
     CODE: ClassVar[str] = ""
     NAME: ClassVar[str] = ""
+    DESCRIPTION: ClassVar[str] = ""
     MESSAGE: ClassVar[str] = ""
     RATIONALE: ClassVar[str] = ""
     EFFORT_MINUTES: ClassVar[int] = 5
@@ -102,6 +106,7 @@ class Rule(cst.BatchableCSTVisitor):
     FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
     FRICTION_WEIGHT: ClassVar[float] = 1.0
     FRICTION_EVIDENCE: ClassVar[str] = ""
+    HELP_URI: ClassVar[str | None] = None
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__()

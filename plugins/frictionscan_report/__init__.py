@@ -1,7 +1,8 @@
 """Built-in plugin *report*: every built-in output format, per view: ``scan`` (``table``,
 ``json``), ``plan`` (``markdown``, ``html``, ``csv``, ``json``), ``ci`` (``markdown``,
-``text``, ``sarif``, ``json``), ``explain`` (``text``, ``json``) and ``backtest``
-(``table``, ``markdown``, ``json``)."""
+``text``, ``sarif``, ``json``), ``explain`` (``text``, ``json``), ``backtest``
+(``table``, ``markdown``, ``json``) and ``trend`` (``table``, ``markdown``, ``html``,
+``csv``, ``json``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from frictionscan.api import (
     OptionParser,
     hookimpl,
 )
+from frictionscan.api import __version__ as frictionscan_version
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:
@@ -39,6 +41,8 @@ __version__ = "0.1.0"
 
 #: Rows of the terminal table without ``--top``.
 TABLE_TOP = 25
+#: Where frictionscan's documentation lives (the rules' ``helpUri`` in SARIF).
+DOCS_URL = f"https://github.com/frictionscan/frictionscan/blob/v{frictionscan_version}/docs/"
 
 
 @hookimpl
@@ -50,15 +54,19 @@ def frictionscan_addoption(parser: OptionParser) -> None:
                      help="ci: add a Mermaid quadrant chart of the touched files")
     parser.addoption("report.artifact", type=str, default="", flag="--artifact",
                      help="ci: where the full report is kept, named when a comment is cut")
+    parser.addoption("report.docs_url", type=str, default=DOCS_URL, flag="--docs-url",
+                     help="ci: where frictionscan's docs/ are, for the rules' help links in "
+                          "SARIF (empty: no links)")
 
 
 @hookimpl
 def frictionscan_formatters() -> list[Formatter]:
     return [
         Formatter(name="table", description="ranked table with reasons, for a terminal",
-                  write=write_table, default_on_terminal=True, shows_top=TABLE_TOP),
+                  write=write_table, default_on_terminal=True, default_elsewhere=True,
+                  shows_top=TABLE_TOP),
         Formatter(name="json", description="versioned JSON document (docs/json-format.md)",
-                  write=write_json, default_elsewhere=True),
+                  write=write_json),
         Formatter(name="markdown", description="sprint-planning report for GitHub",
                   write=write_markdown, view="plan", default_on_terminal=True,
                   default_elsewhere=True),
@@ -88,4 +96,16 @@ def frictionscan_formatters() -> list[Formatter]:
                   write=_lazy("backtest_formats", "write_markdown")),
         Formatter(name="json", description="the report as JSON (docs/backtest.md)",
                   view="backtest", write=_lazy("backtest_formats", "write_json")),
+        Formatter(name="table", description="points, areas and files, for a terminal",
+                  view="trend", write=_lazy("trend_text", "write_table"),
+                  default_on_terminal=True),
+        Formatter(name="markdown", description="the trend for GitHub, with sparklines",
+                  view="trend", write=_lazy("trend_text", "write_markdown"),
+                  default_elsewhere=True),
+        Formatter(name="html", description="self-contained page with a chart per area",
+                  view="trend", write=_lazy("trend_html", "write_html")),
+        Formatter(name="csv", description="one row per point, area, file and refactor",
+                  view="trend", write=_lazy("trend_text", "write_csv")),
+        Formatter(name="json", description="the trend as JSON (docs/trend.md)",
+                  view="trend", write=_lazy("trend_text", "write_json")),
     ]

@@ -22,7 +22,7 @@ from frictionscan.api import (
     refactor_hours,
 )
 from frictionscan_report.insights_format import area_line, hidden_line, people_text
-from frictionscan_report.plan_text import hot_list
+from frictionscan_report.plan_text import hot_list, trend_rows
 from frictionscan_report.table import why
 
 #: At most this many files are drawn and listed (the highest ranked).
@@ -89,7 +89,7 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
         a = h.analysis
         hours = refactor_hours(h)
         rows.append({
-            "rank": h.rank, "path": printable(h.path), "score": h.score,
+            "rank": h.rank, "path": printable(h.path), "raw_path": h.path, "score": h.score,
             "revisions": a.history.revisions, "authors": len(a.history.authors),
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
@@ -123,4 +123,5 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
         chart=chart_svg(plan), rows=_rows(plan), printable=printable, hot_list=hot_list,
         max_files=MAX_FILES, area_line=lambda a: printable(area_line(a)),
         people=lambda authors: printable(people_text(authors)),
-        hidden_line=lambda c: printable(hidden_line(c, q="")), zip=zip))
+        hidden_line=lambda c: printable(hidden_line(c, q="")), zip=zip,
+        trend_rows=trend_rows(plan)))

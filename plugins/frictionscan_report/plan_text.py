@@ -6,6 +6,7 @@ import csv
 from typing import Any, TextIO
 
 from frictionscan.api import (
+    Change,
     Config,
     InFlightPlan,
     Insights,
@@ -76,12 +77,17 @@ def _win_line(w: QuickWin) -> str:
             f"({f.effort_minutes} min, {md(_where(w))}){fix}")
 
 
-def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None) -> list[str]:
-    out = ["| Rank | File | Score | Effort | Hot functions | Why |",
-           "|---:|---|---:|---|---|---|"]
+def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None,
+                   plan: Plan | None = None) -> list[str]:
+    """The targets' table; with a ``Trend`` column when ``plan`` has a trend."""
+    trend = plan is not None and plan.trend_since is not None
+    out = ["| Rank | File | Score | " + ("Trend | " if trend else "")
+           + "Effort | Hot functions | Why |",
+           "|---:|---|---:|" + ("---|" if trend else "") + "---|---|---|"]
     for t in targets:
         out.append(f"| {t.hotspot.rank} | {md(t.path)} | {t.hotspot.score:.2f} | "
-                   f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
+                   + (f"{plan.trend_of(t.path)} | " if trend and plan is not None else "")
+                   + f"{t.band} ({t.hours:g} h) | {md(hot_list(t)) or '-'} | "
                    f"{md(why(t.hotspot, insights))} |")
     return out
 
@@ -106,7 +112,7 @@ def _in_flight_section(plan: Plan) -> list[str]:
             bits.append(f"team {md(a.team)}")
         out += [f"### {md(a.name or 'top level')} ({', '.join(bits)})", ""]
         out += [_work_line(i, n) for i, n in zip(a.items, a.notes)] + [""]
-        out += _targets_table(f.targets, plan.result.insights) if f.targets else [
+        out += _targets_table(f.targets, plan.result.insights, plan) if f.targets else [
             "No refactor targets: no hotspot here changed in the window."]
         out.append("")
     return out
@@ -118,6 +124,33 @@ def _team_section(plan: Plan) -> list[str]:
     for team in plan.teams:
         listed = ", ".join(f"{md(t.path)} (#{t.hotspot.rank}, {t.band})" for t in team.targets)
         out.append(f"| {md(team.team)} | {listed} | {team.hours:g} h |")
+    return out + [""]
+
+
+#: The plan's trend section lists at most this many rising and new, and as many cooling.
+TREND_ROWS = 10
+
+
+def trend_rows(plan: Plan) -> list[Change]:
+    """The rows of the trend section: rising and new first, then cooling."""
+    warm = [c for c in plan.trend if c.kind != "cooling"][:TREND_ROWS]
+    return warm + [c for c in plan.trend if c.kind == "cooling"][:TREND_ROWS]
+
+
+def _trend_section(plan: Plan) -> list[str]:
+    if plan.trend_since is None:
+        return []
+    out = [f"## Trend since {md(plan.trend_since[:10])}", "",
+           "Friction (the score before the roadmap's weights) now against the commit of three "
+           "months ago: what is heating up and what is cooling down (`frictionscan trend` "
+           "shows the whole year).", ""]
+    rows = trend_rows(plan)
+    if not rows:
+        return out + ["Every hotspot is steady.", ""]
+    out += ["| File | Trend | Friction then | Friction now |", "|---|---|---:|---:|"]
+    for c in rows:
+        before = "-" if c.before is None else f"{c.before:.2f}"
+        out.append(f"| {md(c.path)} | {c.kind} | {before} | {c.after or 0:.2f} |")
     return out + [""]
 
 
@@ -139,7 +172,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         if not area.targets:
             out += [_no_targets(area), ""]
             continue
-        out += _targets_table(area.targets, r.insights)
+        out += _targets_table(area.targets, r.insights, plan)
         out.append("")
     if plan.hidden:
         out += ["## Hidden dependencies", "",
@@ -149,6 +182,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
         out.append("")
     if plan.teams:
         out += _team_section(plan)
+    out += _trend_section(plan)
     out += ["## Quick wins", ""]
     if plan.quick_wins:
         out += ["Fixes of 15 minutes or less in the hotspots, best return first.", ""]
@@ -184,13 +218,15 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
 #: Stable CSV columns (docs/planning.md); later versions only append columns.
 CSV_COLUMNS = ("section", "area", "rank", "path", "score", "effort_band", "effort_hours",
                "code", "line", "message", "effort_minutes", "fix", "reasons", "functions",
-               "partner", "shared", "degree", "bus_factor", "at_risk", "team")
+               "partner", "shared", "degree", "bus_factor", "at_risk", "team", "trend")
 
 
-def _target_row(section: str, area: str, t: Target, insights: Any = None) -> dict[str, Any]:
+def _target_row(section: str, area: str, t: Target, insights: Any = None,
+                plan: Plan | None = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team}
+            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team,
+            "trend": plan.trend_of(t.path) if plan is not None else ""}
 
 
 def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
@@ -202,9 +238,10 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
     rows: list[dict[str, Any]] = []
     insights = plan.result.insights
     for f in plan.in_flight:
-        rows += [_target_row("in-flight", f.area.name, t, insights) for t in f.targets]
+        rows += [_target_row("in-flight", f.area.name, t, insights, plan) for t in f.targets]
     for area in plan.areas:
-        rows += [_target_row("refactor", area.name, t, insights) for t in area.targets]
+        rows += [_target_row("refactor", area.name, t, insights, plan)
+                 for t in area.targets]
         if area.knowledge is not None and area.knowledge.changes:
             rows.append({"section": "knowledge", "area": area.name,
                          "bus_factor": area.knowledge.bus_factor,
@@ -220,7 +257,7 @@ def write_csv(plan: Plan, config: Config, stream: TextIO) -> None:
                      "effort_minutes": f.effort_minutes,
                      "fix": ("safe" if f.fix_safe else "unsafe") if f.fix_available else "",
                      "functions": w.function.name if w.function is not None else ""})
-    rows += [_target_row("left-alone", "", t, insights) for t in plan.left_alone]
+    rows += [_target_row("left-alone", "", t, insights, plan) for t in plan.left_alone]
     for row in rows:
         writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
 
@@ -252,7 +289,8 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
                 "reasons": [printable(c.reason) for c in t.hotspot.components],
                 "functions": [{**function_dict(h.function), "effort_band": h.band,
                                "effort_hours": h.hours} for h in t.hot],
-                "team": printable(t.team) or None}
+                "team": printable(t.team) or None,
+                "trend": plan.trend_of(t.path) or None}
 
     r = plan.result
     return {
@@ -283,6 +321,10 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
         "teams": [{"team": printable(t.team), "hours": t.hours,
                    "targets": [{"rank": x.hotspot.rank, "path": printable(x.path)}
                                for x in t.targets]} for t in plan.teams],
+        "trend": None if plan.trend_since is None else {
+            "since": plan.trend_since,
+            "files": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
+                       "after": c.after} for c in plan.trend]},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
@@ -71,6 +72,31 @@ def why(h: Hotspot, insights: Insights | None = None) -> str:
     return printable(" · ".join(parts))
 
 
+#: Columns of the table off a terminal (a pipe, a file, a CI log) when ``$COLUMNS`` is unset.
+PLAIN_WIDTH = 100
+
+
+def plain_width() -> int:
+    """The width off a terminal: ``$COLUMNS`` when it is a positive number, else
+    :data:`PLAIN_WIDTH`."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PLAIN_WIDTH
+
+
+def table_console(stream: TextIO) -> Console:
+    """A console for ``stream``: colours and the terminal's width on a terminal; plain text
+    (no colour, no control sequences) of a fixed width elsewhere, as ruff and pytest do."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        terminal = bool(isatty and isatty())
+    except (OSError, ValueError):
+        terminal = False
+    if terminal:
+        return Console(file=stream, highlight=False, soft_wrap=False)
+    return Console(file=stream, highlight=False, soft_wrap=False, width=plain_width(),
+                   color_system=None, force_terminal=False, no_color=True, emoji=False)
+
+
 #: How each kind's ranking is titled.
 KIND_TITLES = {"product": "Friction hotspots", "test": "Tests", "docs": "Docs and examples",
                "tooling": "Tooling", "generated": "Generated code", "vendored": "Vendored code"}
@@ -118,7 +144,7 @@ def _table(console: Console, title: str, shown: Sequence[Hotspot],
 
 
 def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    console = table_console(stream)
     top = config.top or DEFAULT_TOP
     since = result.since.date().isoformat() if result.since else "the first commit"
     window = (f"changed by {result.stat('commits_in_window', 0)} commits since {since} "

@@ -101,7 +101,7 @@ def _base_weight(area: FocusArea, now: datetime) -> float:
 
 @hookimpl(trylast=True)
 def frictionscan_load_focus(config: Config, history: History,
-                            evidence: Evidence | None = None) -> Focus:
+                            evidence: Evidence | None) -> Focus:
     areas = config.focus
     flight = inflight.in_flight_areas(evidence, config, history.head_time) \
         if evidence is not None and evidence.items else ()

@@ -36,6 +36,7 @@ def _narrows_type(test: cst.BaseExpression) -> bool:
 class AssertValidation(Rule):
     CODE = "FS115"
     NAME = "assert-for-validation"
+    DESCRIPTION = "An assert that checks a function's arguments, which python -O removes"
     MESSAGE = "assert checks argument {names} of {name}; asserts vanish under python -O"
     RATIONALE = ("`assert` is for invariants, not for checking what callers pass in: "
                  "`python -O` removes it, and the AssertionError says nothing useful to the "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Edits, Report, Rule
 class BareExcept(Rule):
     CODE = "FS122"
     NAME = "bare-except"
+    DESCRIPTION = "A bare except:, which also catches KeyboardInterrupt and SystemExit"
     MESSAGE = "bare `except:` also catches KeyboardInterrupt and SystemExit"
     RATIONALE = ("A bare `except:` catches Ctrl-C, sys.exit() and generator shutdown along "
                  "with real errors, so programs cannot be stopped cleanly and failures are "

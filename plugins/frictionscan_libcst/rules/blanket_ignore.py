@@ -13,6 +13,7 @@ _NOQA = re.compile(r"#\s*noqa(?!\s*:)\b", re.IGNORECASE)
 class BlanketIgnore(Rule):
     CODE = "FS117"
     NAME = "blanket-ignore"
+    DESCRIPTION = "A type-checker or linter suppression without a code, which silences every error"
     MESSAGE = "blanket `{what}` silences every present and future error on this line"
     RATIONALE = ("An ignore comment without a code hides the error it was written for and "
                  "every other error that appears on the line later. Name the code: "

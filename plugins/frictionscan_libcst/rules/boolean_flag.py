@@ -17,6 +17,7 @@ def _tested_name(test: cst.BaseExpression) -> str | None:
 class BooleanFlag(Rule):
     CODE = "FS106"
     NAME = "boolean-flag-parameter"
+    DESCRIPTION = "A boolean parameter that switches what a function does"
     MESSAGE = "parameter `{param}` of {name} is a boolean flag that switches its behaviour"
     RATIONALE = ("A True/False parameter that picks a branch means the function does two "
                  "things; every call site reads `f(x, True)` and nobody knows what True means. "

@@ -35,6 +35,7 @@ def _dedent(text: str) -> str:
 class CommentedOutCode(Rule):
     CODE = "FS118"
     NAME = "commented-out-code"
+    DESCRIPTION = "Lines of code left in comments"
     MESSAGE = "{count} lines of commented-out code"
     RATIONALE = ("Commented-out code is read by every reader and trusted by none: nobody "
                  "knows whether it is a fix to restore or a mistake to keep away. Version "

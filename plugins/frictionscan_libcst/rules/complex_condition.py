@@ -16,6 +16,7 @@ def _operands(expr: cst.BaseExpression) -> int:
 class ComplexCondition(Rule):
     CODE = "FS108"
     NAME = "complex-condition"
+    DESCRIPTION = "A condition that combines more and/or clauses than the limit"
     MESSAGE = "condition combines {count} clauses with and/or (limit {limit})"
     RATIONALE = ("A condition with many and/or clauses has to be evaluated in the reader's "
                  "head for every case; one wrong parenthesis changes it silently. Name the "

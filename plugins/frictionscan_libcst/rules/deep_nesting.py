@@ -10,6 +10,7 @@ _BLOCKS = (cst.If, cst.For, cst.While, cst.With, cst.Try, cst.TryStar, cst.Match
 class DeepNesting(Rule):
     CODE = "FS101"
     NAME = "deep-nesting"
+    DESCRIPTION = "Control flow nested deeper than the limit inside a function"
     MESSAGE = "{name} nests control flow {depth} levels deep (limit {limit})"
     RATIONALE = ("Every level of nesting is one more condition a reader must hold in mind; "
                  "deeply nested code is where edge cases hide and where changes go wrong. "

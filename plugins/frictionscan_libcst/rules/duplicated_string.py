@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, RuleContext
 class DuplicatedString(Rule):
     CODE = "FS110"
     NAME = "duplicated-string-literal"
+    DESCRIPTION = "The same string literal repeated instead of a named constant"
     MESSAGE = "the string {text} appears {count} times (limit {limit}); make it a constant"
     RATIONALE = ("A message, key or path spelled out in several places has to be changed in "
                  "all of them, and a typo in one is a bug nobody sees. One constant, used "

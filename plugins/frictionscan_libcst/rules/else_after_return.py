@@ -24,6 +24,7 @@ def _ends_with_exit(body: cst.BaseSuite) -> str | None:
 class ElseAfterReturn(Rule):
     CODE = "FS121"
     NAME = "else-after-return"
+    DESCRIPTION = "An else block after a branch that returns, raises, breaks or continues"
     MESSAGE = "`else` after `{exit}` adds a level of nesting for nothing"
     RATIONALE = ("When the `if` branch ends in return/raise/continue/break, the `else` block "
                  "is simply the rest of the function, one level deeper than it needs to be. "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule
 class GlobalMutation(Rule):
     CODE = "FS112"
     NAME = "global-mutation"
+    DESCRIPTION = "A function that rebinds module globals"
     MESSAGE = "{name} rebinds module global{s} {names}"
     RATIONALE = ("A function that rebinds a module global changes behaviour far from where "
                  "it is called: results depend on call order, and tests leak into each "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, RuleContext
 class GodClass(Rule):
     CODE = "FS111"
     NAME = "god-class"
+    DESCRIPTION = "A class with more methods or statements than the limits"
     MESSAGE = "class {name} has {methods} methods and {statements} statements (limits {lm}, {ls})"
     RATIONALE = ("A class that does everything is where every change lands and every merge "
                  "conflicts; its methods share state nobody can hold in their head. Split it "

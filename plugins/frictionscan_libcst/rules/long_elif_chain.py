@@ -15,6 +15,7 @@ def _subject(test: cst.BaseExpression) -> str | None:
 class LongElifChain(Rule):
     CODE = "FS107"
     NAME = "long-elif-chain"
+    DESCRIPTION = "An if/elif chain with more branches than the limit"
     MESSAGE = "if/elif chain of {count} branches on `{subject}` (limit {limit})"
     RATIONALE = ("A long chain that compares one value against constants is a lookup table "
                  "written as control flow: every new case touches the function and its tests. "

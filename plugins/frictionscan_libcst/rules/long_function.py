@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, RuleContext
 class LongFunction(Rule):
     CODE = "FS102"
     NAME = "long-function"
+    DESCRIPTION = "A function with more statements than the limit"
     MESSAGE = "{name} has {count} statements (limit {limit})"
     RATIONALE = ("A long function does several things; a change to one of them means reading "
                  "all of them, and its tests cannot target one step. Split it along the steps "

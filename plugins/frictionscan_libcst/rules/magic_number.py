@@ -10,6 +10,7 @@ _ORDINARY = {"0", "1", "2", "10", "100", "1000", "0.0", "1.0", "0.5", "-1"}
 class MagicNumber(Rule):
     CODE = "FS109"
     NAME = "repeated-magic-number"
+    DESCRIPTION = "The same unnamed number repeated in the code"
     MESSAGE = "the number {value} appears {count} times in the code (limit {limit}); name it"
     RATIONALE = ("The same unexplained number in several places is a constant waiting to "
                  "drift: change one, miss another. A named constant says what it means and "

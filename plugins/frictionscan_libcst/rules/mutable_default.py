@@ -22,6 +22,7 @@ def _is_mutable(value: cst.BaseExpression) -> bool:
 class MutableDefault(Rule):
     CODE = "FS105"
     NAME = "mutable-default-argument"
+    DESCRIPTION = "A parameter whose default is a mutable object, shared by every call"
     MESSAGE = "parameter `{param}` of {name} has a mutable default, shared by every call"
     RATIONALE = ("A list or dict default is created once, when the function is defined; "
                  "whatever one call appends, the next call sees. Use None and create the "

@@ -12,6 +12,7 @@ def _is_none(node: cst.BaseExpression) -> bool:
 class NoneComparison(Rule):
     CODE = "FS120"
     NAME = "none-comparison"
+    DESCRIPTION = "A comparison with None through == or !="
     MESSAGE = "`{op} None` compares with __eq__; use `{fixed} None`"
     RATIONALE = ("`x == None` calls the object's __eq__, which may say anything (and does, "
                  "on arrays and ORM columns); `x is None` asks the question that was meant. "

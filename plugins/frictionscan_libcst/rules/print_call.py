@@ -16,6 +16,7 @@ _CLI_MODULES = {"argparse", "click", "typer", "fire", "docopt", "optparse"}
 class PrintCall(Rule):
     CODE = "FS114"
     NAME = "print-in-library"
+    DESCRIPTION = "A print() call in library code"
     MESSAGE = "print() in library code ({name})"
     RATIONALE = ("print() in a library writes to whatever stdout the caller has, cannot be "
                  "silenced or redirected per module, and leaks into pipes and test output. "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, dotted_name
 class StarImport(Rule):
     CODE = "FS113"
     NAME = "star-import"
+    DESCRIPTION = "A star import, which hides where names come from"
     MESSAGE = "`from {module} import *` hides where names come from"
     RATIONALE = ("With a star import, a reader (and every tool) has to open another module "
                  "to learn where a name is defined, and a new name there can silently shadow "

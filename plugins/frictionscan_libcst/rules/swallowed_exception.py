@@ -40,6 +40,7 @@ def _does_nothing(body: cst.BaseSuite) -> bool:
 class SwallowedException(Rule):
     CODE = "FS104"
     NAME = "swallowed-exception"
+    DESCRIPTION = "An exception handler that silently drops every error"
     MESSAGE = "{what} silently swallows every error"
     RATIONALE = ("An error caught and dropped turns a crash with a traceback into wrong "
                  "results found weeks later. Catch the specific exception you expect, or log "

@@ -12,6 +12,7 @@ _MARKER = re.compile(r"#.*?\b(TODO|FIXME|HACK|XXX)\b[:\s]*(.*)")
 class TodoMarker(Rule):
     CODE = "FS116"
     NAME = "todo-marker"
+    DESCRIPTION = "A TODO, FIXME or similar marker left in the code"
     MESSAGE = "{marker} left in the code: {text}"
     RATIONALE = ("A TODO is a decision deferred and then forgotten: the next developer cannot "
                  "tell whether it still matters. Do it, file it in the tracker with a link, "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, function_params
 class TooManyParameters(Rule):
     CODE = "FS103"
     NAME = "too-many-parameters"
+    DESCRIPTION = "A function that takes more parameters than the limit"
     MESSAGE = "{name} takes {count} parameters (limit {limit})"
     RATIONALE = ("Every call site must get a long argument list right, and every new option "
                  "widens it further. Group parameters that travel together into a dataclass, "

@@ -8,6 +8,7 @@ from frictionscan_libcst.rule import Rule, RuleContext
 class TooManyReturns(Rule):
     CODE = "FS119"
     NAME = "too-many-returns"
+    DESCRIPTION = "A function with more return statements than the limit"
     MESSAGE = "{name} has {count} return statements (limit {limit})"
     RATIONALE = ("Many exits make a function hard to follow and hard to change: cleanup or "
                  "logging added at one exit is missed at the others. Split the cases out or "
