@@ -27,9 +27,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from frictionscan_git.history import DEFAULT_FIX_PATTERN
-
 from frictionscan.core.durations import subtract
+from frictionscan.core.fixes import DEFAULT_FIX_PATTERN
 from frictionscan.core.model import Hotspot
 from frictionscan.testing import run_scan
 from frictionscan.views.backtest import capture, spearman

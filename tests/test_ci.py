@@ -85,7 +85,7 @@ def test_a_harmless_pr_gets_one_quiet_line(planted_copy: Path) -> None:
 def test_enters_top_and_baseline(worse_branch: Path) -> None:
     new = worse_branch / "src/app/new_service.py"
     new.write_text("def handler(a, b, c, d, e, f, g, h):\n" + "".join(
-        f"    if a == {i}:\n        return b\n" for i in range(25)) + "    return c\n")
+        f"    if a == {i}:\n        return b\n" for i in range(60)) + "    return c\n")
     commit(worse_branch, "add a service")
     code, out, _ = run("ci", str(worse_branch), "--base", "main", "--format", "text",
                        "--fail-on", "enters-top", "--top", "3")

@@ -338,7 +338,7 @@ def test_scan_json_and_table(main_repo: Path, monkeypatch: pytest.MonkeyPatch) -
     code, out, err = run("scan", str(main_repo), "--no-cache", "-f", "json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["schema_version"] == 1 and doc["schema_minor"] == 2
+    assert doc["schema_version"] == 1 and doc["schema_minor"] == 3
     orders = next(h for h in doc["hotspots"] if h["path"] == "pkg/orders.py")
     assert orders["coupling"] == {"revisions": 8, "files": [
         {"path": "pkg/orders_view.py", "shared": 6, "degree": 0.8, "boundary": None}]}
@@ -351,7 +351,11 @@ def test_scan_json_and_table(main_repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "changes with `pkg/orders_view.py` in 75% of its commits" in out
     assert "changes with `pkg/api.py` in 100% of its commits" in out  # schema/models.py's
     assert "changes with `schema/models.py` in 38% of its commits" in out  # degree 56%
-    assert out.count("changes with `") == 5  # legacy/old.py and the bulk files: none
+    # legacy/old.py and the bulk files: none; tests/test_api.py is ranked with the tests
+    assert out.count("changes with `") == 4
+    code, out, err = run("scan", str(main_repo), "--no-cache", "-f", "table", "--top", "50",
+                         "--kinds", "all")
+    assert out.count("changes with `") == 5
 
 
 def test_plan_in_every_format(main_repo: Path, focus_file: Path) -> None:
@@ -401,7 +405,7 @@ def test_ci_names_missing_co_changes_and_reviewers_never_the_author(repo: Path) 
     assert "Suggested reviewers: Grace Hopper (6 changes to these files)" in out
     assert "Ada" not in out.split("Suggested reviewers")[1].split("\n")[0]
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "text")
-    assert ("  pkg/orders.py: rank 42 of 46 (was 43), more complex, not a hotspot\n"
+    assert ("  pkg/orders.py: rank 2 of 45 (was 2), more friction\n"
             "    New: f0008 (complexity 1)\n"
             "    Usually changes with pkg/orders_view.py (6 of its last 9 commits), not "
             "touched here\n") in out

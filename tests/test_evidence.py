@@ -273,7 +273,8 @@ def exports(tmp_path: Path) -> list[str]:
 
 
 def test_pull_requests_and_issues_from_gh_exports(repo: Path, tmp_path: Path) -> None:
-    result = run_scan(repo, overrides={"evidence.tracker": exports(tmp_path)})
+    result = run_scan(repo, overrides={"evidence.tracker": exports(tmp_path),
+                                        "kinds": ["all"]})  # setup.py is tooling
     w = weights(result)
     # PR #490 lives on feature/payments-v2: one item, the branch's diff and the PR's number
     assert w["src/payments/api.py"] == (1.2, "in flight: 1 open pull request touches it: "
@@ -299,7 +300,7 @@ def test_csv_export(repo: Path, tmp_path: Path) -> None:
             "issue,PAY-3,Refund rules for payments.models,,,Q2,\n"
             "branch,spike/x,,setup.py,,,2026-03-01T08:00:00+01:00\n")
     export = write(tmp_path / "tracker.csv", rows)
-    result = run_scan(repo, overrides={"evidence.tracker": [str(export)]})
+    result = run_scan(repo, overrides={"evidence.tracker": [str(export)], "kinds": ["all"]})
     w = weights(result)
     assert w["src/core/util.py"][1] == ("in flight: 1 open pull request touches it: PR #77 "
                                         "(2 files, updated 1 day ago): x1.2")
@@ -438,7 +439,7 @@ def test_another_plugin_can_add_evidence(repo: Path) -> None:
                                             paths=("setup.py",), source="jira"),),
                             sources=("jira: 1 issue",))
 
-    result = run_scan(repo, plugins=[Jira()])
+    result = run_scan(repo, plugins=[Jira()], overrides={"kinds": ["all"]})
     assert result.evidence is not None and "jira: 1 issue" in result.evidence.sources
     assert weights(result)["setup.py"] == (1.2, "in flight: 1 planned issue names it: issue "
                                                 "PAY-1: x1.2")

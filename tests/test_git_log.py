@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from frictionscan_git.history import DEFAULT_FIX_PATTERN, HistoryBuilder, HistoryState
+from frictionscan_git.history import HistoryBuilder, HistoryState
 from frictionscan_git.log import parse_log
 
+from frictionscan.core.fixes import DEFAULT_FIX_PATTERN
 from frictionscan.core.model import Commit, FileChange
 
 

@@ -24,7 +24,7 @@ def test_files_unchanged_in_the_window_are_not_checked(planted_repo: Path) -> No
     for h in result.hotspots:
         assert h.analysis.checked == (h.analysis.history.revisions > 0), h.path
     monolith = next(h for h in result.hotspots if h.path == MONOLITH)
-    assert monolith.analysis.findings == () and monolith.score == 0
+    assert monolith.analysis.findings == () and monolith.component("findings") == 0
     assert "not checked" in next(c.reason for c in monolith.components
                                  if c.name == "findings")
 
@@ -106,27 +106,36 @@ def test_files_with_the_same_content_share_one_checked_cache_entry(tmp_path: Pat
 
 # -- a report of the first N files checks only the files that could reach it --------------
 
-LIFTED = "pkg/m05.py"  # sixth by history, first five with its findings
+LIFTED = "pkg/m05.py"  # sixth by history, among the first five with its findings
 
 
 def module(name: str, version: int, todos: int = 0) -> str:
-    notes = "".join(f"    # TODO: untangle step {n}\n" for n in range(todos))
-    return (f'"""Module {name}."""\n\n\ndef run_{name}(x, y):\n{notes}'
+    """A small module with two counters; in a module with ``todos``, both rebind a module
+    global (FS112, 30 minutes each, weight 1: two make the largest findings component,
+    +25%); in the others they count locally (no finding), so that findings change no
+    file's size."""
+    counters = "".join(
+        (f"COUNT_{n} = 0\n\n\ndef bump_{n}():\n    global COUNT_{n}\n    COUNT_{n} += 1\n\n\n"
+         if todos else
+         f"COUNT_{n} = 0\n\n\ndef bump_{n}():\n    count = COUNT_{n}\n    count += 1\n\n\n")
+        for n in range(2))
+    return (f'"""Module {name}."""\n\n{counters}def run_{name}(x, y):\n'
             f"    if x > {version}:\n        return y\n    for i in range(y):\n"
             f"        if i % 3 == 0 and x:\n            x -= i\n    return x\n")
 
 
 def build_reach_repo(dest: Path, noted: set[int]) -> Path:
-    """Five busy files (m00-m04), a sixth half as busy (m05) and 34 files changed a few
-    times; the files in ``noted`` carry TODO markers (+50%, the most findings can add)."""
+    """Five busy files (m00-m04), a sixth almost as busy (m05, 56 changes to their 64) and
+    34 files changed a few
+    times; the files in ``noted`` carry findings (+25%, the most findings can add)."""
     from frictionscan.testing import StreamBuilder, build_repo
 
     s = StreamBuilder()
     names = [f"m{i:02d}" for i in range(40)]
     for k in range(64):
-        changed = {f"pkg/{n}.py": module(n, k, todos=8 if i in noted else 0)
+        changed = {f"pkg/{n}.py": module(n, k, todos=1 if i in noted else 0)
                    for i, n in enumerate(names)
-                   if i < 5 or (i == 5 and k % 2 == 0) or (i > 5 and k < 1 + i % 4)}
+                   if i < 5 or (i == 5 and k % 8 != 7) or (i > 5 and k < 1 + i % 4)}
         s.commit(f"2026-0{1 + k // 11}-{1 + k % 11 * 2:02d}T10:00:00", f"change {k}", changed)
     return build_repo(s.text(), dest)
 
@@ -147,12 +156,12 @@ def test_checked_files_raise_the_bar_for_the_rest(tmp_path: Path, isolated_git: 
         [(h.path, h.score) for h in everything.hotspots[:5]]
     assert {h.path for h in top5.hotspots if h.analysis.checked} == \
         {f"pkg/m{i:02d}.py" for i in range(5)}
-    # in one pass m05 would have been checked: before the five had their findings (+50%),
+    # in one pass m05 would have been checked: before the five had their findings (+25%),
     # its upper bound reached the fifth one's score
     fifth = min(h.score for h in top5.hotspots[:5])
-    assert all(h.component("findings") == 0.5 for h in top5.hotspots[:5])
+    assert all(h.component("findings") == 0.25 for h in top5.hotspots[:5])
     m05 = next(h for h in top5.hotspots if h.path == LIFTED)
-    assert m05.score * 1.5 >= fifth / 1.5
+    assert m05.score * 1.25 >= fifth / 1.25
 
 
 def test_a_repeated_top_n_scan_analyses_nothing(tmp_path: Path, isolated_git: None) -> None:
@@ -180,7 +189,7 @@ def test_a_report_of_the_first_n_checks_only_what_can_reach_it(reach_repo: Path,
         [(h.path, h.score, h.rank) for h in everything.hotspots[:5]]
     assert LIFTED in [h.path for h in top5.hotspots[:5]]
     lifted = next(h for h in top5.hotspots if h.path == LIFTED)
-    assert lifted.component("findings") == 0.5
+    assert lifted.component("findings") == 0.25
     # ... and only the files that could get there were checked
     checked = {h.path for h in top5.hotspots if h.analysis.checked}
     assert checked == {f"pkg/m{i:02d}.py" for i in range(6)}

@@ -65,7 +65,7 @@ def history() -> StreamBuilder:
       bug fix. Fixes per month: 3 before, 1 after; changes per month: 4 on both sides.
     * ``core/rising.py`` (complexity 31): one commit every other month, then from May 2025
       more every month (1, 1, 2, 2, 3, 3, 4, 4, 4).
-    * ``core/cooling.py`` (complexity 31): four commits a month until March 2025, then none.
+    * ``core/cooling.py`` (complexity 31): four commits a month until January 2025, then none.
     * ``core/fresh.py``: added in September 2025, changed every week: a new hotspot.
     * ``core/steady.py`` (complexity 21): two commits a month throughout.
     """
@@ -92,7 +92,7 @@ def history() -> StreamBuilder:
             fix = i == 1 if after else i < 3
             events.append((when, ("Fix rounding in invoice" if fix else "Tweak invoice"),
                            {"billing/invoice.py": content(30 if after else 60, n)}))
-            if (y, m) <= (2025, 3):
+            if (y, m) <= (2025, 1):
                 events.append((when + timedelta(hours=1), "Tune cooling",
                                {"core/cooling.py": content(30, n)}))
         for day in (6, 20):
@@ -157,9 +157,11 @@ def test_rising_cooling_new_and_their_reasons(doc: Doc) -> None:
     rising = doc["rising"]["core/rising.py"]
     assert rising["slope"] > 0 and rising["change"] >= 0.25
     assert rising["reasons"][0].startswith("more change (")
-    assert list(doc["cooling"]) == ["core/cooling.py"]
+    # the refactor halved the invoice's code: its friction cooled too, the largest drop first
+    assert list(doc["cooling"]) == ["billing/invoice.py", "core/cooling.py"]
     cooling = doc["cooling"]["core/cooling.py"]
     assert cooling["slope"] < 0 and cooling["reasons"][0].startswith("less change (")
+    assert doc["cooling"]["billing/invoice.py"]["reasons"][0] == "less code (124 → 64 lines)"
     assert list(doc["new"]) == ["core/fresh.py"]
     assert doc["new"]["core/fresh.py"]["scores"][:7] == [None] * 7  # added in September
     assert "core/steady.py" not in {**doc["rising"], **doc["cooling"], **doc["new"]}
@@ -253,7 +255,9 @@ def test_table_markdown_csv_and_a_warm_run(repo: Path, doc: Doc) -> None:
     code, out, err = run("trend", str(repo), "-f", "markdown")
     assert code == 0, err
     assert "## Rising hotspots" in out and "| core/rising.py | " in out
-    row = next(line for line in out.splitlines() if line.startswith("| billing/invoice.py |"))
+    refactors = out.split("## Refactors\n")[1]
+    row = next(line for line in refactors.splitlines()
+               if line.startswith("| billing/invoice.py |"))
     assert row.startswith("| billing/invoice.py | 2025-06-10 to 2025-07-10 | 61 → 31 (-49%) | ")
     assert row.endswith(" | fewer fixes |")
     code, out, err = run("trend", str(repo), "-f", "csv")
@@ -386,9 +390,9 @@ def test_plan_shows_the_trend_of_the_last_three_months(repo: Path, tmp_path: Pat
     assert code == 0, err
     assert "> Since 2025-10-14 (3 months before): 1 rising, 1 cooling hotspots." in out
     assert "| Rank | File | Score | Trend | Effort | Hot functions | Why |" in out
-    assert "| 3 | core/fresh.py | 33.15 | rising |" in out
-    assert "| 5 | core/cooling.py | 11.34 | cooling |" in out
-    assert "| 1 | billing/invoice.py | 54.51 | steady |" in out
+    assert "| 4 | core/fresh.py | 60.28 | rising |" in out
+    assert "| 5 | core/cooling.py | 59.56 | cooling |" in out
+    assert "| 1 | billing/invoice.py | 601.68 | steady |" in out
     section = out.split("## Trend since 2025-10-14\n", 1)[1].split("\n## ", 1)[0]
     assert [line.split(" | ")[0:2] for line in section.splitlines() if line.startswith("| core")] \
         == [["| core/fresh.py", "rising"], ["| core/cooling.py", "cooling"]]

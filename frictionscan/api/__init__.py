@@ -54,6 +54,7 @@ from frictionscan.core.errors import (
     RepositoryError,
     UsageError,
 )
+from frictionscan.core.fixes import DEFAULT_FIX_PATTERN, is_bot, is_fix
 from frictionscan.core.formatter import Formatter
 from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
@@ -146,6 +147,7 @@ from frictionscan.views.trend import (
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "DEFAULT_FIX_PATTERN",
     "NAMED_FILES",
     "SCHEMA_VERSION",
     "AnalysisError",
@@ -231,6 +233,8 @@ __all__ = [
     "globs",
     "hookimpl",
     "hookspec",
+    "is_bot",
+    "is_fix",
     "html_text",
     "json_text",
     "markdown_code",

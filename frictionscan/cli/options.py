@@ -181,8 +181,12 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     sel.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the result cache (docs/performance.md)")
     sel.add_argument("--all-findings", action="store_true",
-                     help="check every file for findings, also files whose score is zero "
-                          "whatever their findings (unchanged in the window)")
+                     help="check every file for findings, also files where they are not "
+                          "counted (unchanged in the window)")
+    sel.add_argument("--kinds", action="append", metavar="KIND[,KIND]",
+                     help="which kinds of files to rank and show, each ranked on its own: "
+                          "product (default), test, docs, tooling, generated, vendored, or "
+                          "all (docs/cli.md#kinds-of-files)")
     sel.add_argument("--all-functions", action="store_true",
                      help="give every file the history of its functions (the X-ray), not "
                           "only the files that reach the report")
@@ -233,6 +237,7 @@ def overrides(args: argparse.Namespace, options: Sequence[Option]) -> dict[str, 
         "all_functions": True if getattr(args, "all_functions", False) else None,
         "order": getattr(args, "order", None),
         "include": tuple(args.include) if args.include else None,
+        "kinds": tuple(args.kinds) if getattr(args, "kinds", None) else None,
     }
     if args.exclude:
         out["exclude_extra"] = tuple(args.exclude)

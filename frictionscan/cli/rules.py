@@ -9,9 +9,10 @@ from frictionscan.cli.options import add_plugin_selection
 from frictionscan.core.text import terminal_safe
 
 NAME = "rules"
-SUMMARY = "list every friction rule: code, name, effort, fix, plugin"
+SUMMARY = "list every friction rule: code, name, effort, weight, fix, plugin"
 DESCRIPTION = ("List every friction rule the loaded plugins offer: its code, name, effort, "
-               "automatic fix, plugin and what it flags (docs/rules.md).")
+               "weight (how much its findings predict fixes), automatic fix, plugin and "
+               "what it flags (docs/rules.md).")
 PLUGIN_OPTIONS = False
 
 
@@ -28,12 +29,13 @@ def run(args: argparse.Namespace, context: Context) -> int:
 
     session = context.start_session()
     table = Table(title="Friction rules (docs/rules.md)", title_justify="left")
-    for column in ("code", "name", "effort", "fix", "plugin", "what it flags"):
-        table.add_column(column, overflow="fold", justify="right" if column == "effort"
-                         else "left")
+    for column in ("code", "name", "effort", "weight", "fix", "plugin", "what it flags"):
+        table.add_column(column, overflow="fold",
+                         justify="right" if column in ("effort", "weight") else "left")
     for plugin, info in all_rules(session.hooks):
         table.add_row(*(Text(terminal_safe(cell)) for cell in (
-            info.code, info.name, f"{info.effort_minutes} min", info.fix or "-", plugin,
+            info.code, info.name, f"{info.effort_minutes} min", f"{info.weight:g}",
+            info.fix or "-", plugin,
             info.summary)))
     Console(file=context.stdout, highlight=False).print(table)
     return 0

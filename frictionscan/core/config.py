@@ -196,11 +196,18 @@ CORE_KEYS: dict[str, tuple[type, Any, str]] = {
     "cache_dir": (str, "", "where the cache lives: .frictionscan/cache (default), 'xdg', or a "
                            "path"),
     "top": (int, 0, "show only the N highest-ranked files (0 = formatter's default)"),
-    "all_findings": (bool, False, "check every file for findings, also those whose score is "
-                                  "zero whatever their findings"),
+    "all_findings": (bool, False, "check every file for findings, also those where they are "
+                                  "not counted (unchanged in the window)"),
     "all_functions": (bool, False, "give every file the history of its functions (the "
                                    "X-ray), not only the files that reach the report"),
+    "kinds": (list, ["product"], "which kinds of files to rank and show, each ranked on its "
+                                 "own: product, test, docs, tooling, generated, vendored, or "
+                                 "all"),
 }
+
+#: The kinds of files frictionscan tells apart (``frictionscan_file_kind``), in the order
+#: reports show their rankings; plugins may name others, shown after these.
+KINDS = ("product", "test", "docs", "tooling", "generated", "vendored")
 
 FOCUS_KEYS = {"name": str, "paths": list, "weight": float, "horizon": str, "owner": str,
               "goal": str, "labels": list}
@@ -235,6 +242,8 @@ class Config:
     all_findings: bool = False
     #: X-ray every file, not only those that reach the report (``--all-functions``).
     all_functions: bool = False
+    #: The kinds of files ranked and shown (``--kinds``); ``("all",)`` for every kind.
+    kinds: tuple[str, ...] = ("product",)
     #: Plugin options, ``(key, value)`` pairs; read them with :meth:`getoption`.
     options: tuple[tuple[str, Any], ...] = ()
 
@@ -345,7 +354,7 @@ def _check_type(value: Any, t: type, where: str) -> Any:
 #: Command-line flags of the core keys, to name a bad value given on the command line
 #: (``exclude_extra``: ``--exclude`` globs, added to the file's ``exclude``).
 CORE_FLAGS = {"since": "--since", "include": "--include", "exclude_extra": "--exclude",
-              "jobs": "--jobs", "top": "--top", "order": "--order"}
+              "jobs": "--jobs", "top": "--top", "order": "--order", "kinds": "--kinds"}
 
 
 def build_config(
@@ -420,6 +429,15 @@ def build_config(
     for key in ("include", "exclude", "plugins"):
         if key in values:
             values[key] = tuple(values[key])
+    if "kinds" in values:
+        kinds = tuple(dict.fromkeys(k.strip() for value in values["kinds"]
+                                    for k in value.split(",") if k.strip()))
+        bad = [k for k in kinds if not k.replace("-", "").replace("_", "").isalnum()]
+        if not kinds or bad:
+            raise ConfigError(f"{origin['kinds']} must name kinds of files (product, test, "
+                              f"docs, tooling, generated, vendored, or all), got "
+                              f"{', '.join(values['kinds']) or 'nothing'}")
+        values["kinds"] = kinds
     if values.get("order", "hotspot") not in ("hotspot", "effort"):
         raise ConfigError(f"{origin['order']} must be 'hotspot' or 'effort', got "
                           f"{values['order']!r}")

@@ -74,6 +74,10 @@ class SourceFile:
     size: int = 0
     #: Language of the file; only ``"python"`` is analysed by the built-in plugins.
     language: str = "python"
+    #: What the file is (``frictionscan_file_kind``): ``product`` code, ``test``, ``docs``
+    #: (documentation, examples, benchmarks), ``tooling`` (build and release scripts),
+    #: ``generated`` or ``vendored``. Each kind is ranked on its own.
+    kind: str = "product"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -246,6 +250,11 @@ class Finding:
     #: Set on findings silenced by a ``# frictionscan: ignore[...]`` comment, with its reason.
     suppressed: bool = False
     suppression_reason: str | None = None
+    #: How much the rule's findings predict friction (next year's fixes and changes, beyond
+    #: size, complexity and churn; docs/rules.md#which-findings-are-friction): 1.0 for a
+    #: rule whose findings predict, down to 0.0 for one whose findings predict nothing. The
+    #: score and the quick-win order weigh each finding by it. Third-party rules: 1.0.
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,6 +270,8 @@ class RuleInfo:
     fix: str | None = None
     #: Whether the rule runs with the current configuration.
     enabled: bool = True
+    #: The weight its findings carry (:attr:`Finding.weight`).
+    weight: float = 1.0
     #: What the rule flags, in one plain sentence (SARIF's ``shortDescription``); the
     #: ``summary`` is a message template.
     description: str = ""
@@ -397,11 +408,14 @@ class Hotspot:
     """A scored file."""
 
     analysis: FileAnalysis
-    #: Higher means more friction.
+    #: Higher means more friction: the key of the ranking's order (``scores`` has both).
     score: float
     components: tuple[Component, ...] = ()
-    #: 1-based rank, set by ``frictionscan_rank``.
+    #: 1-based rank among the files of the same kind, set by ``frictionscan_rank``.
     rank: int | None = None
+    #: The key of every order the scoring plugin offers, e.g. ``(("hotspot", 41.2),
+    #: ("effort", 0.83))``; ``score`` is the one of the configured order.
+    scores: tuple[tuple[str, float], ...] = ()
     #: The file's functions with their own change history, by function score, best first
     #: (the X-ray, ``frictionscan_function_history``); ``None`` when not asked for: only
     #: files that reach the report get one.
@@ -416,6 +430,14 @@ class Hotspot:
             if c.name == name:
                 return c.value
         return None
+
+    @property
+    def kind(self) -> str:
+        return self.analysis.file.kind
+
+    def key(self, order: str) -> float | None:
+        """The key of ``order`` (``"hotspot"`` or ``"effort"``), if the score offers it."""
+        return next((v for name, v in self.scores if name == order), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -436,6 +458,9 @@ class ScanResult:
     order: str = "hotspot"
     schema_version: int = SCHEMA_VERSION
     focus: Focus | None = None
+    #: Files per kind, collected and kept after the excludes, and which kinds the report
+    #: ranks and shows (``kinds``): ``(("product", 120, True), ("test", 80, False))``.
+    kinds: tuple[tuple[str, int, bool], ...] = ()
     #: What the repository-level analyses found (``frictionscan_analyse_repository``).
     insights: Insights = field(default_factory=lambda: Insights())
     #: What the evidence plugins read (work in flight, code owners), if anything.

@@ -41,7 +41,7 @@ from frictionscan.core.model import (
 )
 
 #: Bumped when the stored format changes; an older cache is rebuilt.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CACHE_FILE = "frictionscan.sqlite3"
 
 

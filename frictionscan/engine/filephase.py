@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,6 +99,11 @@ class FilePhase:
     analysed: set[str] = field(default_factory=set)
     #: Checked cache entries read so far, by path.
     checked_entries: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Files per kind (after the excludes), and the kinds this scan ranks.
+    kinds: Counter[str] = field(default_factory=Counter)
+    shown: frozenset[str] = frozenset()
+    #: Every file kept after the excludes, of every kind (``files`` are the ranked ones).
+    kept: tuple[SourceFile, ...] = ()
     #: Files given to :meth:`analyse` afresh so far (the progress bar's total).
     queued: int = 0
     #: Seconds spent per step of this scan, in order.

@@ -7,16 +7,25 @@ parent holding ``.git``), because the configuration lives there.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frictionscan.core.config import Config, Option, OptionParser, build_config, find_config_file
+from frictionscan.core.config import (
+    KINDS,
+    Config,
+    Option,
+    OptionParser,
+    build_config,
+    find_config_file,
+)
 from frictionscan.core.errors import RepositoryError, UsageError
 from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
+    ErrorKind,
     FileAnalysis,
     Focus,
     History,
@@ -111,14 +120,7 @@ class Session:
         batch = max(run.reach, 1 if run.reach_path is None
                     else 2 * max(config.effective_jobs, 2))
         while True:
-            reach, below = run.reach, hotspots
-            if run.reach_path is not None:
-                # only the files below the file explained could change its rank
-                reach = next((i for i, h in enumerate(hotspots, 1)
-                              if h.path == run.reach_path), 0)
-                below = hotspots[reach:] if reach else ()
-            pruned: Collection[str] | None = \
-                self.hooks.prune_checks(hotspots, reach, config, run) if below else []
+            pruned, below = self._prune(hotspots, config, run)
             wanted = [h.path for h in below if h.path in candidates
                       and h.path not in done and (pruned is None or h.path not in pruned)]
             if not wanted:
@@ -143,7 +145,30 @@ class Session:
                 update = {a.file.path: a for a in self._weigh(checked, focus, config, run)}
             with phase.timed("score"):
                 analyses = [update.get(a.file.path, a) for a in analyses]
-                hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
+                hotspots = self._rank(analyses, config)
+
+    def _prune(self, hotspots: Sequence[Hotspot], config: Config, run: Run
+               ) -> tuple[Collection[str] | None, Sequence[Hotspot]]:
+        """``frictionscan_prune_checks`` for each kind's ranking (each shows its first
+        ``run.reach``): the files none could bring there (``None``: check them all), and the
+        hotspots worth asking about. With ``run.reach_path`` (``explain``), only the files
+        below the file explained, in its kind's ranking, could change its rank."""
+        groups: dict[str, list[Hotspot]] = {}
+        for h in hotspots:
+            groups.setdefault(h.kind, []).append(h)
+        if run.reach_path is not None:
+            kind = next((h.kind for h in hotspots if h.path == run.reach_path), "")
+            group = groups.get(kind, [])
+            reach = next((i for i, h in enumerate(group, 1) if h.path == run.reach_path), 0)
+            below = group[reach:] if reach else []
+            return (self.hooks.prune_checks(group, reach, config, run) if below else []), below
+        pruned: set[str] = set()
+        for group in groups.values():
+            answer = self.hooks.prune_checks(group, run.reach, config, run)
+            if answer is None:
+                return None, hotspots
+            pruned.update(answer)
+        return frozenset(pruned), hotspots
 
     def _weigh(self, analyses: Sequence[FileAnalysis], focus: Focus, config: Config,
                run: Run) -> list[FileAnalysis]:
@@ -184,11 +209,20 @@ class Session:
             if run.paths is not None:
                 wanted = frozenset(run.paths)
                 collected = tuple(f for f in collected if f.path in wanted)
-            files = tuple(f for f in collected if not self.hooks.ignore_file(f, config))
+            kept = tuple(evolve(f, kind=self.hooks.file_kind(f, config))
+                         for f in collected if not self.hooks.ignore_file(f, config))
+            shown = self._shown_kinds(kept, config, run)
+            files = tuple(f for f in kept if f.kind in shown)
+            phase.kinds = Counter(f.kind for f in kept)
+            phase.shown = shown
+            phase.kept = kept
         if not files and run.paths is None:
             excluded = f", {len(collected)} of them excluded" if collected else ""
+            other = sum(phase.kinds.values())
+            also = (f"; {other} files of other kinds are not ranked (--kinds: "
+                    f"{', '.join(sorted(phase.kinds))})") if other else ""
             phase.warn(f"no files to analyse: {len(collected)} tracked files match include "
-                       f"({', '.join(config.include)}){excluded}")
+                       f"({', '.join(config.include)}){excluded}{also}")
         # the workers import the checks' parser while git runs when the first files they
         # get are checked: every file of a full report, the files named in check_paths
         phase.prestart(files, checks=not run.reach or bool(run.check_paths))
@@ -196,6 +230,44 @@ class Session:
             return self._scan(phase, collected, files)
         finally:
             phase.close()
+
+    @staticmethod
+    def _shown_kinds(files: Sequence[SourceFile], config: Config, run: Run) -> frozenset[str]:
+        """The kinds of files this scan ranks: ``config.kinds`` (``all``: every kind), the
+        kinds of the files the run must check (``explain``'s file is ranked among its own
+        kind), and every kind when the run names its files (``ci``'s merge base)."""
+        present = {f.kind for f in files}
+        if "all" in config.kinds or run.paths is not None:
+            return frozenset(present)
+        must = frozenset(run.check_paths)
+        return frozenset(config.kinds) | {f.kind for f in files if f.path in must}
+
+    @staticmethod
+    def _generated(phase: FilePhase, analyses: list[FileAnalysis]) -> list[FileAnalysis]:
+        """Files whose first lines say they are generated are of kind ``generated``,
+        whatever ``frictionscan_file_kind`` said; unless that kind is shown, they leave
+        the ranking (counted with their kind)."""
+        out = []
+        for a in analyses:
+            if a.file.kind != "generated" and any(
+                    e.kind is ErrorKind.SKIPPED and e.message.startswith("generated file")
+                    for e in a.errors):
+                phase.kinds[a.file.kind] -= 1
+                phase.kinds["generated"] += 1
+                a = evolve(a, file=evolve(a.file, kind="generated"))
+            if a.file.kind in phase.shown:
+                out.append(a)
+        return out
+
+    def _rank(self, analyses: Sequence[FileAnalysis], config: Config) -> tuple[Hotspot, ...]:
+        """Score every file, then rank each kind of file on its own (``frictionscan_rank``
+        per kind): product code first, then the other kinds in :data:`KINDS` order."""
+        scored = self.hooks.score(analyses, config)
+        groups: dict[str, list[Hotspot]] = {}
+        for h in scored:
+            groups.setdefault(h.kind, []).append(h)
+        order = sorted(groups, key=lambda k: (KINDS.index(k) if k in KINDS else len(KINDS), k))
+        return tuple(h for kind in order for h in self.hooks.rank(groups[kind], config))
 
     def _history(self, phase: FilePhase, files: Sequence[SourceFile]) -> History:
         """``frictionscan_collect_history``, with the store it may keep its work in (the
@@ -293,7 +365,9 @@ class Session:
         if progress:
             progress("reading history of", 0, len(files))
         with phase.timed("history"):
-            history = self._history(phase, files)
+            # every kind's history: what files change together and who knows them is read
+            # over all of them (tests changing with their code, say), ranked or not
+            history = self._history(phase, phase.kept or files)
         if progress:
             progress("reading history of", len(files), len(files))
         phase.warn(*history.warnings)
@@ -308,9 +382,9 @@ class Session:
             unchecked = self.hooks.skip_checks(files, history, config, run)
             first = frozenset(f.path for f in files) - frozenset(run.check_paths) \
                 if pruning else unchecked
-            analyses = phase.analyse(items, first)
+            analyses = self._generated(phase, phase.analyse(items, first))
         with phase.timed("focus"):
-            evidence = self.hooks.evidence(root, files, history, config, run)
+            evidence = self.hooks.evidence(root, phase.kept or files, history, config, run)
             phase.warn(*evidence.warnings)
             focus = self.hooks.load_focus(root, config, history, evidence)
             if run.paths is None:
@@ -320,9 +394,9 @@ class Session:
                                    f"{', '.join(area.paths)} match no analysed file")
             analyses = self._weigh(analyses, focus, config, run)
         with phase.timed("repository"):
-            insights = self._insights(phase, files, history, focus)
+            insights = self._insights(phase, phase.kept or files, history, focus)
         with phase.timed("score"):
-            hotspots = self.hooks.rank(self.hooks.score(analyses, config), config)
+            hotspots = self._rank(analyses, config)
         if pruning:
             analyses, hotspots = self._check_reachable(phase, items, analyses, hotspots, focus,
                                                        first - unchecked)
@@ -331,8 +405,11 @@ class Session:
                 hotspots = self._xray(phase.root, config, run, history, hotspots,
                                       self.xray_paths(hotspots, config, run))
         errors = tuple(e for a in analyses for e in a.errors)
+        kinds = tuple((kind, n, kind in phase.shown) for kind, n in sorted(
+            (+phase.kinds).items(),
+            key=lambda t: (KINDS.index(t[0]) if t[0] in KINDS else len(KINDS), t[0])))
         stats = (
-            ("files", len(files)),
+            ("files", len(analyses)),
             ("files_collected", len(collected)),
             ("commits_in_window", history.commits_in_window),
             ("findings", sum(len(a.findings) for a in analyses)),
@@ -343,4 +420,5 @@ class Session:
         return ScanResult(root=str(root), head=history.head, head_time=history.head_time,
                           since=history.since, hotspots=hotspots, errors=errors,
                           warnings=tuple(phase.warnings), stats=stats, focus=focus,
-                          order=config.order, insights=insights, evidence=evidence)
+                          order=config.order, insights=insights, evidence=evidence,
+                          kinds=kinds)

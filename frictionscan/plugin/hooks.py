@@ -205,6 +205,16 @@ class HookCalls:
     def ignore_file(self, file: SourceFile, config: Config) -> bool:
         return bool(self._call("frictionscan_ignore_file", file=file, config=config))
 
+    def file_kind(self, file: SourceFile, config: Config) -> str:
+        """What ``file`` is (``product`` when no plugin says)."""
+        kind = self._call("frictionscan_file_kind", file=file, config=config)
+        if kind is None:
+            return "product"
+        if not isinstance(kind, str) or not kind:
+            raise PluginError(f"frictionscan_file_kind returned {kind!r}, expected the name "
+                              f"of a kind such as 'test'", hook="frictionscan_file_kind")
+        return kind
+
     def collect_history(self, root: Path, files: Sequence[SourceFile], config: Config,
                         store: Store | None, run: Run) -> History:
         result: History = self._first("frictionscan_collect_history", History, "a History",

@@ -161,6 +161,26 @@ def frictionscan_ignore_file(file: SourceFile, config: Config) -> bool | None:
 
 
 @hookspec(firstresult=True)
+def frictionscan_file_kind(file: SourceFile, config: Config) -> str | None:
+    """Return what ``file`` is: ``"product"``, ``"test"``, ``"docs"`` (documentation,
+    examples, benchmarks), ``"tooling"`` (build, release and developer scripts),
+    ``"generated"`` or ``"vendored"`` (or a kind of your own).
+
+    Stops at first non-None result. Each kind is ranked on its own, so tests never dilute
+    the ranking of product code, and the ``kinds`` option chooses which rankings a report
+    shows (product only by default). Called for every file that survived discovery, before
+    history is read. Built-in: the *kinds* plugin matches path conventions (configurable
+    under ``[tool.frictionscan.kinds]``); a file whose first lines say it is generated
+    becomes ``generated`` after it is read, whatever this hook said.
+
+    :param file: A collected file.
+    :param config: The run's configuration.
+
+    .. versionadded:: 0.3
+    """
+
+
+@hookspec(firstresult=True)
 def frictionscan_collect_history(
     root: Path, files: Sequence[SourceFile], config: Config, store: Store | None, run: Run
 ) -> History | None:
@@ -196,8 +216,8 @@ def frictionscan_skip_checks(
     Stops at first non-None result: a scoring plugin that replaces the built-in one answers
     for its own score (an empty collection checks everything). Not called with
     ``--all-findings``; files in the run's ``check_paths`` are checked whatever the answer.
-    Built-in: the *scoring* plugin names the files that did not change in the window (their
-    default score is zero whatever their findings).
+    Built-in: the *scoring* plugin names the files that did not change in the window (the
+    default score counts findings only where the team works).
 
     :param files: Files that survived discovery, sorted by path.
     :param history: Their history, from ``frictionscan_collect_history``.

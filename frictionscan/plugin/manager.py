@@ -39,6 +39,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "libcst": "frictionscan_libcst",
     "roadmap": "frictionscan_roadmap",
     "evidence": "frictionscan_evidence",
+    "kinds": "frictionscan_kinds",
     "scoring": "frictionscan_scoring",
     "coupling": "frictionscan_coupling",
     "people": "frictionscan_people",

@@ -2,29 +2,30 @@
 bug fixes of the following months landed (docs/backtest.md).
 
 The ranking at the cut commit T uses only what was known at T: the files and contents of T
-(read from git objects, nothing is checked out) and the history reachable from T. The commits
-after T, up to the horizon, are labelled as bug fixes by the subject heuristic (the git
-plugin's ``fix_pattern``, plus issue-closing references such as ``closes #12``); merges,
-bots and mass edits (more than ``MASS_EDIT`` files) are left out. Renames after T are
-followed back to the file's name at T.
+(read from git objects, nothing is checked out) and the history reachable from T. The files
+ranked and judged are the product code at T (the kinds that are shown: tests, docs and
+tooling are not targets), as in the time-travel evaluation the default score is judged by
+(``shared/eval``). The commits after T, up to the horizon, are labelled as bug fixes by the
+same heuristic the score counts fixes with (:mod:`frictionscan.core.fixes`: the subject's
+fix words or closing reference, never a bot or a ``feat:``-type subject); merges are left
+out, and so are mass edits (fixes touching more than ``MASS_EDIT`` ranked files). Renames
+after T are followed back to the file's name at T.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from frictionscan.core.fixes import is_bot, is_fix
 from frictionscan.core.model import Commit, Hotspot, ScanResult
 
-#: A commit touching more files than this is a mass edit (reformatting, renames): not a fix.
-MASS_EDIT = 50
-CLOSING = r"\b(close[sd]?|fix(e[sd])?|resolve[sd]?)\s+(\S+/\S+)?#\d+"
-BOT = re.compile(r"bot\b|\[bot\]|dependabot|renovate|pre-commit-ci", re.IGNORECASE)
+#: A fix touching more ranked files than this is a mass edit (reformatting, renames).
+MASS_EDIT = 20
 #: Below these, the numbers are reported with a warning: they mean little.
 MIN_FIX_COMMITS = 20
 MIN_FIXED_FILES = 10
@@ -44,7 +45,6 @@ class Labels:
 def label(commits: Sequence[Commit], paths: set[str], fix_pattern: str,
           mass_edit: int = MASS_EDIT) -> Labels:
     """Count fix commits per file; ``commits`` oldest first, ``paths`` the files at the cut."""
-    fix = re.compile(f"(?:{fix_pattern})|(?:{CLOSING})", re.IGNORECASE)
     original: dict[str, str] = {}  # current name -> name at the cut
     touches: Counter[str] = Counter()
     excluded: Counter[str] = Counter()
@@ -58,17 +58,17 @@ def label(commits: Sequence[Commit], paths: set[str], fix_pattern: str,
         if c.is_merge:
             excluded["merges"] += 1
             continue
-        if not fix.search(c.subject):
-            continue
-        if BOT.search(c.author) or BOT.search(c.email):
+        if is_bot(c.author, c.email, c.subject):
             excluded["bots"] += 1
             continue
-        if len(c.changes) > mass_edit:
+        if not is_fix(c.subject, c.author, c.email, fix_pattern):
+            continue
+        hit = {original.get(ch.path, ch.path) for ch in c.changes} & paths
+        if len(hit) > mass_edit:
             excluded["mass edits"] += 1
             continue
         fixes += 1
-        hit = {original.get(ch.path, ch.path) for ch in c.changes}
-        touches.update(p for p in hit if p in paths)
+        touches.update(hit)
     return Labels(touches=dict(touches), fix_commits=fixes, commits=len(commits),
                   excluded=dict(excluded))
 
@@ -163,19 +163,29 @@ def evaluate(values: Mapping[str, float], fixes: Mapping[str, int],
 
 
 def loc_of(h: Hotspot) -> float:
-    """Source lines (radon), or an estimate from the size when not measured."""
-    return h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0
+    """Physical lines (radon), or an estimate from the size when not measured (at least
+    1, as in the evaluation)."""
+    return max(1.0, h.analysis.value("radon.loc") or h.analysis.file.size / 40.0)
 
 
-#: Rankings compared: name -> value per hotspot (higher = more friction expected).
+def _cc(h: Hotspot) -> float:
+    return h.analysis.value("radon.cc_total") or 0.0
+
+
+#: Rankings compared: name -> value per hotspot (higher = more friction expected). The
+#: baselines are those of the time-travel evaluation (``shared/eval``): the best of them
+#: is what each order must beat.
 RANKINGS: dict[str, Callable[[Hotspot], float]] = {
-    "frictionscan (hotspot order)": lambda h: h.score,
-    "frictionscan (effort order)": lambda h: h.score / max(loc_of(h), 10.0),
+    "frictionscan (hotspot order)": lambda h: h.key("hotspot") or h.score,
+    "frictionscan (effort order)": lambda h: h.key("effort") or 0.0,
     "lines of code": loc_of,
     "revisions": lambda h: float(h.analysis.history.revisions),
+    "revisions x complexity": lambda h: h.analysis.history.revisions * _cc(h),
     "churn (lines added + deleted)": lambda h: float(h.analysis.history.added
                                                      + h.analysis.history.deleted),
     "prior bug fixes": lambda h: float(h.analysis.history.fixes),
+    "fixes per line": lambda h: h.analysis.history.fixes / loc_of(h),
+    "revisions / sqrt(lines)": lambda h: h.analysis.history.revisions / math.sqrt(loc_of(h)),
 }
 
 

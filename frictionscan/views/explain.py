@@ -38,7 +38,7 @@ class Explanation:
     history, focus weights and errors are the hotspot's analysis."""
 
     hotspot: Hotspot
-    #: How many files the scan ranked.
+    #: How many files of its kind the scan ranked (each kind is ranked on its own).
     files: int
     #: Hours a real refactor takes, and their band (S, M, L, XL; docs/planning.md).
     hours: float
@@ -111,7 +111,8 @@ def explain(result: ScanResult, h: Hotspot) -> Explanation:
     """The explanation of hotspot ``h`` of ``result``."""
     hours = refactor_hours(h)
     ranked = sorted(h.analysis.symbol_values("radon.cc"), key=lambda m: -m.value)
-    return Explanation(hotspot=h, files=len(result.hotspots), hours=hours,
+    return Explanation(hotspot=h, files=sum(1 for o in result.hotspots if o.kind == h.kind),
+                       hours=hours,
                        band=effort_band(hours), commits_per_month=tuple(months(h)),
                        functions=tuple(m for m in ranked[:FUNCTIONS] if m.symbol),
                        xray=h.functions or (),

@@ -15,7 +15,10 @@ Pure functions over a :class:`~frictionscan.core.model.ScanResult`; formatters r
 * **Quick wins** are findings whose fix takes 15 minutes or less, in files that are
   hotspots (score above 0) and not deliberately left alone. Expected return = the friction
   the fix removes (its share of the file's findings component) x the file's weighted score,
-  divided by its minutes. Ties go to the finding with an automatic fix.
+  divided by its minutes, x the rule's weight (:attr:`Finding.weight`: how much its findings
+  predict fixes). Findings of weight 0 come after all others, by their unweighted return,
+  listed only when nothing better fills the list. Ties go to the finding with an automatic
+  fix.
 * **In flight**: the directories with work in flight or planned (the roadmap's
   ``Focus.in_flight``, from the evidence) come first, each with its hotspots and owning
   team; "Everywhere else" leaves their files out. **By team**: every target grouped by the
@@ -52,8 +55,8 @@ EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
 LEFT_ALONE_FACTOR = 0.5
 #: Only files at least this complex are worth listing as "left alone on purpose".
 LEFT_ALONE_MIN_CC = 10
-#: The plan's trend compares with the commit this many months before HEAD (the score reads
-#: a window with a 90-day half-life, so the last three months against the three before).
+#: The plan's trend compares with the commit this many months before HEAD (the score counts
+#: a 12-month window: the three months that came in against the three that left).
 TREND_MONTHS = 3
 #: Files scoring less than this share of the top score, then and now, are steady: a move
 #: from 0.01 to 0.02 is no trend.
@@ -128,7 +131,7 @@ class Target:
 class QuickWin:
     path: str
     finding: Finding
-    #: Expected return per minute (see the module docstring).
+    #: Expected return per minute, weighed by the rule's weight (see the module docstring).
     value: float
     area: str | None
     #: The X-rayed function the finding sits in, if any.
@@ -148,6 +151,14 @@ class AreaPlan:
     files: int
     #: Who knows the area: bus factor, knowledge at risk (the *people* plugin).
     knowledge: AreaKnowledge | None = None
+    #: The kind of files it plans (``product`` for the focus areas and "Everywhere else";
+    #: the other kinds a report shows, ``--kinds``, get a section each).
+    kind: str = "product"
+
+
+#: How the plan names the section of each kind of files other than product code.
+KIND_SECTIONS = {"test": "Tests", "docs": "Docs and examples", "tooling": "Tooling",
+                 "generated": "Generated code", "vendored": "Vendored code"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,11 +249,13 @@ def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[Qui
                 continue
             removed = f.effort_minutes / total * (h.component("findings") or 0.0) + 0.01
             value = removed * h.score / max(1, f.effort_minutes)
-            wins.append(QuickWin(path=h.path, finding=f, value=round(value, 4),
-                                 area=_area_of(h), function=function_at(h, f.span.start_line)))
-    wins.sort(key=lambda w: (-w.value, not w.finding.fix_available, w.path,
-                             w.finding.span.start_line))
-    return wins[:limit]
+            weighted = round(value * max(0.0, f.weight), 4)
+            wins.append((weighted, round(value, 4), QuickWin(
+                path=h.path, finding=f, value=weighted, area=_area_of(h),
+                function=function_at(h, f.span.start_line))))
+    wins.sort(key=lambda t: (t[0] <= 0, -t[0], -t[1], not t[2].finding.fix_available,
+                             t[2].path, t[2].finding.span.start_line))
+    return [w for _, _, w in wins[:limit]]
 
 
 def trend_changes(earlier: ScanResult, result: ScanResult) -> tuple[Change, ...]:
@@ -266,7 +279,11 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
     """The plan for ``result``; ``snapshot`` is an earlier :func:`snapshot_dict`;
     ``earlier`` the scan of the commit :data:`TREND_MONTHS` before, for the trend."""
     focus = result.focus
-    hot = [h for h in result.hotspots if h.score > 0]
+    # product code is planned by area; other kinds the report shows (--kinds) get a
+    # section each, after the areas: tests never dilute the product's targets
+    main_kind = result.hotspots[0].kind if result.hotspots and not any(
+        h.kind == "product" for h in result.hotspots) else "product"
+    hot = [h for h in result.hotspots if h.score > 0 and h.kind == main_kind]
     areas: list[AreaPlan] = []
     placed: set[str] = set()
     flight = in_flight(result, top)
@@ -292,6 +309,13 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                           files=sum(1 for h in result.hotspots if _area_of(h) is None
                                     and not any(a.contains(h.path) for a in flying)),
                           knowledge=result.insights.area(None)))
+    for kind in dict.fromkeys(h.kind for h in result.hotspots if h.kind != main_kind):
+        members = [h for h in result.hotspots if h.kind == kind and h.score > 0
+                   and _factor(h) > LEFT_ALONE_FACTOR]
+        areas.append(AreaPlan(name=KIND_SECTIONS.get(kind, kind.capitalize()), weight=None,
+                              horizon=None, owner=None, goal=None, kind=kind,
+                              targets=tuple(_target(h, result) for h in members[:top]),
+                              files=sum(1 for h in result.hotspots if h.kind == kind)))
     by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
                     and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
                    key=lambda h: -(h.analysis.value("radon.cc_total") or 0))

@@ -13,8 +13,8 @@ stream of the period. Formatters render the :class:`Trend`.
 * **Files across points** are followed through renames (the former names each point's
   history knows), under their name at the newest point.
 * **Rising and cooling.** A straight line fitted to a file's score over the points where it
-  exists; rising when the line ends at least :data:`RISE` (25%) above where it starts, and
-  the last score is 25% above the first; cooling when both are 25% below. Only files that
+  exists; rising when the line ends at least :data:`RISE` (15%) above where it starts, and
+  the last score is 15% above the first; cooling when both are 15% below. Only files that
   were hotspots at some point (the threshold, or the top files) count. *New* hotspots scored
   nothing (or did not exist) at the first point and are hotspots at the last.
   The reasons are the score's components that moved the same way, largest share first (the
@@ -40,7 +40,9 @@ from frictionscan.core.errors import UsageError
 from frictionscan.core.model import Commit, Hotspot, ScanResult, evolve
 
 #: Relative change of the fitted line over the period that makes a file rising or cooling.
-RISE = 0.25
+#: The score is a product of powers below one (size^0.75, changes^0.25, fixes^0.5), so 15%
+#: is already a large move: twice the changes in the window raise it by 19%.
+RISE = 0.15
 #: A file loses at least this share of its complexity between two points: a refactor...
 REFACTOR_DROP = 0.25
 #: ...from at least this complexity; unless it lost this share or more: then its code moved
@@ -347,7 +349,9 @@ def fit(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float]:
 
 #: Per score component: the words for a rise and a fall, and the unit of its raw number.
 _PHRASES = {
+    "size": (("more code", "less code"), " lines"),
     "change": (("more change", "less change"), " changes in the window"),
+    "fixes": (("more fixes", "fewer fixes"), " bug fixes in the window"),
     "complexity": (("more complexity", "less complexity"), ""),
     "findings": (("more findings", "fewer findings"), " findings"),
     "focus": (("more roadmap weight", "less roadmap weight"), ""),
@@ -358,8 +362,12 @@ def _raw(h: Hotspot | None, component: str) -> float:
     if h is None:
         return 0.0
     a = h.analysis
+    if component == "size":
+        return float(a.value("radon.loc") or 0)
     if component == "change":
         return float(a.history.revisions)
+    if component == "fixes":
+        return float(a.history.fixes)
     if component == "complexity":
         return a.value("radon.cc_total") or 0.0
     if component == "findings":

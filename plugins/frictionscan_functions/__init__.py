@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -36,6 +35,7 @@ from frictionscan.api import (
     Store,
     SymbolKind,
     hookimpl,
+    is_fix,
 )
 from frictionscan_functions.attribute import Function, attribute
 from frictionscan_functions.linemap import LineMap, relocate
@@ -245,8 +245,10 @@ def frictionscan_function_history(root: Path, files: Sequence[FileAnalysis], his
     touches = read_touches(root, history.head, history.since, python, store, config)
     worktree = {} if run.past else worktree_maps(root, [a.file.path for a in python])
     # the git plugin's option: the same commits are fixes for files and for functions
-    pattern = config.getoption("git.fix_pattern")
-    fix = re.compile(str(pattern) if pattern else r"(?!)", re.IGNORECASE)
+    pattern = str(config.getoption("git.fix_pattern") or r"(?!)")
+
+    def fix(t: CommitTouch) -> bool:
+        return is_fix(t.subject, t.author, t.email, pattern)
     now = int((run.now or history.head_time).timestamp())
     since = int(history.since.timestamp()) if history.since is not None else 0
     half_life = float(config.getoption("git.half_life_days", 90.0))

@@ -10,8 +10,7 @@ function's last line and the deleted line was indented deeper than its ``def``.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -49,7 +48,8 @@ def _positions(item: Item, worktree: LineMap) -> list[tuple[int | tuple[int, int
 
 
 def attribute(path: str, functions: Sequence[Function], touches: Sequence[CommitTouch], *,
-              since: int, now: int, half_life_days: float, fix: re.Pattern[str],
+              since: int, now: int, half_life_days: float,
+              fix: Callable[[CommitTouch], bool],
               finding_lines: Sequence[int] = (), worktree: LineMap | None = None
               ) -> list[FunctionHistory]:
     """One :class:`FunctionHistory` per function, by function score, best first."""
@@ -101,7 +101,7 @@ def attribute(path: str, functions: Sequence[Function], touches: Sequence[Commit
             span=Span(start_line=f.start, start_col=f.col, end_line=f.end),
             changes=len(mine), lines_added=added[n], lines_deleted=deleted[n],
             authors=tuple(sorted({t.author for t in mine})),
-            fixes=sum(1 for t in mine if fix.search(t.subject)),
+            fixes=sum(1 for t in mine if fix(t)),
             last_change=datetime.fromtimestamp(mine[0].time, tz=timezone.utc) if mine
             else None,
             recency=recency, complexity=f.complexity,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from frictionscan.api import (
     DEFAULT_EXCLUDES,
+    DEFAULT_FIX_PATTERN,
     Between,
     Commit,
     Config,
@@ -45,7 +46,6 @@ from frictionscan.api import (
 )
 from frictionscan_git.codec import decode_history, decode_state, encode_commits, encode_history
 from frictionscan_git.history import (
-    DEFAULT_FIX_PATTERN,
     HistoryBuilder,
     HistoryState,
     change_sets,
@@ -57,8 +57,9 @@ from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 if TYPE_CHECKING:
     import git
 
-__version__ = "0.2.0"  # 0.2.0: the window's commits (ChangeSet) kept; 0.1.1: ages never
-#                      negative (cached histories read again)
+#: 0.3.0: the bug-fix heuristic of frictionscan.core.fixes; 0.2.0: the window's commits
+#: (ChangeSet) kept; 0.1.1: ages never negative (each change reads cached histories again)
+__version__ = "0.3.0"
 
 _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 16 << 20

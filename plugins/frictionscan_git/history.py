@@ -13,7 +13,6 @@ reads only those (``git log OLD..HEAD``) and merges them in (:func:`merge`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,12 +22,7 @@ from frictionscan.api import (
     ChangeSet,
     Commit,
     FileHistory,
-)
-
-#: Default bug-fix heuristic over commit subjects (documented in docs/scoring.md).
-DEFAULT_FIX_PATTERN = (
-    r"\b(fix(e[sd]|ing)?|bug(s|fix(es)?)?|hotfix(es)?|defects?|regressions?|crash(es|ed)?"
-    r"|broken|repair(s|ed)?)\b"
+    is_fix,
 )
 
 
@@ -89,7 +83,7 @@ class HistoryBuilder:
         self._alias: dict[str, str] = {}
         self._now = now
         self._half_life_days = half_life_days
-        self._fix = re.compile(fix_pattern, re.IGNORECASE)
+        self._fix_pattern = fix_pattern
         self._number = 0
 
     @property
@@ -107,9 +101,10 @@ class HistoryBuilder:
         self.state.number = self._number
         if in_window:
             self.state.window.append(ts)
-        is_fix = in_window and not commit.is_merge and bool(self._fix.search(commit.subject))
+        fixing = in_window and not commit.is_merge and is_fix(
+            commit.subject, commit.author, commit.email, self._fix_pattern)
         if in_window and not commit.is_merge:  # merges carry no files (no -m): never counted
-            self.state.commits.append([self._number, ts, commit.author, commit.email, is_fix,
+            self.state.commits.append([self._number, ts, commit.author, commit.email, fixing,
                                        len(commit.changes)])
         for change in commit.changes:
             current = self._alias.get(change.path, change.path)
@@ -123,7 +118,7 @@ class HistoryBuilder:
             f.last = ts if f.last is None else max(f.last, ts)
             f.first = ts if f.first is None else min(f.first, ts)
             if in_window and not commit.is_merge:
-                f.changes.append([ts, change.added, change.deleted, commit.author, is_fix,
+                f.changes.append([ts, change.added, change.deleted, commit.author, fixing,
                                   self._number])
 
     def build(self) -> tuple[FileHistory, ...]:

@@ -36,7 +36,18 @@ from frictionscan.api import (
 from frictionscan_libcst import hookspecs
 from frictionscan_libcst.state import current
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The plugin's version with a digest of the built-in rules' weights: the per-file cache
+    keys findings by it, and a finding carries its rule's weight."""
+    import hashlib
+
+    index = (Path(__file__).parent / "rules_index.json").read_bytes()
+    weights = [(r["code"], r.get("weight", 1.0)) for r in json.loads(index)]
+    return "0.2.0+w" + hashlib.sha1(repr(weights).encode()).hexdigest()[:8]
+
+
+__version__ = _version()
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list}
 
@@ -85,6 +96,7 @@ def _described() -> list[dict[str, Any]]:
                         "rationale": getattr(rule, "RATIONALE", ""),
                         "help": getattr(rule, "HELP_URI", None),
                         "effort": rule.EFFORT_MINUTES, "fix": rule.FIX,
+                        "weight": rule.FRICTION_WEIGHT,
                         "options": {n: [t.__name__, d, h] for n, (t, d, h) in
                                     rule.OPTIONS.items()}})
     return entries
@@ -121,6 +133,7 @@ def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
     ignored = set(config.getoption("libcst.ignore", []) if config else [])
     return [RuleInfo(code=r["code"], name=r["name"], summary=r["message"].format_map(_Blank()),
                      effort_minutes=r["effort"], fix=r["fix"], enabled=r["code"] not in ignored,
+                     weight=float(r.get("weight", 1.0)),
                      description=r.get("description") or "", rationale=r.get("rationale") or "",
                      help_uri=r.get("help"))
             for r in _described()]

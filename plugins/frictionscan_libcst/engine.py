@@ -33,6 +33,7 @@ def rule_info(rule: type[Rule], *, enabled: bool = True) -> RuleInfo:
     summary = rule.MESSAGE.format_map(_Blank())
     return RuleInfo(code=rule.CODE, name=rule.NAME, summary=summary,
                     effort_minutes=rule.EFFORT_MINUTES, fix=rule.FIX, enabled=enabled,
+                    weight=rule.FRICTION_WEIGHT,
                     description=rule.DESCRIPTION, rationale=rule.RATIONALE,
                     help_uri=rule.HELP_URI or (f"rules.md#{rule.CODE.lower()}-{rule.NAME}"
                                                if rule in BUILTIN_RULES else None))
@@ -121,7 +122,7 @@ def check_module(module: cst.Module, path: str, rules: Sequence[type[Rule]],
                 span=Span(start_line=pos.start.line, start_col=pos.start.column,
                           end_line=pos.end.line, end_col=pos.end.column),
                 effort_minutes=v.EFFORT_MINUTES, fix_available=v.FIX is not None,
-                fix_safe=v.FIX == "safe"))
+                fix_safe=v.FIX == "safe", weight=v.FRICTION_WEIGHT))
     findings.sort(key=lambda f: (f.span.start_line, f.span.start_col, f.code))
     return findings, errors
 

@@ -15,6 +15,13 @@ A rule is a :class:`libcst.BatchableCSTVisitor` with class attributes that docum
 ``FIX``            ``"safe"``, ``"unsafe"`` or ``None``: whether :meth:`Rule.fix` exists, and
                    whether it may change behaviour (unsafe fixes need ``--unsafe``)
 ``FIXED``          for fixable rules, ``(before, after)`` samples (tests check the fix)
+``FRICTION_WEIGHT`` how much the rule's findings predict friction, from 0.0 (they predict
+                   nothing beyond size, complexity and churn) to 1.0; carried on each
+                   :class:`Finding` as ``weight`` (the score and the quick-win order weigh
+                   findings by it). The built-in rules' weights come from the backtest in
+                   ``rule_evidence.json`` (docs/rules.md#which-findings-are-friction; a test
+                   keeps the two in step); a new rule without evidence keeps 1.0
+``FRICTION_EVIDENCE`` one line on what the weight rests on
 ``HELP_URI``       where a rule of another plugin is documented (an absolute URL); the
                    built-in rules' is their section of docs/rules.md
 
@@ -97,6 +104,8 @@ class Rule(cst.BatchableCSTVisitor):
     INVALID: ClassVar[tuple[str, ...]] = ()
     FIX: ClassVar[str | None] = None
     FIXED: ClassVar[tuple[tuple[str, str], ...]] = ()
+    FRICTION_WEIGHT: ClassVar[float] = 1.0
+    FRICTION_EVIDENCE: ClassVar[str] = ""
     HELP_URI: ClassVar[str | None] = None
 
     def __init__(self, context: RuleContext) -> None:

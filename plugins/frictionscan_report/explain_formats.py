@@ -27,7 +27,7 @@ def explanation_dict(e: Explanation) -> dict[str, Any]:
     a = h.analysis
     hist = a.history
     return {
-        "path": printable(h.path), "rank": h.rank, "of": e.files,
+        "path": printable(h.path), "kind": h.kind, "rank": h.rank, "of": e.files,
         "score": h.score,
         "components": [{"name": c.name, "value": c.value, "reason": printable(c.reason)}
                        for c in h.components],
@@ -71,11 +71,15 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False)
     safe = terminal_safe  # repository text: control characters shown, never acted on
     console.print(Text.assemble((safe(data["path"]), "bold"),
-                                f"  rank {data['rank']} of {data['of']}, score "
+                                f"  rank {data['rank']} of {data['of']}"
+                                f"{'' if data['kind'] == 'product' else ' ' + data['kind']} "
+                                f"files, score "
                                 f"{data['score']:.2f}, refactor effort "
                                 f"{data['effort']['band']} ({data['effort']['hours']} h)"))
-    console.print(Text("\nWhy it ranks here (score = change x complexity x (1 + findings) "
-                       "x focus):", style="bold"))
+    formula = " x ".join(f"(1 + {c['name']})" if c["name"] == "findings" else c["name"]
+                         for c in data["components"])
+    console.print(Text("\n" + safe(f"Why it ranks here (hotspot score = {formula}):"),
+                       style="bold"))
     for c in data["components"]:
         console.print(Text(safe(f"  {c['name']:<11} {c['value']:>8g}  {c['reason']}")))
     history = data["history"]

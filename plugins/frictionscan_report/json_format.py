@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -24,8 +25,9 @@ from frictionscan_report.insights_format import area_dict, coupling_dict, knowle
 TOP_FUNCTIONS = 5
 #: The minor version of the document (``schema_version`` 1): 1 adds the X-ray (each
 #: function's change history and score, ``xray``); 2 coupling and knowledge (``coupling``
-#: and ``knowledge`` per hotspot, ``areas``).
-SCHEMA_MINOR = 2
+#: and ``knowledge`` per hotspot, ``areas``); 3 kinds of files (``kind``, ``scores``,
+#: ``kinds``; ``score`` is the order's key) and each finding's ``weight``.
+SCHEMA_MINOR = 3
 
 
 def _time(t: datetime | None) -> str | None:
@@ -58,7 +60,9 @@ def hotspot_dict(h: Hotspot, show_suppressed: bool = False,
     return {
         "rank": h.rank,
         "path": printable(h.path),
+        "kind": h.kind,
         "score": h.score,
+        "scores": dict(h.scores),
         "components": {c.name: {"value": c.value, "reason": printable(c.reason)}
                        for c in h.components},
         "signals": dict(sorted(signals.items())),
@@ -89,7 +93,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "code": f.code, "name": f.name, "line": f.span.start_line, "column": f.span.start_col,
         "message": printable(f.message), "symbol": printable(f.symbol) if f.symbol else None,
         "effort_minutes": f.effort_minutes, "fix_available": f.fix_available,
-        "fix_safe": f.fix_safe}
+        "fix_safe": f.fix_safe, "weight": f.weight}
     if f.suppressed:
         out["suppression_reason"] = printable(f.suppression_reason) \
             if f.suppression_reason else None
@@ -126,8 +130,15 @@ def evidence_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def first_of_each_kind(hotspots: Sequence[Hotspot], top: int) -> list[Hotspot]:
+    """The first ``top`` files of each kind's ranking (all of them when ``top`` is 0)."""
+    if not top:
+        return list(hotspots)
+    return [h for h in hotspots if (h.rank or 0) <= top]
+
+
 def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
-    hotspots = result.hotspots[:config.top] if config.top else result.hotspots
+    hotspots = first_of_each_kind(result.hotspots, config.top)
     return {
         "schema_version": result.schema_version,
         "schema_minor": SCHEMA_MINOR,
@@ -137,6 +148,8 @@ def result_dict(result: ScanResult, config: Config) -> dict[str, Any]:
         "window": {"since": _time(result.since), "until": _time(result.head_time),
                    "commits": result.stat("commits_in_window", 0)},
         "order": result.order,
+        "kinds": [{"kind": kind, "files": files, "ranked": ranked}
+                  for kind, files, ranked in result.kinds],
         "hotspots": [{**hotspot_dict(h, bool(config.getoption("report.show_suppressed", False)),
                                      result.insights),
                       "team": _team(result, h.path)} for h in hotspots],

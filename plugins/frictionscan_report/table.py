@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -96,14 +97,31 @@ def table_console(stream: TextIO) -> Console:
                    color_system=None, force_terminal=False, no_color=True, emoji=False)
 
 
-def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
-    console = table_console(stream)
-    top = config.top or DEFAULT_TOP
-    shown = result.hotspots[:top]
-    since = result.since.date().isoformat() if result.since else "the first commit"
-    title = (f"Friction hotspots: {len(result.hotspots)} files, changed by "
-             f"{result.stat('commits_in_window', 0)} commits since {since} "
-             f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
+#: How each kind's ranking is titled.
+KIND_TITLES = {"product": "Friction hotspots", "test": "Tests", "docs": "Docs and examples",
+               "tooling": "Tooling", "generated": "Generated code", "vendored": "Vendored code"}
+
+
+def by_kind(hotspots: Sequence[Hotspot]) -> list[tuple[str, list[Hotspot]]]:
+    """The hotspots grouped by kind, in the order the engine ranked the kinds."""
+    groups: dict[str, list[Hotspot]] = {}
+    for h in hotspots:
+        groups.setdefault(h.kind, []).append(h)
+    return list(groups.items())
+
+
+def not_ranked(result: ScanResult) -> str:
+    """One line naming the kinds of files kept out of the ranking, or ``""``."""
+    others = [(kind, n) for kind, n, ranked in result.kinds if not ranked and n]
+    if not others:
+        return ""
+    listed = ", ".join(f"{n} {kind}" for kind, n in others)
+    return (f"Not ranked here: {listed} files (each kind is ranked on its own: --kinds "
+            f"{','.join(k for k, _ in others)} or --kinds all)")
+
+
+def _table(console: Console, title: str, shown: Sequence[Hotspot],
+           result: ScanResult) -> None:
     table = Table(title=Text(title), title_justify="left", expand=True)
     table.add_column("#", justify="right", style="bold")
     table.add_column("score", justify="right")
@@ -122,13 +140,29 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
                           (terminal_safe(why(h, result.insights)), "dim")),
             str(a.history.revisions), "-" if cc is None else f"{cc:g}",
             str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
-    if shown:
-        console.print(table)
-    else:
-        console.print(Text(title))
-    if len(result.hotspots) > len(shown):
-        console.print(Text(f"... {len(result.hotspots) - len(shown)} more files; "
-                           f"--top N shows more, --format json shows all.", style="dim"))
+    console.print(table)
+
+
+def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
+    console = table_console(stream)
+    top = config.top or DEFAULT_TOP
+    since = result.since.date().isoformat() if result.since else "the first commit"
+    window = (f"changed by {result.stat('commits_in_window', 0)} commits since {since} "
+              f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
+    groups = by_kind(result.hotspots)
+    if not groups:
+        console.print(Text(f"Friction hotspots: 0 files, {window}"))
+    for kind, hotspots in groups:
+        shown = hotspots[:top]
+        noun = "files" if kind == "product" else f"{kind} files"
+        title = f"{KIND_TITLES.get(kind, kind.capitalize())}: {len(hotspots)} {noun}, {window}"
+        _table(console, title, shown, result)
+        if len(hotspots) > len(shown):
+            console.print(Text(f"... {len(hotspots) - len(shown)} more {noun}; --top N "
+                               f"shows more, --format json shows all.", style="dim"))
+    line = not_ranked(result)
+    if line:
+        console.print(Text(line, style="dim"))
     suppressed = [(h.path, f) for h in result.hotspots for f in h.analysis.suppressed]
     if suppressed and config.getoption("report.show_suppressed", False):
         console.print(Text(f"{len(suppressed)} suppressed findings:", style="dim"))

@@ -1,31 +1,43 @@
-"""Built-in plugin *scoring*: the default hotspot score and the ranking.
+"""Built-in plugin *scoring*: the two orders' keys and the ranking.
 
-The score of a file (docs/scoring.md explains the choice and the numbers behind it)::
+Two questions, two orders (docs/scoring.md has the reasoning and the numbers behind every
+exponent, measured on 22 open-source histories with the time-travel harness):
 
-    score = change x complexity x (1 + findings) x focus
+* the **hotspot order** ("where will the pain be?": where the next bug fixes and changes
+  land, the refactor targets)::
 
-* ``change``     = log2(1 + recency-weighted revisions in the window) - how often, how lately;
-* ``complexity`` = log2(1 + total cyclomatic complexity) - how hard each change is; estimated
-  from size (source lines / 10) when the file could not be parsed;
-* ``findings``   = friction-rule effort in minutes / 240, at most 0.5 - up to +50%;
-* ``focus``      = product of the roadmap weights (focus area, dormancy discount).
+      hotspot = size x change x fixes x complexity x (1 + findings) x focus
 
-Two options weigh the components (``frictionscan backtest --calibrate`` fits them to a
-repository's history; the defaults leave the formula above unchanged):
+  - ``size``       = lines ** 0.75 - big files collect more fixes, less than in proportion;
+  - ``change``     = (1 + revisions in the window) ** 0.25 - how often it changes;
+  - ``fixes``      = (1 + bug-fix commits in the window) ** 0.5 - where fixes land, more do;
+  - ``complexity`` = (1 + total cyclomatic complexity) ** ``scoring.complexity_weight``
+    (0 by default: beyond size, complexity predicts nothing; a team may weigh it);
+  - ``findings``   = the friction rules' findings, each minutes x the rule's weight (what the
+    history says the rule predicts), / 240, at most 0.25 - only in files changed in the
+    window: friction weighs where the team works;
+  - ``focus``      = the roadmap's weights (focus areas, work in flight, dormancy discount).
 
-* ``scoring.complexity_weight`` (default 1): the complexity component is raised to this power;
-* ``scoring.fixes_weight`` (default 0): the change component is multiplied by
-  ``(1 + log2(1 + bug-fix commits in the window)) ** fixes_weight``.
+* the **effort order** ("where does an hour of work remove the most friction?", quick wins)::
 
-The product is zero for a file that did not change in the window, however complex it is:
-a hotspot is where complexity meets change. Every component is recorded with a reason.
-Such files need no friction checks (``frictionscan_skip_checks``): their findings could not
-move them.
+      effort = (1 + revisions) x (1 + fixes) ** 0.5 x (1 + authors) ** 0.25
+               x (1 + findings) x focus / (lines + 50) ** 0.75
+
+  friction per line, with a prior of 50 lines so that a tiny file with one change does not
+  come first.
+
+No file scores zero unless it is empty: a file without a change in the window is
+discounted by the roadmap (dormancy), not erased. ``Hotspot.score`` is the key of the
+configured order and ``Hotspot.scores`` holds both. Ties go to the file with the higher key
+of the other order, then by path.
+
+The exponents of the hotspot order are options (``scoring.size_weight``,
+``scoring.change_weight``, ``scoring.fixes_weight``, ``scoring.complexity_weight``) that
+``frictionscan backtest --calibrate`` can fit to a repository's own history.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -42,11 +54,16 @@ from frictionscan.api import (
     hookimpl,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 FINDINGS_MINUTES_SCALE = 240.0
-FINDINGS_CAP = 0.5
-SIZE_TO_COMPLEXITY = 0.1
+FINDINGS_CAP = 0.25
+#: The prior of the effort order: lines every file is counted as having on top of its own.
+EFFORT_PRIOR_LINES = 50.0
+#: Lines per byte, for a file whose lines were not measured.
+LINES_PER_BYTE = 1 / 40.0
+
+DEFAULT_WEIGHTS = {"size": 0.75, "change": 0.25, "fixes": 0.5, "complexity": 0.0}
 
 
 def _plural(n: float, word: str) -> str:
@@ -56,79 +73,121 @@ def _plural(n: float, word: str) -> str:
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
-    parser.addoption("scoring.complexity_weight", type=float, default=1.0,
-                     validate=Between(0.0, 10.0),
-                     help="power the complexity component is raised to (2 = complexity counts "
-                          "twice as much against change)")
-    parser.addoption("scoring.fixes_weight", type=float, default=0.0,
-                     validate=Between(0.0, 10.0),
-                     help="how much the window's bug-fix commits add to the change component "
-                          "(0 = nothing, 1 = a factor of 1 + log2(1 + fixes))")
+    parser.addoption("scoring.size_weight", type=float, default=DEFAULT_WEIGHTS["size"],
+                     validate=Between(0.0, 3.0),
+                     help="power the size component (lines) is raised to in the hotspot order")
+    parser.addoption("scoring.change_weight", type=float, default=DEFAULT_WEIGHTS["change"],
+                     validate=Between(0.0, 3.0),
+                     help="power of the change component (1 + revisions in the window)")
+    parser.addoption("scoring.fixes_weight", type=float, default=DEFAULT_WEIGHTS["fixes"],
+                     validate=Between(0.0, 3.0),
+                     help="power of the fixes component (1 + bug-fix commits in the window)")
+    parser.addoption("scoring.complexity_weight", type=float,
+                     default=DEFAULT_WEIGHTS["complexity"], validate=Between(0.0, 3.0),
+                     help="power of the complexity component (1 + total cyclomatic "
+                          "complexity); 0, the default, leaves complexity out of the score")
 
 
 @hookimpl
 def frictionscan_calibration_options(config: Config) -> dict[str, list[float]]:
-    return {"scoring.complexity_weight": [0.5, 1.0, 1.5, 2.0, 3.0],
-            "scoring.fixes_weight": [0.0, 0.5, 1.0]}
+    return {"scoring.size_weight": [0.5, 0.75, 1.0],
+            "scoring.change_weight": [0.0, 0.25, 0.5],
+            "scoring.fixes_weight": [0.25, 0.5, 0.75]}
 
 
-def _weights(config: Config | None) -> tuple[float, float]:
+def weights(config: Config | None) -> dict[str, float]:
     if config is None:
-        return 1.0, 0.0
-    return (float(config.getoption("scoring.complexity_weight", 1.0)),
-            float(config.getoption("scoring.fixes_weight", 0.0)))
+        return dict(DEFAULT_WEIGHTS)
+    return {name: float(config.getoption(f"scoring.{name}_weight", default))
+            for name, default in DEFAULT_WEIGHTS.items()}
 
 
-def change_component(a: FileAnalysis, fixes_weight: float = 0.0) -> Component:
+def lines(a: FileAnalysis) -> float:
+    """Physical lines of the file (measured, else estimated from its size in bytes)."""
+    measured = a.value("radon.loc")
+    return float(measured) if measured is not None else a.file.size * LINES_PER_BYTE
+
+
+def _weighed(w: float, name: str) -> str:
+    return f"; raised to the power {w:g} (scoring.{name}_weight)" \
+        if w != DEFAULT_WEIGHTS[name] else ""
+
+
+def size_component(a: FileAnalysis, w: float) -> Component:
+    n = lines(a)
+    measured = "" if a.value("radon.loc") is not None else " (estimated from its size)"
+    reason = f"{n:,.0f} lines{measured}"
+    functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
+    total = a.value("radon.cc_total")
+    if total is not None:
+        reason += f", complexity {total:g} in {_plural(len(functions), 'function')}"
+        if functions and functions[0].symbol is not None:
+            reason += f" (max {functions[0].value:g} in {functions[0].symbol.name})"
+    return Component(name="size", value=round(n ** w, 4), reason=reason + _weighed(w, "size"))
+
+
+def change_component(a: FileAnalysis, w: float) -> Component:
     h = a.history
-    value = math.log2(1 + h.recency)
-    if fixes_weight and h.fixes:
-        value *= (1 + math.log2(1 + h.fixes)) ** fixes_weight
+    value = (1 + h.revisions) ** w
     if h.revisions == 0:
         when = f", last {h.idle_days:.0f} days ago" if h.idle_days is not None else ""
-        return Component(name="change", value=0.0, reason=f"no change in the window{when}")
+        return Component(name="change", value=round(value, 4),
+                         reason=f"no change in the window{when}")
     parts = [f"changed {_plural(h.revisions, 'time')} by {_plural(len(h.authors), 'author')}"]
-    if h.fixes:
-        parts.append(_plural(h.fixes, "bug-fix commit")
-                     + (f" (weighed by scoring.fixes_weight = {fixes_weight:g})"
-                        if fixes_weight else ""))
     if h.idle_days is not None:
         parts.append(f"last {h.idle_days:.0f} days ago")
-    return Component(name="change", value=round(value, 4), reason=", ".join(parts))
+    return Component(name="change", value=round(value, 4),
+                     reason=", ".join(parts) + _weighed(w, "change"))
 
 
-def complexity_component(a: FileAnalysis, weight: float = 1.0) -> Component:
-    weighed = f"; raised to the power {weight:g} (scoring.complexity_weight)" \
-        if weight != 1.0 else ""
+def fixes_component(a: FileAnalysis, w: float) -> Component:
+    fixes = a.history.fixes
+    reason = _plural(fixes, "bug-fix commit") + " in the window" if fixes else \
+        "no bug-fix commit in the window"
+    return Component(name="fixes", value=round((1 + fixes) ** w, 4),
+                     reason=reason + _weighed(w, "fixes"))
+
+
+def complexity_component(a: FileAnalysis, w: float) -> Component:
     total = a.value("radon.cc_total")
+    if w == 0.0:
+        return Component(name="complexity", value=1.0,
+                         reason="not weighed (scoring.complexity_weight = 0); size stands "
+                                "for it")
     if total is None:
-        sloc = a.value("radon.sloc") or (a.file.size / 40.0)
-        est = sloc * SIZE_TO_COMPLEXITY
-        return Component(name="complexity", value=round(math.log2(1 + est) ** weight, 4),
-                         reason=f"not measured; estimated {est:.0f} from size{weighed}")
-    functions = sorted(a.symbol_values("radon.cc"), key=lambda m: -m.value)
-    reason = f"complexity {total:g} in {_plural(len(functions), 'function')}"
-    if functions:
-        top = functions[0]
-        assert top.symbol is not None
-        reason += f" (max {top.value:g} in {top.symbol.name})"
-    return Component(name="complexity", value=round(math.log2(1 + total) ** weight, 4),
-                     reason=reason + weighed)
+        est = lines(a) * 0.1
+        return Component(name="complexity", value=round((1 + est) ** w, 4),
+                         reason=f"not measured; estimated {est:.0f} from size"
+                                f"{_weighed(w, 'complexity')}")
+    return Component(name="complexity", value=round((1 + total) ** w, 4),
+                     reason=f"complexity {total:g}{_weighed(w, 'complexity')}")
+
+
+def _finding_weight(f: object) -> float:
+    """What a finding's rule predicts (``Finding.weight``; 1 for rules that do not say)."""
+    return float(getattr(f, "weight", 1.0))
 
 
 def findings_component(a: FileAnalysis) -> Component:
-    minutes = sum(f.effort_minutes for f in a.findings)
-    value = min(FINDINGS_CAP, minutes / FINDINGS_MINUTES_SCALE)
     if not a.checked:
         return Component(name="findings", value=0.0,
                          reason="not checked: they could not move this file "
                                 "(--all-findings checks it)")
     if not a.findings:
         return Component(name="findings", value=0.0, reason="no findings")
+    minutes = sum(f.effort_minutes for f in a.findings)
+    weighed = sum(f.effort_minutes * _finding_weight(f) for f in a.findings)
     codes = Counter(f.code for f in a.findings)
     listed = ", ".join(f"{n}x {c}" for c, n in sorted(codes.items()))
-    return Component(name="findings", value=round(value, 4),
-                     reason=f"{_plural(len(a.findings), 'finding')} ({minutes} min): {listed}")
+    found = f"{_plural(len(a.findings), 'finding')} ({minutes} min): {listed}"
+    if a.history.revisions == 0:
+        return Component(name="findings", value=0.0,
+                         reason=f"{found}; not counted: no change in the window (friction "
+                                f"weighs where the team works)")
+    value = min(FINDINGS_CAP, weighed / FINDINGS_MINUTES_SCALE)
+    if weighed < minutes:
+        found += f"; {weighed:.0f} min once weighed by what each rule predicts"
+    return Component(name="findings", value=round(value, 4), reason=found)
 
 
 def focus_component(a: FileAnalysis) -> Component:
@@ -139,20 +198,30 @@ def focus_component(a: FileAnalysis) -> Component:
     return Component(name="focus", value=round(factor, 4), reason=reason)
 
 
+def effort_key(a: FileAnalysis, findings: float, focus: float) -> float:
+    h = a.history
+    return ((1 + h.revisions) * (1 + h.fixes) ** 0.5 * (1 + len(h.authors)) ** 0.25
+            * (1 + findings) * focus / (lines(a) + EFFORT_PRIOR_LINES) ** 0.75)
+
+
 def score_file(a: FileAnalysis, config: Config | None = None) -> Hotspot:
-    complexity_weight, fixes_weight = _weights(config)
-    parts = (change_component(a, fixes_weight), complexity_component(a, complexity_weight),
+    w = weights(config)
+    parts = (size_component(a, w["size"]), change_component(a, w["change"]),
+             fixes_component(a, w["fixes"]), complexity_component(a, w["complexity"]),
              findings_component(a), focus_component(a))
-    change, complexity, findings, focus = (c.value for c in parts)
-    score = change * complexity * (1 + findings) * focus
-    return Hotspot(analysis=a, score=round(score, 3), components=parts)
+    size, change, fixes, complexity, findings, focus = (c.value for c in parts)
+    hotspot = round(size * change * fixes * complexity * (1 + findings) * focus, 3)
+    effort = round(effort_key(a, findings, focus), 6)
+    order = config.order if config is not None else "hotspot"
+    return Hotspot(analysis=a, score=effort if order == "effort" else hotspot,
+                   components=parts, scores=(("hotspot", hotspot), ("effort", effort)))
 
 
 @hookimpl(trylast=True)
 def frictionscan_skip_checks(files: Sequence[SourceFile], history: History,
                              config: Config) -> list[str]:
-    """Files that did not change in the window: their score is zero whatever their findings
-    (the change component is zero), so their findings change no rank."""
+    """Files that did not change in the window: findings are not counted there (friction
+    weighs where the team works), so their findings change no rank."""
     return [f.path for f in files if history.for_file(f.path).revisions == 0]
 
 
@@ -161,20 +230,9 @@ def frictionscan_score(analyses: Sequence[FileAnalysis], config: Config) -> list
     return [score_file(a, config) for a in analyses]
 
 
-def per_line(h: Hotspot) -> float:
-    """Friction per source line (the effort order): where an hour removes the most."""
-    return h.score / _lines(h)
-
-
-def _lines(h: Hotspot) -> float:
-    sloc = h.analysis.value("radon.sloc") or h.analysis.file.size / 40.0
-    return max(sloc, 10.0)
-
-
 def _order_key(config: Config) -> Callable[[Hotspot], tuple[float, float, str]]:
-    if config.order == "effort":
-        return lambda h: (-per_line(h), -h.score, h.path)
-    return lambda h: (-h.score, 0.0, h.path)
+    other = "hotspot" if config.order == "effort" else "effort"
+    return lambda h: (-h.score, -(h.key(other) or 0.0), h.path)
 
 
 @hookimpl(trylast=True)
@@ -183,16 +241,16 @@ def frictionscan_rank(hotspots: Sequence[Hotspot], config: Config) -> list[Hotsp
     return [evolve(h, rank=i) for i, h in enumerate(ordered, 1)]
 
 
-_COMPONENTS = ("change", "complexity", "findings", "focus")
+_COMPONENTS = ("size", "change", "fixes", "complexity", "findings", "focus")
 
 
 @hookimpl(trylast=True)
 def frictionscan_prune_checks(hotspots: Sequence[Hotspot], top: int,
                               config: Config) -> list[str] | None:
     """Unchecked files that stay below the ``top``-th file even with the largest findings
-    component (+50%): in either order the ranking key is the score over something findings
-    do not change. ``None`` when the hotspots are not this plugin's scores in this plugin's
-    order (another plugin replaced one of them: check everything)."""
+    component (+25%): both orders' keys are multiplied by (1 + findings). ``None`` when the
+    hotspots are not this plugin's scores in this plugin's order (another plugin replaced
+    one of them: check everything)."""
     if any(tuple(c.name for c in h.components) != _COMPONENTS for h in hotspots):
         return None
     key = _order_key(config)
@@ -201,10 +259,8 @@ def frictionscan_prune_checks(hotspots: Sequence[Hotspot], top: int,
         return None
     if len(hotspots) <= top:
         return []
-    bar = hotspots[top - 1]
-    lines = (lambda h: _lines(h)) if config.order == "effort" else (lambda h: 1.0)
-    reach = bar.score / lines(bar)
-    # a margin for the rounding of the score to three decimals
+    bar = hotspots[top - 1].score
+    # a margin for the rounding of the keys (three decimals, six for the effort order)
+    margin = 0.001 if config.order != "effort" else 1e-6
     return [h.path for h in hotspots[top:]
-            if not h.analysis.checked
-            and (h.score + 0.001) * (1 + FINDINGS_CAP) / lines(h) < reach]
+            if not h.analysis.checked and (h.score + margin) * (1 + FINDINGS_CAP) < bar]

@@ -42,6 +42,10 @@ class AssertValidation(Rule):
                  "`python -O` removes it, and the AssertionError says nothing useful to the "
                  "caller. Raise ValueError or TypeError with a message. Tests are left alone.")
     EFFORT_MINUTES = 10
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.78 [0.59-1.04], changes x1.15 [0.92-1.45] in 485 "
+                         "functions of 12 projects")
     VALID = ("def f(items):\n    if not items:\n        raise ValueError('items is empty')\n",
              "def f(node, parent):\n    assert isinstance(node, Leaf) and parent is not None\n",
              "def f(items):\n    total = sum(items)\n    assert total >= 0\n")

@@ -15,6 +15,10 @@ class BareExcept(Rule):
                  "misreported. `except Exception:` is what was almost always meant. The fix "
                  "is unsafe where catching everything was deliberate.")
     EFFORT_MINUTES = 2
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x1.22 [0.54-2.79], changes x1.20 [0.60-2.39] in 30 "
+                         "functions of 3 projects")
     FIX = "unsafe"
     VALID = ("try:\n    f()\nexcept Exception:\n    log()\n",)
     INVALID = ("try:\n    f()\nexcept:\n    log()\n    raise\n",)

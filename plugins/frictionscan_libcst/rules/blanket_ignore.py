@@ -19,6 +19,10 @@ class BlanketIgnore(Rule):
                  "every other error that appears on the line later. Name the code: "
                  "`# type: ignore[arg-type]`, `# noqa: E501`.")
     EFFORT_MINUTES = 5
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.80 [0.58-1.11], changes x1.21 [0.86-1.69] in 458 "
+                         "functions of 9 projects")
     VALID = ("x = f()  # type: ignore[no-any-return]\n", "import os  # noqa: F401\n")
     INVALID = ("x = f()  # type: ignore\n", "import os  # noqa\n")
 

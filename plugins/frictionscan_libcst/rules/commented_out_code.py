@@ -41,6 +41,9 @@ class CommentedOutCode(Rule):
                  "knows whether it is a fix to restore or a mistake to keep away. Version "
                  "control remembers it; delete it.")
     EFFORT_MINUTES = 5
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.25
+    FRICTION_EVIDENCE = ("too few functions with findings to test: 2 in 2 projects")
     OPTIONS = {"min_lines": (int, 4, "consecutive commented-out lines that make a finding")}
     FIX = "safe"
     VALID = ("# This module loads the configuration and\n# validates it before use.\n"

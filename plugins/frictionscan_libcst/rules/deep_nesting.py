@@ -16,6 +16,10 @@ class DeepNesting(Rule):
                  "deeply nested code is where edge cases hide and where changes go wrong. "
                  "Early returns, guard clauses or an extracted helper flatten it.")
     EFFORT_MINUTES = 30
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.99 [0.76-1.30], changes x1.05 [0.86-1.27] in 321 "
+                         "functions of 12 projects")
     OPTIONS = {"limit": (int, 4, "deepest nesting of if/for/while/with/try/match allowed "
                                  "in a function")}
     VALID = (

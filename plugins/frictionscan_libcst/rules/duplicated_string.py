@@ -14,6 +14,10 @@ class DuplicatedString(Rule):
                  "all of them, and a typo in one is a bug nobody sees. One constant, used "
                  "everywhere, cannot drift.")
     EFFORT_MINUTES = 10
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x1.07 [0.78-1.48], changes x1.08 [0.82-1.42] in 237 "
+                         "functions of 12 projects")
     OPTIONS = {"limit": (int, 3, "times one string may appear"),
                "min_length": (int, 12, "shorter strings are not counted")}
     VALID = ("KEY = 'content-type-header'\nx = {KEY: 1}\ny = {KEY: 2}\nz = {KEY: 3}\n"

@@ -30,6 +30,10 @@ class ElseAfterReturn(Rule):
                  "is simply the rest of the function, one level deeper than it needs to be. "
                  "Flattening it shortens every line inside and removes a branch to read.")
     EFFORT_MINUTES = 2
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.78 [0.49-1.23], changes x0.86 [0.57-1.28] in 109 "
+                         "functions of 9 projects")
     OPTIONS = {"min_statements": (int, 3, "statements the else block must hold to be worth "
                                           "flattening")}
     FIX = "safe"

@@ -14,6 +14,10 @@ class GlobalMutation(Rule):
                  "it is called: results depend on call order, and tests leak into each "
                  "other. Pass the state in and return it, or keep it in an object.")
     EFFORT_MINUTES = 30
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 1.0
+    FRICTION_EVIDENCE = ("next-year fixes x2.65 [1.21-5.78], changes x0.90 [0.45-1.80] in 44 "
+                         "functions of 12 projects")
     VALID = ("COUNT = 0\n\ndef f():\n    return COUNT + 1\n",)
     INVALID = ("COUNT = 0\n\ndef bump():\n    global COUNT\n    COUNT += 1\n",)
 

@@ -21,6 +21,9 @@ class LongElifChain(Rule):
                  "written as control flow: every new case touches the function and its tests. "
                  "A dict of handlers, a match statement or polymorphism keeps cases apart.")
     EFFORT_MINUTES = 30
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.25
+    FRICTION_EVIDENCE = ("too few functions with findings to test: 16 in 6 projects")
     OPTIONS = {"limit": (int, 6, "branches on the same subject allowed in one chain")}
     VALID = ("if x == 1:\n    a()\nelif x == 2:\n    b()\nelif y == 3:\n    c()\n",)
     INVALID = ("".join(f"{'if' if i == 0 else 'elif'} kind == {i!r}:\n    h{i}()\n"

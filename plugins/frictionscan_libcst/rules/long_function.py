@@ -14,6 +14,10 @@ class LongFunction(Rule):
                  "all of them, and its tests cannot target one step. Split it along the steps "
                  "its comments already name.")
     EFFORT_MINUTES = 60
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.86 [0.62-1.18], changes x1.00 [0.80-1.26] in 187 "
+                         "functions of 11 projects")
     OPTIONS = {"limit": (int, 60, "statements allowed in one function (nested ones included)")}
     VALID = ("def f():\n" + "    x = 1\n" * 60,)
     INVALID = ("def f():\n" + "    x = 1\n" * 61,

@@ -18,6 +18,9 @@ class NoneComparison(Rule):
                  "on arrays and ORM columns); `x is None` asks the question that was meant. "
                  "The fix is unsafe where `== None` was deliberate, as in SQLAlchemy filters.")
     EFFORT_MINUTES = 2
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.25
+    FRICTION_EVIDENCE = ("too few functions with findings to test: 4 in 1 projects")
     FIX = "unsafe"
     VALID = ("if x is None:\n    pass\n", "if x == 0:\n    pass\n")
     INVALID = ("if x == None:\n    pass\n", "ok = value != None\n")

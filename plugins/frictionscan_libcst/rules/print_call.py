@@ -23,6 +23,10 @@ class PrintCall(Rule):
                  "Use logging, or return the text. Scripts, command-line modules, tests and "
                  "`if __name__ == '__main__'` blocks are left alone.")
     EFFORT_MINUTES = 5
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.87 [0.47-1.61], changes x1.04 [0.63-1.73] in 126 "
+                         "functions of 11 projects")
     VALID = ("import argparse\n\ndef main():\n    print('usage')\n",
              "def f():\n    log.info('x')\n\nif __name__ == '__main__':\n    print(f())\n")
     INVALID = ("def load(path):\n    print('loading', path)\n    return open(path)\n",)

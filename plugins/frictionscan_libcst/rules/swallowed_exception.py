@@ -46,6 +46,10 @@ class SwallowedException(Rule):
                  "results found weeks later. Catch the specific exception you expect, or log "
                  "it, or let it propagate.")
     EFFORT_MINUTES = 10
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x0.95 [0.35-2.58], changes x0.88 [0.49-1.56] in 44 "
+                         "functions of 9 projects")
     VALID = ("try:\n    f()\nexcept KeyError:\n    pass\n",
              "try:\n    f()\nexcept Exception:\n    log.exception('f failed')\n",
              "try:\n    f()\nexcept Exception:\n    raise\n")

@@ -18,6 +18,10 @@ class TodoMarker(Rule):
                  "tell whether it still matters. Do it, file it in the tracker with a link, "
                  "or delete it.")
     EFFORT_MINUTES = 15
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.5
+    FRICTION_EVIDENCE = ("next-year fixes x1.18 [0.97-1.44], changes x1.13 [0.97-1.32] in 765 "
+                         "functions of 12 projects")
     VALID = ("x = 1  # the todo list is rendered below\n", "s = 'TODO: not a comment'\n")
     INVALID = ("# TODO: handle timeouts\nx = 1\n", "x = retry()  # FIXME flaky on CI\n",
                "def f():\n    # HACK: work around the vendor bug\n    pass\n")

@@ -14,6 +14,10 @@ class TooManyParameters(Rule):
                  "widens it further. Group parameters that travel together into a dataclass, "
                  "or split the function by what the flags select.")
     EFFORT_MINUTES = 30
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.5
+    FRICTION_EVIDENCE = ("next-year fixes x1.21 [0.94-1.56], changes x1.36 [1.07-1.74] in 438 "
+                         "functions of 12 projects")
     OPTIONS = {"limit": (int, 7, "parameters allowed, not counting self/cls, *args and **kwargs")}
     VALID = ("def f(a, b, c, d, e, f, g):\n    pass\n",
              "class C:\n    def m(self, a, b, c, d, e, f, g):\n        pass\n",

@@ -14,6 +14,10 @@ class TooManyReturns(Rule):
                  "logging added at one exit is missed at the others. Split the cases out or "
                  "compute the result and return it once.")
     EFFORT_MINUTES = 20
+    #: The backtest (docs/rules.md#which-findings-are-friction).
+    FRICTION_WEIGHT = 0.0
+    FRICTION_EVIDENCE = ("next-year fixes x1.02 [0.75-1.40], changes x0.92 [0.72-1.16] in 280 "
+                         "functions of 12 projects")
     OPTIONS = {"limit": (int, 6, "return statements allowed in one function")}
     VALID = ("def f(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n"
                                       for i in range(5)) + "    return -1\n",)
