@@ -165,8 +165,13 @@ def test_calibrate_fits_the_weights_and_writes_them_keeping_the_file(
     args = ("backtest", str(repo), "--at", cut, "--horizon", "6 months", "--format", "json")
     code, out, err = run(*args, "--calibrate")
     assert code == 0, err
-    fit = json.loads(out)["calibration"]
+    doc = json.loads(out)
+    fit = doc["calibration"]
     current, chosen = fit["current"], fit["chosen"]
+    # the effort order is judged by its own key, whose exponents the options do not move
+    effort = doc["mean"]["frictionscan (effort order)"]
+    assert all(c["top20_loc"] == pytest.approx(effort["top20_loc"]) and
+               c["popt"] == pytest.approx(effort["popt"]) for c in fit["candidates"])
     assert current["options"] == {"scoring.change_weight": 0.25, "scoring.fixes_weight": 0.5,
                                   "scoring.size_weight": 0.75}
     assert current["top20_files"] == 0.0  # the large files are first: no fix among them
@@ -236,3 +241,18 @@ def test_score_weights_are_checked(planted_copy: Path) -> None:
     (planted_copy / ".frictionscan.toml").write_text("[scoring]\ncomplexity_weight = -1\n")
     code, _, err = run("scan", str(planted_copy))
     assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "between 0 and 3")
+
+
+def test_calibration_judges_the_effort_order_by_its_own_key() -> None:
+    """The effort order the scan shows is the scoring plugin's ``effort`` key, not the
+    hotspot score per line; only a score without that key falls back to score per line."""
+    from frictionscan.core.model import FileAnalysis, FileHistory, Hotspot, SourceFile
+    from frictionscan.views.calibrate import effort_key
+
+    analysis = FileAnalysis(file=SourceFile(path="lib/a.py"), history=FileHistory(path="lib/a.py"))
+    keyed = Hotspot(analysis=analysis, score=100.0,
+                    scores=(("hotspot", 100.0), ("effort", 0.5)))
+    assert effort_key(keyed, 50.0) == 0.5
+    plain = Hotspot(analysis=analysis, score=100.0)
+    assert effort_key(plain, 50.0) == 2.0
+    assert effort_key(plain, 1.0) == 10.0  # a floor of 10 lines

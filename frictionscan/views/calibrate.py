@@ -4,13 +4,14 @@ The backtest ranks the files at each cut once. Calibration then scores those sam
 again for every combination of the values the scoring plugins offer
 (``frictionscan_calibration_options``) and judges both orders each combination gives, by
 their main metrics: the hotspot order's share of fix touches in its top 20% of files and the
-effort order's share in its top 20% of lines. One score serves both orders, and weighing
-size-like signals moves one up and the other down (pytest: complexity cubed gains the
-hotspot order 3.5 points and costs the effort order 4.3), so the combination kept is the one
-with the largest sum of the two, Popt breaking ties; it must beat the current options' sum by
-:data:`MIN_GAIN` to replace them: less is noise. The result is written into the configuration
-file with tomlkit, which keeps the file's comments and layout (:func:`options_written`; the
-command line reads and writes the file).
+effort order's share in its top 20% of lines, each order by the key the scoring plugin
+gives it. The combination kept is the one with the largest sum of the two, Popt breaking
+ties; it must beat the current options' sum by :data:`MIN_GAIN` to replace them: less is
+noise. The built-in score's effort order has fixed exponents (the options weigh the hotspot
+order only), so with it the sum moves with the hotspot order's figure alone; a scoring
+plugin whose options move both orders is judged on both. The result is written into the
+configuration file with tomlkit, which keeps the file's comments and layout
+(:func:`options_written`; the command line reads and writes the file).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from frictionscan.core.config import Config
 from frictionscan.core.errors import ConfigError, UsageError
-from frictionscan.core.model import ScanResult
+from frictionscan.core.model import Hotspot, ScanResult
 from frictionscan.plugin.hooks import HookCalls
 from frictionscan.views import backtest as bt
 
@@ -59,6 +60,16 @@ class Candidate:
         return self.top20_files + self.top20_loc
 
 
+HOTSPOT_ORDER = "frictionscan (hotspot order)"
+
+
+def effort_key(hotspot: Hotspot, lines: float) -> float:
+    """The effort order's key, as the scan would order by it: the scoring plugin's own
+    ``effort`` key when it offers one (the built-in does), else score per line."""
+    key = hotspot.key("effort")
+    return key if key is not None else hotspot.score / max(lines, 10.0)
+
+
 def with_options(config: Config, values: Mapping[str, float]) -> Config:
     """``config`` with these plugin option values."""
     options = dict(config.options)
@@ -79,8 +90,9 @@ def evaluate(hooks: HookCalls, config: Config, cuts: Sequence[tuple[ScanResult, 
     for result, labels in cuts:
         hotspots = hooks.score([h.analysis for h in result.hotspots], scored)
         loc = {h.path: bt.loc_of(h) for h in hotspots}
-        hot = bt.evaluate({h.path: h.score for h in hotspots}, labels.touches, loc)
-        effort = bt.evaluate({h.path: h.score / max(loc[h.path], 10.0) for h in hotspots},
+        hot = bt.evaluate({h.path: bt.RANKINGS[HOTSPOT_ORDER](h) for h in hotspots},
+                          labels.touches, loc)
+        effort = bt.evaluate({h.path: effort_key(h, loc[h.path]) for h in hotspots},
                              labels.touches, loc)
         files.append(hot["top20_files"])
         lines.append(effort["top20_loc"])
