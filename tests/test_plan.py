@@ -34,10 +34,10 @@ def test_markdown_plan(planted_repo: Path) -> None:
         "## Everywhere else", "## Trend since 2026-03-05", "## Quick wins",
         "## Left alone on purpose"]
     assert "| 2 | src/payments/billing.py |" in out
-    assert "- [ ] src/app/engine.py:" in out
+    assert "- [ ] `src/app/engine.py:" in out
     # the retired legacy code is left alone, with its reason
     assert "| src/legacy/monolith.py | 264 | L (38 h) | focus area 'Legacy &lt;engine&gt;'" in out
-    assert out.startswith("# Friction plan: repo at 0a4c182a59 (2026-06-30)\n\n> ")
+    assert out.startswith("# Friction plan: repo at 0a4c182a59 (2026-06-30)\n\n- ")
 
 
 def test_csv_plan_has_stable_columns_and_one_row_per_item(planted_repo: Path) -> None:
@@ -124,10 +124,16 @@ def evil_repo(tmp_path: Path) -> Path:
 
 def test_repository_text_is_escaped_in_markdown_and_html(evil_repo: Path,
                                                          tmp_path: Path) -> None:
+    from test_ci_render import parse, render  # GitHub's renderer (cmarkgfm, in .[test])
+
     code, out, err = run("plan", str(evil_repo))
     assert code == 0, err
-    assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "\\[x\\](y)" in out and "@team" not in out.replace("@\u200bteam", "")
+    assert "\\[x\\](y)" in out  # in a table cell, escaped
+    page = parse(render(out))
+    assert not {tag for tag, _ in page.tags} & {"script", "a"}
+    assert f"{EVIL}:1" in page.code  # a quick win's place, exactly, as code
+    prose = "".join(page.prose)
+    assert "<script>alert(1)</script>" in prose and "@team" not in prose
     target = tmp_path / "plan.html"
     code, _, err = run("plan", str(evil_repo), "--format", "html", "-o", str(target))
     assert code == 0, err
