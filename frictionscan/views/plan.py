@@ -165,6 +165,9 @@ class AreaPlan:
     matched: bool = True
     #: How many of the plan's "left alone on purpose" files are in the area.
     left_alone: int = 0
+    #: Whether the roadmap says to leave the area alone: its goal (``leave``, ``retire``),
+    #: or without a goal its weight (at most :data:`LEFT_ALONE_FACTOR`).
+    leave: bool = False
 
 
 #: How the plan names the section of each kind of files other than product code.
@@ -256,11 +259,13 @@ def _goals(result: ScanResult) -> dict[str, str | None]:
 
 
 def left_alone(h: Hotspot, goals: Mapping[str, str | None]) -> bool:
-    """Whether the roadmap says to leave ``h`` alone: in a focus area, by the area's goal
-    (``leave`` or ``retire``); outside every area, by its weight (dormant code)."""
-    area = _area_of(h)
-    if area is not None and area in goals:
-        return goals[area] in LEAVE_GOALS
+    """Whether the roadmap says to leave ``h`` alone: in a focus area with a goal, by the
+    goal (``leave`` or ``retire``: alone; ``refactor`` or ``supervise``: not, whatever the
+    weight); otherwise by its weight (an area weighed at most :data:`LEFT_ALONE_FACTOR`
+    without a goal, dormant code)."""
+    goal = goals.get(_area_of(h) or "")
+    if goal is not None:
+        return goal in LEAVE_GOALS
     return _factor(h) <= LEFT_ALONE_FACTOR
 
 
@@ -330,8 +335,8 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
         order = sorted(zip(focus.areas, focus.weights), key=lambda t: -t[1])
         for area, weight in order:
             members = [h for h in hot if _area_of(h) == area.name]
-            targets = [] if area.goal in LEAVE_GOALS else \
-                [_target(h, result) for h in members][:top]
+            targets = [_target(h, result) for h in members
+                       if not left_alone(h, goals)][:top]
             placed.update(t.path for t in targets)
             areas.append(AreaPlan(name=area.name, weight=weight, horizon=area.horizon,
                                   owner=area.owner or _team(result, area.name),
@@ -342,7 +347,9 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                                   matched=any(match_any(h.path, area.paths)
                                               for h in result.hotspots),
                                   left_alone=sum(_area_of(t.hotspot) == area.name
-                                                 for t in alone)))
+                                                 for t in alone),
+                                  leave=area.goal in LEAVE_GOALS if area.goal is not None
+                                  else weight <= LEFT_ALONE_FACTOR))
     flying = [a.area for a in flight]
     rest = [h for h in hot if _area_of(h) is None and not left_alone(h, goals)
             and not any(a.contains(h.path) for a in flying)]
@@ -446,7 +453,7 @@ def summary_parts(plan: Plan) -> list[SummaryLine]:
                    f"({result.stat('commits_in_window', 0)} commits since "
                    f"{result.since.date() if result.since else 'the start'}).", False),))
     for area in plan.areas:
-        if area.weight is None or not area.targets or area.goal in LEAVE_GOALS:
+        if area.weight is None or not area.targets or area.leave:
             continue
         hours = sum(t.hours for t in area.targets)
         when = f" (next {area.horizon})" if area.horizon else ""

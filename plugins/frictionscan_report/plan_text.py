@@ -56,10 +56,12 @@ PLAN_SCHEMA_MINOR = 1
 
 def no_targets(area: Any) -> str:
     """Why a section of the plan has no refactor targets (plain text)."""
-    if area.goal in ("leave", "retire"):
-        return (f"Goal {area.goal}: no refactor targets here, whatever the friction"
-                + ("; its complex files are listed under \"Left alone on purpose\"."
-                   if area.left_alone else "."))
+    listed = ("; its complex files are listed under \"Left alone on purpose\"."
+              if area.left_alone else ".")
+    if area.leave and area.goal:
+        return f"Goal {area.goal}: no refactor targets here, whatever the friction{listed}"
+    if area.leave:
+        return f"Weight x{area.weight:g}: no refactor targets here, whatever the friction{listed}"
     if not area.matched:
         return "No refactor targets: the area's paths match no analysed file."
     if not area.files:
