@@ -384,7 +384,6 @@ def test_plan_in_every_format(main_repo: Path, focus_file: Path) -> None:
         ("pkg/api.py", "schema/models.py", "5")]
     legacy = next(r for r in rows if r["section"] == "knowledge" and r["area"] == "Legacy")
     assert (legacy["bus_factor"], legacy["at_risk"]) == ("1", "0.8")
-    pytest.importorskip("matplotlib")
     code, out, err = run(*args, "-f", "html")
     assert code == 0, err
     assert '<ul id="hidden-dependencies"><li>pkg/api.py and schema/models.py' in out
@@ -451,7 +450,6 @@ def outputs(repo: Path, *extra: str) -> dict[str, str]:
 
 
 def test_anonymise_leaves_no_name_in_any_output(repo: Path) -> None:
-    pytest.importorskip("matplotlib")
     plain = outputs(repo)
     assert "Ada Lovelace" in plain["explain text pkg/api.py"]  # the test can fail
     anonymous = outputs(repo, "--anonymise")
@@ -475,7 +473,6 @@ EVIL = ('=HYPERLINK("http://evil")|x *y* _z_ `c` \x1b[31mred & amp [bot', "evil@
 
 
 def test_hostile_author_names_are_escaped_everywhere(tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     repo = build_repo(with_feature(planted_history(evil=EVIL)).s.text(), tmp_path / "repo",
                       branch="feature")
     out = outputs(repo)

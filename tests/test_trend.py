@@ -388,7 +388,7 @@ def test_html_trend_in_a_real_browser(repo: Path, tmp_path: Path) -> None:
 def test_plan_shows_the_trend_of_the_last_three_months(repo: Path, tmp_path: Path) -> None:
     code, out, err = run("plan", str(repo))
     assert code == 0, err
-    assert "> Since 2025-10-14 (3 months before): 1 rising, 1 cooling hotspots." in out
+    assert "- Since 2025-10-14 (3 months before): 1 rising, 1 cooling hotspots." in out
     assert "| Rank | File | Score | Trend | Effort | Hot functions | Why |" in out
     assert "| 4 | core/fresh.py | 60.28 | rising |" in out
     assert "| 5 | core/cooling.py | 59.56 | cooling |" in out

@@ -328,7 +328,6 @@ def test_plan_names_hot_functions_with_effort(repo: Path) -> None:
 
 
 def test_html_plan_has_the_xray_of_each_target(repo: Path, tmp_path: Path) -> None:
-    pytest.importorskip("matplotlib")
     out = tmp_path / "plan.html"
     code, _, err = run("plan", str(repo), "--since", "5 years", "--format", "html",
                        "-o", str(out))

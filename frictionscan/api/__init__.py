@@ -133,6 +133,7 @@ from frictionscan.views.plan import (
     function_hours,
     refactor_hours,
 )
+from frictionscan.views.plan_figures import PlanFigures, SectionFigures, plan_figures
 from frictionscan.views.trend import (
     AreaTrend,
     FileTrend,
@@ -197,6 +198,7 @@ __all__ = [
     "OptionParser",
     "Ownership",
     "Plan",
+    "PlanFigures",
     "PluginError",
     "PointFile",
     "QuickWin",
@@ -206,6 +208,7 @@ __all__ = [
     "RuleInfo",
     "Run",
     "ScanResult",
+    "SectionFigures",
     "SourceFile",
     "Span",
     "Store",
@@ -242,6 +245,7 @@ __all__ = [
     "markdown_message",
     "match_any",
     "parse_duration",
+    "plan_figures",
     "printable",
     "refactor_hours",
     "regular_expression",

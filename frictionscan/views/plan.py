@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from frictionscan.core.globs import match_any
 from frictionscan.core.model import (
     AreaKnowledge,
     Finding,
@@ -51,8 +52,13 @@ QUICK_WINS = 20
 HOT_FUNCTIONS = 3
 #: (upper bound in hours, band)
 EFFORT_BANDS = ((4.0, "S"), (16.0, "M"), (40.0, "L"), (math.inf, "XL"))
-#: Weight factors at or below this mark a file the roadmap says to leave alone.
+#: Weight factors at or below this mark a file outside every focus area (dormant code) that
+#: the roadmap says to leave alone; in a focus area, the area's goal decides
+#: (:data:`LEAVE_GOALS`).
 LEFT_ALONE_FACTOR = 0.5
+#: The goals of a focus area whose files get no refactor targets, no quick wins and no
+#: hours: they are left alone, whatever their weight.
+LEAVE_GOALS = ("leave", "retire")
 #: Only files at least this complex are worth listing as "left alone on purpose".
 LEFT_ALONE_MIN_CC = 10
 #: The plan's trend compares with the commit this many months before HEAD (the score counts
@@ -154,6 +160,14 @@ class AreaPlan:
     #: The kind of files it plans (``product`` for the focus areas and "Everywhere else";
     #: the other kinds a report shows, ``--kinds``, get a section each).
     kind: str = "product"
+    #: Whether the area's paths match any analysed file (a typo or a moved directory
+    #: otherwise; the scan warns about it).
+    matched: bool = True
+    #: How many of the plan's "left alone on purpose" files are in the area.
+    left_alone: int = 0
+    #: Whether the roadmap says to leave the area alone: its goal (``leave``, ``retire``),
+    #: or without a goal its weight (at most :data:`LEFT_ALONE_FACTOR`).
+    leave: bool = False
 
 
 #: How the plan names the section of each kind of files other than product code.
@@ -195,6 +209,10 @@ class Change:
     findings_fixed: int = 0
 
 
+#: A summary sentence in parts: ``(text, is_code)``.
+SummaryLine = tuple[tuple[str, bool], ...]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Plan:
     result: ScanResult
@@ -215,6 +233,10 @@ class Plan:
     #: then), ``cooling`` (every other file is ``steady``), rising and new first.
     trend_since: str | None = None
     trend: tuple[Change, ...] = ()
+    #: The summary's sentences in parts, ``(text, is_code)``: the parts that are repository
+    #: text to show as code (paths), so that Markdown and HTML can; ``summary`` is the
+    #: sentences as plain text.
+    summary_parts: tuple[SummaryLine, ...] = ()
 
     def trend_of(self, path: str) -> str:
         """``rising``, ``new``, ``cooling``, ``steady``; "" without a trend."""
@@ -231,6 +253,22 @@ def _factor(h: Hotspot) -> float:
     return h.component("focus") or 1.0
 
 
+def _goals(result: ScanResult) -> dict[str, str | None]:
+    """Each focus area's goal, by name."""
+    return {a.name: a.goal for a in result.focus.areas} if result.focus is not None else {}
+
+
+def left_alone(h: Hotspot, goals: Mapping[str, str | None]) -> bool:
+    """Whether the roadmap says to leave ``h`` alone: in a focus area with a goal, by the
+    goal (``leave`` or ``retire``: alone; ``refactor`` or ``supervise``: not, whatever the
+    weight); otherwise by its weight (an area weighed at most :data:`LEFT_ALONE_FACTOR`
+    without a goal, dormant code)."""
+    goal = goals.get(_area_of(h) or "")
+    if goal is not None:
+        return goal in LEAVE_GOALS
+    return _factor(h) <= LEFT_ALONE_FACTOR
+
+
 def _target(h: Hotspot, result: ScanResult | None = None) -> Target:
     hours = refactor_hours(h)
     owned = result.evidence.owner_of(h.path) if result and result.evidence else None
@@ -238,10 +276,11 @@ def _target(h: Hotspot, result: ScanResult | None = None) -> Target:
                   team=owned.team if owned else "")
 
 
-def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS) -> list[QuickWin]:
+def quick_wins(hotspots: Sequence[Hotspot], limit: int = QUICK_WINS,
+               goals: Mapping[str, str | None] | None = None) -> list[QuickWin]:
     wins = []
     for h in hotspots:
-        if h.score <= 0 or _factor(h) <= LEFT_ALONE_FACTOR:
+        if h.score <= 0 or left_alone(h, goals or {}):
             continue
         total = sum(f.effort_minutes for f in h.analysis.findings) or 1
         for f in h.analysis.findings:
@@ -286,55 +325,65 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
     hot = [h for h in result.hotspots if h.score > 0 and h.kind == main_kind]
     areas: list[AreaPlan] = []
     placed: set[str] = set()
+    goals = _goals(result)
     flight = in_flight(result, top)
+    by_cc = sorted((h for h in result.hotspots if left_alone(h, goals)
+                    and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
+                   key=lambda h: -(h.analysis.value("radon.cc_total") or 0))
+    alone = tuple(_target(h, result) for h in by_cc[:top])
     if focus is not None:
         order = sorted(zip(focus.areas, focus.weights), key=lambda t: -t[1])
         for area, weight in order:
             members = [h for h in hot if _area_of(h) == area.name]
             targets = [_target(h, result) for h in members
-                       if _factor(h) > LEFT_ALONE_FACTOR][:top]
+                       if not left_alone(h, goals)][:top]
             placed.update(t.path for t in targets)
             areas.append(AreaPlan(name=area.name, weight=weight, horizon=area.horizon,
                                   owner=area.owner or _team(result, area.name),
                                   goal=area.goal, targets=tuple(targets),
                                   files=sum(1 for h in result.hotspots
                                             if _area_of(h) == area.name),
-                                  knowledge=result.insights.area(area.name)))
+                                  knowledge=result.insights.area(area.name),
+                                  matched=any(match_any(h.path, area.paths)
+                                              for h in result.hotspots),
+                                  left_alone=sum(_area_of(t.hotspot) == area.name
+                                                 for t in alone),
+                                  leave=area.goal in LEAVE_GOALS if area.goal is not None
+                                  else weight <= LEFT_ALONE_FACTOR))
     flying = [a.area for a in flight]
-    rest = [h for h in hot if _area_of(h) is None and _factor(h) > LEFT_ALONE_FACTOR
+    rest = [h for h in hot if _area_of(h) is None and not left_alone(h, goals)
             and not any(a.contains(h.path) for a in flying)]
     areas.append(AreaPlan(name="Everywhere else" if areas or flight else "All code",
                           weight=None, horizon=None, owner=None, goal=None,
                           targets=tuple(_target(h, result) for h in rest[:top]),
                           files=sum(1 for h in result.hotspots if _area_of(h) is None
                                     and not any(a.contains(h.path) for a in flying)),
-                          knowledge=result.insights.area(None)))
+                          knowledge=result.insights.area(None),
+                          left_alone=sum(_area_of(t.hotspot) is None for t in alone)))
     for kind in dict.fromkeys(h.kind for h in result.hotspots if h.kind != main_kind):
         members = [h for h in result.hotspots if h.kind == kind and h.score > 0
-                   and _factor(h) > LEFT_ALONE_FACTOR]
+                   and not left_alone(h, goals)]
         areas.append(AreaPlan(name=KIND_SECTIONS.get(kind, kind.capitalize()), weight=None,
                               horizon=None, owner=None, goal=None, kind=kind,
                               targets=tuple(_target(h, result) for h in members[:top]),
                               files=sum(1 for h in result.hotspots if h.kind == kind)))
-    by_cc = sorted((h for h in result.hotspots if _factor(h) <= LEFT_ALONE_FACTOR
-                    and (h.analysis.value("radon.cc_total") or 0) >= LEFT_ALONE_MIN_CC),
-                   key=lambda h: -(h.analysis.value("radon.cc_total") or 0))
-    left_alone = tuple(_target(h, result) for h in by_cc[:top])
-    wins = tuple(quick_wins(result.hotspots))
+    wins = tuple(quick_wins(result.hotspots, goals=goals))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
     hidden = hidden_dependencies((t.path for a in areas for t in a.targets), result.insights)
     teams = by_team([*(t for f in flight for t in f.targets),
                      *(t for a in areas for t in a.targets)])
-    plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=left_alone,
+    plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=alone,
                 changes=changes, snapshot_time=snapshot.get("head_time") if snapshot else None,
                 hidden=hidden, in_flight=flight, teams=teams,
                 trend_since=earlier.head_time.isoformat() if earlier else None,
                 trend=trend_changes(earlier, result) if earlier else ())
+    parts = tuple(summary_parts(plan))
     return Plan(result=plan.result, areas=plan.areas, quick_wins=plan.quick_wins,
                 left_alone=plan.left_alone, changes=plan.changes,
-                snapshot_time=plan.snapshot_time, summary=tuple(summarise(plan)),
-                hidden=hidden, in_flight=plan.in_flight, teams=plan.teams,
-                trend_since=plan.trend_since, trend=plan.trend)
+                snapshot_time=plan.snapshot_time,
+                summary=tuple("".join(text for text, _ in line) for line in parts),
+                summary_parts=parts, hidden=hidden, in_flight=plan.in_flight,
+                teams=plan.teams, trend_since=plan.trend_since, trend=plan.trend)
 
 
 def xray_paths(plan: Plan) -> list[str]:
@@ -349,10 +398,11 @@ def in_flight(result: ScanResult, top: int = TARGETS_PER_AREA) -> tuple[InFlight
     """The directories with work in flight, each with its hotspots (the files the work
     touches first, then the others, by rank), left-alone files excepted."""
     areas = result.focus.in_flight if result.focus is not None else ()
+    goals = _goals(result)
     plans = []
     for area in areas:
         members = [h for h in result.hotspots if area.contains(h.path)]
-        hot = sorted((h for h in members if h.score > 0 and _factor(h) > LEFT_ALONE_FACTOR),
+        hot = sorted((h for h in members if h.score > 0 and not left_alone(h, goals)),
                      key=lambda h: not area.touches(h.path))
         plans.append(InFlightPlan(area=area, files=len(members),
                                   targets=tuple(_target(h, result) for h in hot[:top])))
@@ -391,20 +441,32 @@ def by_team(targets: Sequence[Target]) -> tuple[TeamPlan, ...]:
 
 def summarise(plan: Plan) -> list[str]:
     """A few sentences a product manager can read."""
+    return ["".join(text for text, _ in line) for line in summary_parts(plan)]
+
+
+def summary_parts(plan: Plan) -> list[SummaryLine]:
+    """:func:`summarise`'s sentences in parts, the paths apart (:data:`SummaryLine`)."""
     result = plan.result
     hot = [h for h in result.hotspots if h.score > 0]
-    lines = [f"{len(result.hotspots)} files analysed; {len(hot)} changed in the window "
-             f"({result.stat('commits_in_window', 0)} commits since "
-             f"{result.since.date() if result.since else 'the start'})."]
+    lines: list[SummaryLine] = []
+    lines.append(((f"{len(result.hotspots)} files analysed; {len(hot)} changed in the window "
+                   f"({result.stat('commits_in_window', 0)} commits since "
+                   f"{result.since.date() if result.since else 'the start'}).", False),))
     for area in plan.areas:
-        if area.weight is None or not area.targets:
+        if area.weight is None or not area.targets or area.leave:
             continue
         hours = sum(t.hours for t in area.targets)
         when = f" (next {area.horizon})" if area.horizon else ""
         count = len(area.targets)
-        lines.append(f"{area.name}{when}: {count} refactor target{'s' if count > 1 else ''}, "
-                     f"about {hours:.0f} hour{'s' if round(hours) != 1 else ''}; the worst is "
-                     f"{area.targets[0].path}.")
+        lines.append(((f"{area.name}{when}: {count} refactor target{'s' if count > 1 else ''}, "
+                       f"about {hours:.0f} hour{'s' if round(hours) != 1 else ''}; the worst "
+                       f"is ", False), (area.targets[0].path, True), (".", False)))
+    return lines + [((line, False),) for line in _summary_rest(plan)]
+
+
+def _summary_rest(plan: Plan) -> list[str]:
+    """The summary's sentences after the areas' (no paths in them)."""
+    lines: list[str] = []
     if plan.in_flight:
         items = {(i.kind, i.key) for f in plan.in_flight for i in f.area.items}
         kinds = Counter(kind for kind, _ in items)

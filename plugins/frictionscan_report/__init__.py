@@ -20,8 +20,8 @@ from frictionscan.api import __version__ as frictionscan_version
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:
-    """A formatter that imports its module when it is used (rich, jinja2 and matplotlib
-    cost time that a run writing JSON should not pay)."""
+    """A formatter that imports its module when it is used (rich and jinja2 cost
+    time that a run writing JSON should not pay)."""
     def write(result: Any, config: Config, stream: TextIO) -> None:
         getattr(importlib.import_module(f"frictionscan_report.{module}"), function)(
             result, config, stream)

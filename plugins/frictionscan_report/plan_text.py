@@ -11,10 +11,14 @@ from frictionscan.api import (
     InFlightPlan,
     Insights,
     Plan,
+    PlanFigures,
     QuickWin,
     Target,
     WorkItem,
     json_text,
+    markdown_code,
+    markdown_message,
+    plan_figures,
     printable,
     spreadsheet_safe,
 )
@@ -45,11 +49,32 @@ def _area_header(area: Any) -> str:
     return f"## {md(area.name)}" + (f" ({', '.join(bits)})" if bits else "")
 
 
-def _no_targets(area: Any) -> str:
-    if area.goal in ("leave", "retire"):
-        return (f"Goal {area.goal}: no refactor targets here, whatever the friction "
-                f"(complex files are listed under \"Left alone on purpose\").")
+#: The plan's JSON document: ``schema_version`` 1, and the additions within it
+#: (docs/planning.md): 1 the summary's numbers (``figures``).
+PLAN_SCHEMA_MINOR = 1
+
+
+def no_targets(area: Any) -> str:
+    """Why a section of the plan has no refactor targets (plain text)."""
+    listed = ("; its complex files are listed under \"Left alone on purpose\"."
+              if area.left_alone else ".")
+    if area.leave and area.goal:
+        return f"Goal {area.goal}: no refactor targets here, whatever the friction{listed}"
+    if area.leave:
+        return f"Weight x{area.weight:g}: no refactor targets here, whatever the friction{listed}"
+    if not area.matched:
+        return "No refactor targets: the area's paths match no analysed file."
+    if not area.files:
+        return ("No refactor targets: no file here." if area.weight is None else
+                "No refactor targets: its files are planned in an overlapping area with a "
+                "larger weight.")
     return "No refactor targets: nothing here changed in the window."
+
+
+def summary_markdown(plan: Plan) -> list[str]:
+    """The summary as a Markdown list, one sentence per item, its paths as code spans."""
+    return ["- " + "".join(markdown_code(text) if code else md(text) for text, code in line)
+            for line in plan.summary_parts]
 
 
 def hot_list(t: Target) -> str:
@@ -62,19 +87,22 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _where(w: QuickWin) -> str:
-    """In which function a quick win sits, and how often that function changed."""
+def _where(w: QuickWin, code: Any = str, text: Any = str) -> str:
+    """In which function a quick win sits, and how often that function changed; ``code``
+    formats the function's name, ``text`` the rest."""
     if w.function is not None:
-        return f"in {w.function.name}, {_count(w.function.changes, 'change')} in the window"
-    return f"in {w.finding.symbol}" if w.finding.symbol else "at module level"
+        return (f"in {code(w.function.name)}, "
+                f"{text(_count(w.function.changes, 'change'))} in the window")
+    return f"in {code(w.finding.symbol)}" if w.finding.symbol else "at module level"
 
 
 def _win_line(w: QuickWin) -> str:
     f = w.finding
     fix = (f" (automatic fix: `frictionscan fix --rule {f.code}`"
            + (" --unsafe" if not f.fix_safe else "") + ")") if f.fix_available else ""
-    return (f"- [ ] {md(w.path)}:{f.span.start_line} **{f.code}** {md(f.message)} "
-            f"({f.effort_minutes} min, {md(_where(w))}){fix}")
+    return (f"- [ ] {markdown_code(f'{w.path}:{f.span.start_line}')} **{md(f.code)}** "
+            f"{markdown_message(f.message)} ({f.effort_minutes} min, "
+            f"{_where(w, markdown_code, md)}){fix}")
 
 
 def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None,
@@ -95,7 +123,7 @@ def _targets_table(targets: tuple[Target, ...], insights: Insights | None = None
 def _work_line(item: WorkItem, note: str) -> str:
     kind = "branch " if item.kind == "branch" else ""
     title = f": {md(item.title)}" if item.title else ""
-    return f"- {kind}{md(note)}{title}"
+    return f"- {kind}{markdown_message(note)}{title}"
 
 
 def _in_flight_section(plan: Plan) -> list[str]:
@@ -158,7 +186,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
     r = plan.result
     out = [f"# Friction plan: {md(r.root.rsplit('/', 1)[-1])} at {r.head[:10]} "
            f"({r.head_time.date()})", ""]
-    out += [f"> {md(line)}" for line in plan.summary] + [""]
+    out += summary_markdown(plan) + [""]
     if r.warnings:
         out += [f"**Warning:** {md(w)}" for w in r.warnings] + [""]
     if plan.in_flight:
@@ -170,7 +198,7 @@ def write_markdown(plan: Plan, config: Config, stream: TextIO) -> None:
             out += [f"Knowledge: {md(area_line(k))}; most changes by "
                     f"{md(people_text(k.authors[:3]))}.", ""]
         if not area.targets:
-            out += [_no_targets(area), ""]
+            out += [md(no_targets(area)), ""]
             continue
         out += _targets_table(area.targets, r.insights, plan)
         out.append("")
@@ -295,9 +323,11 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     r = plan.result
     return {
         "schema_version": 1,
+        "schema_minor": PLAN_SCHEMA_MINOR,
         "repository": {"root": printable(r.root), "head": r.head,
                        "head_time": r.head_time.isoformat()},
         "summary": [printable(s) for s in plan.summary],
+        "figures": figures_dict(plan_figures(plan)),
         "warnings": [printable(w) for w in r.warnings],
         "areas": [{"name": printable(a.name), "weight": a.weight, "horizon": a.horizon,
                    "owner": a.owner, "goal": a.goal, "files": a.files,
@@ -326,6 +356,20 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
             "files": [{"path": printable(c.path), "kind": c.kind, "before": c.before,
                        "after": c.after} for c in plan.trend]},
     }
+
+
+def figures_dict(f: PlanFigures) -> dict[str, Any]:
+    """The summary's numbers (docs/planning.md)."""
+    return {"files": f.files, "changed": f.changed, "commits": f.commits,
+            "targets": f.targets, "hours": f.hours, "quick_wins": f.quick_wins,
+            "quick_win_minutes": f.quick_win_minutes,
+            "quick_wins_fixable": f.quick_wins_fixable, "left_alone": f.left_alone,
+            "hidden_dependencies": f.hidden_dependencies,
+            "in_flight_targets": f.in_flight_targets,
+            "areas": [{"name": printable(a.name), "kind": a.kind, "goal": a.goal,
+                       "files": a.files, "targets": a.targets, "hours": a.hours,
+                       "quick_wins": a.quick_wins, "quick_win_minutes": a.quick_win_minutes,
+                       "left_alone": a.left_alone} for a in f.areas]}
 
 
 def write_plan_json(plan: Plan, config: Config, stream: TextIO) -> None:
