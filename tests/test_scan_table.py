@@ -140,3 +140,44 @@ def test_shortening_cuts_the_middle_not_the_ends() -> None:
     assert shorten.qualified_minimum(HOT) == len("…method_long_name")
     assert shorten.qualified("Cls.method", 5) == "me…od"
     assert shorten.middle("abcdefghij", 5) == "ab…ij"
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_explain_never_breaks_a_name(repo: Path, columns: int,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #19: off a terminal and at narrow widths, function names and paths stay on one
+    line: shortened in the middle in the X-ray, wrapped at words elsewhere."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run("explain", str(repo / DEEP), "--no-cache")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "\x1b" not in out
+    last = HOT.rsplit(".", 1)[1]
+    for part in ("method_lo", "VeryLongClass"):  # no line ends inside a name
+        assert not any(line.endswith(part) or line.lstrip().startswith(part[3:])
+                       for line in lines), out
+    xray = [line for line in lines if line.rstrip().endswith(" (2)")]
+    assert len(xray) == 1 and f"{last} (2)" in xray[0]
+    complex_row = next(line for line in lines if line.split()[1:2] == ["2"]
+                       and line.split()[0].isdigit())
+    assert complex_row.endswith(last)
+    assert DEEP in out
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_rules_never_break_a_name(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from frictionscan.engine.session import Session
+    from frictionscan.engine.suppressions import all_rules
+    from frictionscan.plugin.manager import PluginSpec
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, err = run("rules")
+    assert code == 0, err
+    lines = out.splitlines()
+    rules = [info for _, info in all_rules(Session.start(PluginSpec()).hooks)]
+    assert rules
+    for info in rules:
+        row = next(line for line in lines if line.startswith(f"{info.code} "))
+        assert row.split()[1] == info.name, row
+    if columns >= 80:  # the widest name with its columns fits in 80
+        assert max(len(line) for line in lines) <= columns

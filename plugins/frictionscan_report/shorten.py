@@ -5,6 +5,8 @@ function names lose the middle of their prefix and keep their last part
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len, get_character_cell_size
 
 #: What stands for the characters left out.
@@ -94,3 +96,16 @@ def qualified_minimum(text: str) -> int:
     """The fewest cells in which :func:`qualified` keeps the last part whole."""
     prefix, dot, last = text.rpartition(".")
     return min(cell_len(text), cell_len(last) + 1 if dot else cell_len(text))
+
+
+def word_breaks(text: str, width: int) -> list[int]:
+    """Where to break ``text`` into lines of ``width`` cells at spaces, for ``Text.divide``:
+    a word longer than a line gets a line of its own, whole (rich's wrapping folds it)."""
+    breaks, used = [], 0
+    for word in re.finditer(r"\S+\s*", text):
+        size = cell_len(word.group().rstrip())
+        if used and used + size > width:
+            breaks.append(word.start())
+            used = 0
+        used += cell_len(word.group())
+    return breaks
