@@ -46,13 +46,17 @@ def test_the_table_is_the_default_off_a_terminal_too(planted_repo: Path,
     control sequences, 100 columns (or ``$COLUMNS``); JSON only with ``--format json``."""
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.setenv("FORCE_COLOR", "1")  # rich would colour even a pipe with it
-    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3")
+    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3", "--why")
     assert code == 0, err
     assert out.startswith("Friction hotspots: 11 files") and "\x1b" not in out
-    assert max(len(line) for line in out.splitlines()) == 100
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0].endswith("2026-06-30)") and len(lines[0]) > 80  # 100 wide, not 80
+    assert any(line.strip() == "outside every focus area: x0.5" for line in lines)
     monkeypatch.setenv("COLUMNS", "132")
-    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3")
-    assert max(len(line) for line in out.splitlines()) == 132
+    code, out, err = run("scan", str(planted_repo), "-j", "2", "--top", "3", "--why")
+    assert max(len(line) for line in out.splitlines()) <= 132
+    assert "12 months, outside every focus area: x0.5" in out  # one line at 132
     code, out, err = run("scan", str(planted_repo), "-j", "2", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
@@ -64,7 +68,7 @@ def test_the_table_is_the_default_off_a_terminal_too(planted_repo: Path,
 def test_table_output(planted_repo: Path) -> None:
     code, out, err = run(str(planted_repo), "--format", "table", "--top", "3")
     assert code == 0, err
-    assert "src/app/engine.py" in out and "why it ranks here" in out
+    assert "src/app/engine.py" in out and "hot function" in out
     assert "... 8 more files" in out
     assert "files with problems" in out
 

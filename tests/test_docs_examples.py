@@ -65,6 +65,8 @@ def fix_repo(dest: Path) -> Path:
 #: whether standard error is shown after standard output)
 EXAMPLES: list[tuple[str, str, Callable[[Path], Path], list[str], bool]] = [
     ("README.md", "$ frictionscan scan --top 3", planted, ["scan", "--top", "3"], False),
+    ("docs/cli.md", "$ frictionscan scan --top 2 --why", planted,
+     ["scan", "--top", "2", "--why"], False),
     ("docs/fixes.md",
      "$ frictionscan fix                        # show what would change, as a unified diff",
      fix_repo, ["fix"], True),

@@ -97,3 +97,18 @@ def test_the_analysing_bar_shows_its_count_before_the_first_file_is_done(
     calls.clear()  # everything cached now: no bar at all, not an empty one
     session.scan(config, Run(reach=1), progress=lambda *call: calls.append(call))
     assert not [c for c in calls if c[0] == "analysing"]
+
+
+def test_the_bar_shows_the_total_it_is_given_from_its_first_call() -> None:
+    """Issue #19: the display turns the engine's first call into a bar with a total (``0/5``,
+    not ``0/?``); a total of 0 (not known yet) is the only one shown as unknown."""
+    from frictionscan.cli.progress import ProgressDisplay
+
+    shown = ProgressDisplay(True)
+    shown("analysing", 0, 5)
+    task = shown.progress.tasks[0]
+    assert (task.completed, task.total) == (0, 5)
+    shown("analysing", 2, 7)  # a round of checks adds files
+    assert (task.completed, task.total) == (2, 7)
+    shown("reading history of", 0, 0)
+    assert shown.progress.tasks[1].total is None

@@ -279,6 +279,11 @@ def test_table_names_the_hot_function(repo: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("COLUMNS", "200")  # off a terminal: the reason on one line
     code, out, err = run("scan", str(repo), "--format", "table", "--since", "5 years")
     assert code == 0, err
+    row = next(line for line in out.splitlines() if "src/store.py" in line)
+    assert row.split()[-1] == "total" and "hot: total" not in out  # reasons under --why
+    code, out, err = run("scan", str(repo), "--format", "table", "--since", "5 years",
+                         "--why")
+    assert code == 0, err
     assert "hot: total (cc 3, 3 of 9 changes)" in " ".join(out.split())
 
 

@@ -50,6 +50,8 @@ def frictionscan_addoption(parser: OptionParser) -> None:
     parser.addoption("report.show_suppressed", type=bool, default=False,
                      flag="--show-suppressed",
                      help="list the findings silenced by suppression comments")
+    parser.addoption("report.why", type=bool, default=False, flag="--why",
+                     help="scan's table: why each file ranks where it does, under its line")
     parser.addoption("report.mermaid", type=bool, default=False, flag="--mermaid",
                      help="ci: add a Mermaid quadrant chart of the touched files")
     parser.addoption("report.artifact", type=str, default="", flag="--artifact",
@@ -62,7 +64,7 @@ def frictionscan_addoption(parser: OptionParser) -> None:
 @hookimpl
 def frictionscan_formatters() -> list[Formatter]:
     return [
-        Formatter(name="table", description="ranked table with reasons, for a terminal",
+        Formatter(name="table", description="ranked table, one line per file (--why: the reasons)",
                   write=write_table, default_on_terminal=True, default_elsewhere=True,
                   shows_top=TABLE_TOP),
         Formatter(name="json", description="versioned JSON document (docs/json-format.md)",

@@ -1,14 +1,16 @@
-"""``--format table``: a ranked table with the reasons for each rank, for a terminal."""
+"""``--format table``: a ranked table, one line per file, for a terminal and for logs; with
+``--why``, the reasons for each rank under its line."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from frictionscan.api import (
@@ -22,6 +24,7 @@ from frictionscan.api import (
     terminal_safe,
 )
 from frictionscan_report import TABLE_TOP as DEFAULT_TOP
+from frictionscan_report import shorten
 
 
 def _n(count: int, word: str, plural: str | None = None) -> str:
@@ -120,32 +123,171 @@ def not_ranked(result: ScanResult) -> str:
             f"{','.join(k for k, _ in others)} or --kinds all)")
 
 
-def _table(console: Console, title: str, shown: Sequence[Hotspot],
-           result: ScanResult) -> None:
-    table = Table(title=Text(title), title_justify="left", expand=True)
-    table.add_column("#", justify="right", style="bold")
-    table.add_column("score", justify="right")
-    table.add_column("file  (why it ranks here)", overflow="fold", ratio=1)
-    table.add_column("changes", justify="right")
-    table.add_column("cc", justify="right")
-    table.add_column("find.", justify="right")
-    table.add_column("focus", justify="right")
-    for h in shown:
-        a = h.analysis
-        cc = a.value("radon.cc_total")
-        focus = h.component("focus") or 1.0
-        table.add_row(
-            str(h.rank), f"{h.score:.2f}",
-            Text.assemble((terminal_safe(h.path), "bold"), "\n",
-                          (terminal_safe(why(h, result.insights)), "dim")),
-            str(a.history.revisions), "-" if cc is None else f"{cc:g}",
-            str(len(a.findings)) if a.findings else "", "" if focus == 1.0 else f"x{focus:g}")
-    console.print(table)
+#: Errors after which a file's friction rules did not run (it is listed with its problem).
+UNREADABLE = frozenset({ErrorKind.PARSE, ErrorKind.DECODE, ErrorKind.IO, ErrorKind.SKIPPED,
+                        ErrorKind.CRASH, ErrorKind.TIMEOUT})
+#: The findings column of a file whose rules did not run: on purpose (its findings could
+#: not move it, unless ``--all-findings``), or because it could not be read or parsed.
+NOT_CHECKED, UNREADABLE_MARK = "·", "-"
+#: Gap between two columns of the table, in cells.
+GAP = 1
+#: Below this many cells for the hot function (with the path's :data:`MIN_PATH`), the table
+#: leaves that column out.
+MIN_HOT, MIN_PATH = 10, 24
+#: Widest focus column, in cells (an area's name is cut in the middle beyond).
+FOCUS_WIDTH = 14
+
+
+def findings_cell(h: Hotspot) -> str:
+    """How many findings the file has, ``0`` included; :data:`NOT_CHECKED` when its friction
+    rules were skipped, :data:`UNREADABLE_MARK` when they could not run."""
+    a = h.analysis
+    if a.findings:
+        return str(len(a.findings))
+    if any(e.kind in UNREADABLE for e in a.errors):
+        return UNREADABLE_MARK
+    return str(0) if a.checked else NOT_CHECKED
+
+
+def focus_cell(h: Hotspot) -> str:
+    """The roadmap's word on the file: its focus area and factor (``payments x3``), the
+    factor alone when it is not an area's (``x0.5`` for dormant code), or nothing."""
+    factor = h.component("focus") or 1.0
+    area = next((w.area for w in h.analysis.weights if w.area), None)
+    times = "" if factor == 1.0 else f"x{factor:g}"
+    return " ".join(part for part in (terminal_safe(area) if area else "", times) if part)
+
+
+def hot_name(h: Hotspot) -> str:
+    """The name of the file's hot function (the X-ray's first), or ``""``."""
+    if not h.functions or h.functions[0].score <= 0:
+        return ""
+    return terminal_safe(h.functions[0].name)
+
+
+def legend(shown: Sequence[Hotspot]) -> list[str]:
+    """What the findings column's marks mean, a line for each mark ``shown`` has."""
+    cells = {findings_cell(h) for h in shown}
+    lines = []
+    if NOT_CHECKED in cells:
+        lines.append(f"{NOT_CHECKED} not checked: its findings could not change its rank "
+                     f"(--all-findings checks it)")
+    if UNREADABLE_MARK in cells:
+        lines.append(f"{UNREADABLE_MARK} not checked: it could not be read or parsed (see "
+                     f"below)")
+    return lines
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cells: list[str]
+    right: bool = False
+    #: Shortens a cell to a width (the flexible columns), or ``None`` (always whole).
+    shorten: Callable[[str, int], str] | None = None
+
+    @property
+    def wanted(self) -> int:
+        return max(cell_len(c) for c in [self.header, *self.cells])
+
+
+def widths(columns: Sequence[Column], width: int) -> list[int]:
+    """Each column's width so that a row fits in ``width`` cells: whole columns as wide as
+    their widest cell; the flexible ones (path, focus, hot function) share what is left: the
+    focus capped at :data:`FOCUS_WIDTH`, the path at least 3/5 of the rest when it needs it,
+    each file name and the last part of each function name whole when they fit. A width of
+    0 leaves a column out (the hot function, when even that does not fit)."""
+    sizes = [c.wanted for c in columns]
+    flexible = [i for i, c in enumerate(columns) if c.shorten is not None]
+    room = width - GAP * (len(columns) - 1) - sum(
+        s for i, s in enumerate(sizes) if i not in flexible)
+    if sum(sizes[i] for i in flexible) <= room:
+        return sizes
+    path, *others = flexible
+    focus = [i for i in others if columns[i].header == "focus"]
+    for i in focus:
+        sizes[i] = max(min(sizes[i], FOCUS_WIDTH), cell_len(columns[i].header))
+        room -= sizes[i]
+    hot = [i for i in others if i not in focus]
+    if hot and room - min(sizes[path], MIN_PATH) < MIN_HOT:  # too narrow: no hot function
+        sizes[hot[0]] = 0
+        room += GAP
+        hot = []
+    if not hot:
+        sizes[path] = max(room, 1)
+        return sizes
+    wanted_path, wanted_hot = sizes[path], sizes[hot[0]]
+    # what shows every file name and every function's last part whole
+    need_path = max(shorten.path_minimum(c) for c in columns[path].cells)
+    need_hot = max(shorten.qualified_minimum(c) for c in columns[hot[0]].cells)
+    if need_path + need_hot <= room:  # both whole, the path as long as it can, and 3/5
+        sizes[path] = min(wanted_path, max(room - need_hot, room * 3 // 5))
+    else:  # both cut, each in proportion to what it needs
+        sizes[path] = max(room * need_path // (need_path + need_hot), 1)
+    sizes[hot[0]] = min(wanted_hot, room - sizes[path])
+    return sizes
+
+
+def _columns(shown: Sequence[Hotspot]) -> list[Column]:
+    """The table's columns for the rows ``shown``; focus and hot function only when some
+    row has one."""
+    columns = [
+        Column("#", [str(h.rank) for h in shown], right=True),
+        Column("score", [f"{h.score:.2f}" for h in shown], right=True),
+        Column("file", [terminal_safe(h.path) for h in shown], shorten=shorten.path),
+        Column("changes", [str(h.analysis.history.revisions) for h in shown], right=True),
+        Column("cc", ["-" if (cc := h.analysis.value("radon.cc_total")) is None else f"{cc:g}"
+                      for h in shown], right=True),
+        Column("find.", [findings_cell(h) for h in shown], right=True),
+        Column("focus", [focus_cell(h) for h in shown], shorten=shorten.middle),
+        Column("hot function", [hot_name(h) for h in shown], shorten=shorten.qualified),
+    ]
+    return [c for c in columns if c.shorten is None or c.header == "file" or any(c.cells)]
+
+
+def _line(columns: Sequence[Column], sizes: Sequence[int], row: int | None) -> Text:
+    """The header (``row`` ``None``) or a row, its cells cut to their columns' widths."""
+    line = Text(no_wrap=True, overflow="ellipsis", end="\n")
+    for n, (column, size) in enumerate(zip(columns, sizes)):
+        text = column.header if row is None else column.cells[row]
+        if column.shorten is not None:
+            text = column.shorten(text, size)
+        pad = " " * max(size - cell_len(text), 0)
+        style = "bold" if row is None or column.header in ("#", "file") else ""
+        if n:
+            line.append(" " * GAP)
+        line.append(pad if column.right else "")
+        line.append(text, style=style)
+        line.append("" if column.right or n == len(columns) - 1 else pad)
+    line.rstrip()
+    return line
+
+
+def _table(console: Console, title: str, shown: Sequence[Hotspot], result: ScanResult,
+           reasons: bool) -> None:
+    """One line per file that fits the console's width (nothing is wrapped: paths and
+    names are shortened in the middle); with ``reasons``, why each file ranks there under
+    its line, wrapped at words."""
+    console.print(Text(title))
+    columns = _columns(shown)
+    sizes = widths(columns, console.width)
+    columns = [c for c, size in zip(columns, sizes) if size]
+    sizes = [size for size in sizes if size]
+    indent = sizes[0] + GAP + sizes[1] + GAP
+    console.print(_line(columns, sizes, None), crop=True)
+    for row, h in enumerate(shown):
+        console.print(_line(columns, sizes, row), crop=True)
+        if reasons:
+            for line in Text(why(h, result.insights), style="dim").wrap(
+                    console, max(console.width - indent, 20)):
+                line.rstrip()
+                console.print(Text(" " * indent).append_text(line), crop=True)
 
 
 def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     console = table_console(stream)
     top = config.top or DEFAULT_TOP
+    reasons = bool(config.getoption("report.why", False))
     since = result.since.date().isoformat() if result.since else "the first commit"
     window = (f"changed by {result.stat('commits_in_window', 0)} commits since {since} "
               f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
@@ -156,10 +298,12 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
         shown = hotspots[:top]
         noun = "files" if kind == "product" else f"{kind} files"
         title = f"{KIND_TITLES.get(kind, kind.capitalize())}: {len(hotspots)} {noun}, {window}"
-        _table(console, title, shown, result)
+        _table(console, title, shown, result, reasons)
         if len(hotspots) > len(shown):
             console.print(Text(f"... {len(hotspots) - len(shown)} more {noun}; --top N "
                                f"shows more, --format json shows all.", style="dim"))
+        for line in legend(shown):
+            console.print(Text(line, style="dim"))
     line = not_ranked(result)
     if line:
         console.print(Text(line, style="dim"))
