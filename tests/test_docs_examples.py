@@ -67,6 +67,8 @@ EXAMPLES: list[tuple[str, str, Callable[[Path], Path], list[str], bool]] = [
     ("README.md", "$ frictionscan scan --top 3", planted, ["scan", "--top", "3"], False),
     ("docs/cli.md", "$ frictionscan scan --top 2 --why", planted,
      ["scan", "--top", "2", "--why"], False),
+    ("docs/planning.md", "$ cd src && frictionscan explain app/engine.py",
+     lambda dest: planted(dest) / "src", ["explain", "app/engine.py"], False),
     ("docs/fixes.md",
      "$ frictionscan fix                        # show what would change, as a unified diff",
      fix_repo, ["fix"], True),

@@ -289,8 +289,9 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     top = config.top or DEFAULT_TOP
     reasons = bool(config.getoption("report.why", False))
     since = result.since.date().isoformat() if result.since else "the first commit"
-    window = (f"changed by {result.stat('commits_in_window', 0)} commits since {since} "
-              f"(HEAD {result.head[:10]}, {result.head_time.date().isoformat()})")
+    # short enough for one line at 80 columns; the window ends at HEAD's commit date
+    window = (f"{result.stat('commits_in_window', 0)} commits since {since} "
+              f"(HEAD {result.head[:10]})")
     groups = by_kind(result.hotspots)
     if not groups:
         console.print(Text(f"Friction hotspots: 0 files, {window}"))
