@@ -63,7 +63,7 @@ def test_one_line_per_file_within_the_width(repo: Path, columns: int,
     for name in ("__init__.py", "module_name.py", "dormant_module.py"):
         assert sum(name in line for line in found) == 1, (name, out)
     deep = next(line for line in found if "__init__.py" in line)
-    assert "…/" in deep  # shortened in the middle
+    assert "…" in deep.split()[2] and deep.split()[2].endswith("/__init__.py")  # the middle cut
     assert "…method_long_name" in deep or HOT in deep
     header = next(line.split() for line in out.splitlines() if line.startswith("#"))
     assert header == ["#", "score", "file", "changes", "cc", "find.", "focus", "hot",
@@ -124,12 +124,14 @@ def test_shortened_paths_keep_their_file_name(width: int) -> None:
         if shorten.cell_len(name) + 2 <= width:
             assert short.endswith("/" + name) or short == path, (path, short)
         if short != path:
-            assert short.startswith("…") or "/…/" in short, (path, short)
+            assert short.startswith("…") or "/…" in short, (path, short)
 
 
 def test_shortening_cuts_the_middle_not_the_ends() -> None:
     assert shorten.path(DEEP, 31) == "plugins/…/internals/__init__.py"
-    assert shorten.path(DEEP, 30) == shorten.path(DEEP, 21) == "plugins/…/__init__.py"
+    assert shorten.path(DEEP, 30) == "plugins/…internals/__init__.py"  # the room filled
+    assert shorten.path(DEEP, 23) == shorten.path(DEEP, 21) == "plugins/…/__init__.py"
+    assert shorten.path(DEEP, 24) == "plugins/…als/__init__.py"
     assert shorten.path(DEEP, 12) == "…__init__.py"
     assert shorten.path(DEEP, 15) == "…/__init__.py"
     assert shorten.path("a/b.py", 5) == "…b.py"
@@ -140,6 +142,9 @@ def test_shortening_cuts_the_middle_not_the_ends() -> None:
     assert shorten.qualified_minimum(HOT) == len("…method_long_name")
     assert shorten.qualified("Cls.method", 5) == "me…od"
     assert shorten.middle("abcdefghij", 5) == "ab…ij"
+    assert shorten.focus("Core pipeline x3", 14) == "Core pipel… x3"
+    assert shorten.focus("Core pipeline x3", 16) == "Core pipeline x3"
+    assert shorten.focus("x0.5", 4) == "x0.5"
 
 
 @pytest.mark.parametrize("columns", [60, 80, 100])

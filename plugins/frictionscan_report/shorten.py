@@ -1,5 +1,5 @@
 """Names cut to a width in terminal cells without splitting them across lines: paths lose
-directories in the middle and keep their file name (``plugins/…/__init__.py``), qualified
+directories in the middle and keep their file name (``plugins/…_git/__init__.py``), qualified
 function names lose the middle of their prefix and keep their last part
 (``RequestEnc…_encode_files``)."""
 
@@ -69,7 +69,25 @@ def path(text: str, width: int) -> str:
             head, rest = [*head, rest[0]], rest[1:]
         else:
             break
-    return "/".join([*head, ELLIPSIS, *tail])
+    short = "/".join([*head, ELLIPSIS, *tail])
+    # room to spare: the end of the directories left out, next to the ellipsis
+    # (``plugins/…scan_git/__init__.py`` tells two ``__init__.py`` apart)
+    spare = width - cell_len(short)
+    if spare >= 3:
+        kept = _tail("/".join(rest), spare)
+        short = "/".join([*head, ELLIPSIS + kept, *tail])
+    return short
+
+
+def focus(text: str, width: int) -> str:
+    """A focus cell (``payments x3``) in ``width`` cells: the area's name cut at its end, the
+    factor whole."""
+    if cell_len(text) <= width:
+        return text
+    name, space, factor = text.rpartition(" ")
+    if not space or not re.fullmatch(r"x[0-9.e+-]+", factor) or cell_len(factor) + 3 > width:
+        return middle(text, width)
+    return _head(name, width - cell_len(factor) - 2) + ELLIPSIS + " " + factor
 
 
 def qualified(text: str, width: int) -> str:

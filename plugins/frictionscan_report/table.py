@@ -119,8 +119,8 @@ def not_ranked(result: ScanResult) -> str:
     if not others:
         return ""
     listed = ", ".join(f"{n} {kind}" for kind, n in others)
-    return (f"Not ranked here: {listed} files (each kind is ranked on its own: --kinds "
-            f"{','.join(k for k, _ in others)} or --kinds all)")
+    return (f"Not ranked here: {listed} files; --kinds {','.join(k for k, _ in others)} "
+            f"ranks each kind on its own")
 
 
 #: Errors after which a file's friction rules did not run (it is listed with its problem).
@@ -134,7 +134,7 @@ GAP = 1
 #: Below this many cells for the hot function (with the path's :data:`MIN_PATH`), the table
 #: leaves that column out.
 MIN_HOT, MIN_PATH = 10, 24
-#: Widest focus column, in cells (an area's name is cut in the middle beyond).
+#: Widest focus column, in cells (an area's name is cut at its end beyond).
 FOCUS_WIDTH = 14
 
 
@@ -239,7 +239,7 @@ def _columns(shown: Sequence[Hotspot]) -> list[Column]:
         Column("cc", ["-" if (cc := h.analysis.value("radon.cc_total")) is None else f"{cc:g}"
                       for h in shown], right=True),
         Column("find.", [findings_cell(h) for h in shown], right=True),
-        Column("focus", [focus_cell(h) for h in shown], shorten=shorten.middle),
+        Column("focus", [focus_cell(h) for h in shown], shorten=shorten.focus),
         Column("hot function", [hot_name(h) for h in shown], shorten=shorten.qualified),
     ]
     return [c for c in columns if c.shorten is None or c.header == "file" or any(c.cells)]
