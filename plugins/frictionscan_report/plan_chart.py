@@ -173,7 +173,7 @@ def plan_chart(plan: Plan, hotspots: Sequence[Hotspot]) -> PlanChart:
     for h, x, y in zip(hotspots, changes, cc):
         area = _area_of(h)
         sloc = h.analysis.value("radon.sloc") or 0.0
-        radius = round(min(28.0, max(3.0, 2.0 + math.sqrt(sloc) * 0.9)), 1)
+        radius = round(min(20.0, max(3.0, 2.0 + math.sqrt(sloc) * 0.6)), 1)
         title = (f"#{h.rank} {printable(h.path)}: {h.analysis.history.revisions} changes, "
                  f"complexity {y:g}, {sloc:g} lines, score {h.score:.2f}"
                  + (f", focus area {printable(area)}" if area else ""))
