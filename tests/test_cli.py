@@ -359,3 +359,18 @@ def test_output_into_a_pipe_or_through_a_link(planted_repo: Path, tmp_path: Path
     code, _, err = run("scan", str(planted_repo), "-f", "json", "-o", str(link))
     assert code == 0, err
     assert link.is_symlink() and json.loads(real.read_text())["hotspots"]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(planted_repo: Path) -> None:
+    """``frictionscan scan | head -1`` exits 0 like ``-f json | head``: rich turns the broken
+    pipe into ``SystemExit(1)``, which is not the command's failure (docs/cli.md)."""
+    import subprocess
+
+    for fmt in ("table", "json"):
+        proc = subprocess.Popen([sys.executable, "-m", "frictionscan", "scan", str(planted_repo),
+                                 "-f", fmt, "--top", "11", "--why", "-q"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(1)
+        proc.stdout.close()  # the reader goes away after one byte
+        assert proc.wait(timeout=120) == 0, (fmt, proc.stderr.read())

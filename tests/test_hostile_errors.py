@@ -181,7 +181,7 @@ def test_explain_never_says_negative_days(repo: Path) -> None:
     code, out, err = run("explain", "--no-cache", "app.py", cwd=repo)
     assert code == 0, err
     flat = " ".join(out.split())
-    assert "last 0 days ago" in flat and "-28" not in flat
+    assert "last today" in flat and "0 days ago" not in flat and "-28" not in flat
     app = next(h for h in run_scan(repo).hotspots if h.path == "app.py")
     assert app.analysis.history.idle_days == 0.0
     assert app.analysis.history.age_days == 31.0  # first change 2025-01-01, HEAD 2025-02-01

@@ -226,6 +226,25 @@ def test_a_local_plugin_given_with_p_still_loads_from_the_current_directory(
     assert "localplug" in proc.stdout
 
 
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_a_local_plugin_from_the_repository_does_not_let_its_neighbours_shadow_libraries(
+        hostile_repo: Path, markers: Path, tmp_path: Path, entry: str) -> None:
+    """``-p localplug`` run from a repository puts the directory on sys.path to find the
+    plugin: at the end, so that the repository's ``rich.py`` or ``json.py`` never replaces
+    the real module (the directory used to go first)."""
+    if entry == "console script" and not CONSOLE_SCRIPT.exists():
+        pytest.skip("no console script in this environment")
+    repo = tmp_path / "repo"
+    shutil.copytree(hostile_repo, repo, symlinks=True)
+    out = tmp_path / "probes"
+    out.mkdir()
+    (repo / "localplug.py").write_text(PROBE.format(out=str(out)))
+    proc = run_in(repo, ENTRY_POINTS[entry] + ["scan", "--jobs", "2", "--no-cache", "-f",
+                                               "json", "-p", "localplug"])
+    assert_nothing_ran(markers, proc)
+    assert list(out.glob("[0-9]*")), "the plugin ran in no worker"
+
+
 # --- the GitHub Action (issue #12, case 2) ----------------------------------------------
 
 
@@ -388,3 +407,34 @@ def test_action_runs_python_isolated() -> None:
     assert all(call.split()[1:] == ["-I"] for call in calls), calls
     assert not [line for script in scripts for line in script.splitlines()
                 if line.strip().startswith("frictionscan ")]
+
+
+def test_a_repository_config_cannot_send_the_cache_outside_the_repository(
+        tmp_path: Path) -> None:
+    """``cache_dir = "/etc"`` in a repository's own configuration would make frictionscan
+    write (as whoever runs it) outside the checkout: refused with one line, exit 2. A
+    ``--config`` file outside the repository may put it anywhere."""
+    from test_cli import assert_one_line_error, run
+
+    from frictionscan.core.errors import ExitCode
+
+    s = StreamBuilder()
+    s.commit("2026-01-01T10:00:00", "add", {"app.py": "def f(x):\n    return x\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    elsewhere = tmp_path / "elsewhere"
+    for setting in (str(elsewhere), "../elsewhere", "~/somewhere"):
+        (repo / ".frictionscan.toml").write_text(f'cache_dir = "{setting}"\n')
+        for args in (("scan", str(repo), "-f", "json"), ("cache", "clear", str(repo))):
+            code, out, err = run(*args)
+            assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "may not put the cache outside")
+            assert ".frictionscan.toml" in err, (setting, args)
+        assert not elsewhere.exists()
+    for setting in ("xdg", ".cache/fs"):
+        (repo / ".frictionscan.toml").write_text(f'cache_dir = "{setting}"\n')
+        code, out, err = run("scan", str(repo), "-f", "json", "--no-cache")
+        assert code == 0, err
+    outside = tmp_path / "ci.toml"
+    outside.write_text(f'cache_dir = "{elsewhere}"\n')
+    code, out, err = run("scan", str(repo), "-f", "json", "--config", str(outside))
+    assert code == 0, err
+    assert (elsewhere / "frictionscan.sqlite3").exists()

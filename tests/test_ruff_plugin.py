@@ -127,3 +127,14 @@ def test_docs_list_every_code() -> None:
     doc = (ROOT / "docs" / "ruff.md").read_text()
     assert table() in doc, "docs/ruff.md is stale: paste `python -m frictionscan_ruff.codes`"
     assert len({c.code for c in CODES}) == len(CODES)
+
+
+def test_ruff_rules_link_to_ruffs_documentation_and_say_why() -> None:
+    """In SARIF a ruff code is described like a frictionscan rule: its rationale, and
+    ``helpUri`` at ruff's page for the rule."""
+    import frictionscan_ruff
+
+    rules = {r.code: r for r in frictionscan_ruff.frictionscan_rules(config=None)}
+    assert rules["B006"].help_uri == "https://docs.astral.sh/ruff/rules/mutable-argument-default/"
+    assert "instead of frictionscan's FS105" in rules["B006"].rationale
+    assert rules["B006"].rationale != rules["B006"].summary

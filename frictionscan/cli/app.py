@@ -205,6 +205,8 @@ def _main(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
     except BrokenPipeError:
         return 0
     except SystemExit as exc:  # argparse's own exit, should one remain
+        if isinstance(exc.__context__, BrokenPipeError):
+            return 0  # rich's console met a reader that went away (``| head``)
         try:
             out.flush()
         except FrictionscanError as flush_exc:

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from frictionscan.cli.context import Context
-from frictionscan.core.config import find_config_file
+from frictionscan.core.config import check_cache_dir, find_config_file
 from frictionscan.core.text import terminal_safe
 from frictionscan.engine.session import find_root
 
@@ -35,6 +35,9 @@ def run(args: argparse.Namespace, context: Context) -> int:
     root = find_root(Path(args.path))
     raw = find_config_file(root, args.config)
     setting = raw.table.get("cache_dir") if isinstance(raw.table.get("cache_dir"), str) else ""
+    if setting and raw.path:
+        key = f"{raw.prefix}.cache_dir" if raw.prefix else "cache_dir"
+        check_cache_dir(root, Path(raw.path), setting, f"{raw.path}: {key}")
     cache = Cache(default_dir(root, setting))
     if args.action == "clear":
         cache.clear()

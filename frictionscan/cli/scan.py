@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     session = context.loaded()
     add_path(parser)
     add_output(parser, formats=session.hooks.formatters("scan"),
-               default="table on a terminal, json otherwise")
+               default="table, plain off a terminal")
     add_selection(parser)
     add_plugin_selection(parser)
     add_plugin_options(parser, session.options)

@@ -418,6 +418,8 @@ def build_config(
             values[key] = value
             origin[key] = CORE_FLAGS.get(key, key)
 
+    if values.get("cache_dir") and raw.path:
+        check_cache_dir(root, Path(raw.path), values["cache_dir"], origin["cache_dir"])
     for key, opt in plugin_opts.items():
         if opt.validate is not None and key in origin:
             _validate(opt.validate, options[key], origin[key])
@@ -452,6 +454,22 @@ def build_config(
         **values,
         options=tuple(sorted(options.items())),
     )
+
+
+def check_cache_dir(root: Path, config_file: Path, setting: str, where: str) -> None:
+    """A configuration file inside the repository (anyone who can open a pull request can
+    write one) may not put the cache outside it: ``"xdg"`` or a path within the repository.
+    A file outside the repository (``--config``) may put it anywhere."""
+    if setting == "xdg":
+        return
+    top = root.resolve()
+    if not config_file.resolve().is_relative_to(top):
+        return
+    target = Path(setting).expanduser()
+    if not (target if target.is_absolute() else top / target).resolve().is_relative_to(top):
+        raise ConfigError(f"{where}: a configuration file inside the repository may not put "
+                          f"the cache outside it (got {setting!r}); use \"xdg\" for your "
+                          f"cache directory, or --config with a file outside the repository")
 
 
 def _validate(check: Callable[[Any], None], value: Any, where: str) -> None:

@@ -68,7 +68,8 @@ class PluginSpec:
     autoload: bool = True
     #: Plugin objects registered in-process (tests, embedding), as ``(name, object)``.
     objects: tuple[tuple[str, Any], ...] = field(default=())
-    #: Directories put in front of ``sys.path`` before local plugins are imported.
+    #: Directories put at the end of ``sys.path`` before local plugins are imported (at the
+    #: end: a repository's ``rich.py`` beside a local plugin must not replace the library).
     sys_path: tuple[str, ...] = ()
 
 
@@ -206,9 +207,9 @@ def build_plugin_manager(spec: PluginSpec) -> FrictionscanPluginManager:
                 raise PluginError(f"cannot load plugin {ep.name!r} ({origin}): "
                                   f"{type(exc).__name__}: {exc}", plugin=ep.name) from None
             pm.register_plugin(plugin, ep.name, origin)
-    for entry in reversed(spec.sys_path):
+    for entry in spec.sys_path:  # last: the directory's other modules never shadow a library
         if entry not in sys.path:
-            sys.path.insert(0, entry)
+            sys.path.append(entry)
     for modname in spec.extra:
         if modname in BUILTIN_PLUGINS:
             continue  # "-p git" asks for something already loaded

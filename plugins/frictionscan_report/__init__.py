@@ -16,7 +16,6 @@ from frictionscan.api import (
     OptionParser,
     hookimpl,
 )
-from frictionscan.api import __version__ as frictionscan_version
 
 
 def _lazy(module: str, function: str) -> Callable[[Any, Config, TextIO], None]:
@@ -42,7 +41,9 @@ __version__ = "0.1.0"
 #: Rows of the terminal table without ``--top``.
 TABLE_TOP = 25
 #: Where frictionscan's documentation lives (the rules' ``helpUri`` in SARIF).
-DOCS_URL = f"https://github.com/frictionscan/frictionscan/blob/v{frictionscan_version}/docs/"
+#: Empty until the project has a public home: a link to a repository that may not exist is
+#: worse than none. A team sets ``report.docs_url`` to where it keeps frictionscan's docs.
+DOCS_URL = ""
 
 
 @hookimpl

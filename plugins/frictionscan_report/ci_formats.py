@@ -191,6 +191,8 @@ def _quiet_lines(report: CiReport) -> list[str]:
         lines.append("Touched without friction change: "
                      + _names([f.path for f in unchanged], markdown_code) + ".")
     links = [c for f in unchanged for c in f.co_changes][:5]
+    if lines and (links or report.reviewers):
+        lines.append("")  # the list apart from the paragraph
     for c in links:
         lines.append(f"- :link: {co_change_text(c, markdown_code, True)}, not touched here")
     if report.reviewers:
@@ -285,7 +287,10 @@ def write_markdown(report: CiReport, config: Config, stream: TextIO) -> None:
 
 def write_text(report: CiReport, config: Config, stream: TextIO) -> None:
     word = f"{WORDS[report.level]}: " if report.level in WORDS else ""  # "Fails ..." says it
-    lines = [f"frictionscan: {word}{verdict(report)}"]
+    said = verdict(report)
+    if word:  # "ok: no analysed ..." (the sentence goes on after the colon)
+        said = said[:1].lower() + said[1:]
+    lines = [f"frictionscan: {word}{said}"]
     for v in report.violations:
         lines.append(f"  FAIL {v.policy}: {v.path}: {v.message}")
     for f in report.files:

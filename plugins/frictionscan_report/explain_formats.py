@@ -108,7 +108,8 @@ def write_text(e: Explanation, config: Config, stream: TextIO) -> None:
     history = data["history"]
     console.print(Text("\nChange history", style="bold"))
     hanging(console, safe(f"  {history['revisions']} commits in the window by "
-                          f"{len(history['authors'])} authors "
+                          f"{len(history['authors'])} "
+                          f"author{'' if len(history['authors']) == 1 else 's'} "
                           f"({', '.join(history['authors'])}); "
                           f"{history['fixes']} look like bug fixes; "
                           f"+{history['lines_added']} -{history['lines_deleted']} lines"))

@@ -84,11 +84,21 @@ def frictionscan_configure(config: Config) -> None:
     _configured["executable"] = executable
 
 
+#: Where ruff documents each rule, by name (SARIF's ``helpUri``).
+RUFF_RULES_URL = "https://docs.astral.sh/ruff/rules/"
+
+
 @hookimpl
 def frictionscan_rules(config: Config | None) -> list[RuleInfo]:
     return [RuleInfo(code=c.code, name=c.name,
                      summary=f"ruff's {c.code} ({c.name})"
                              + (f"; reported instead of {c.overlaps}" if c.overlaps else ""),
+                     rationale=f"ruff's rule {c.name}, read from `ruff check`"
+                               + (f" and reported instead of frictionscan's {c.overlaps}, "
+                                  f"which flags the same" if c.overlaps else "")
+                               + "; ruff's documentation says why it matters and how to fix "
+                                 "it.",
+                     help_uri=f"{RUFF_RULES_URL}{c.name}/",
                      effort_minutes=c.effort_minutes, fix=c.fix,
                      enabled=config is None or _enabled(config))
             for c in CODES]

@@ -126,16 +126,23 @@ def size_component(a: FileAnalysis, w: float) -> Component:
     return Component(name="size", value=round(n ** w, 4), reason=reason + _weighed(w, "size"))
 
 
+def _ago(days: float) -> str:
+    """``today``, ``1 day ago``, ``44 days ago`` (a last change after HEAD's own date, from a
+    clock that was off, is ``today``)."""
+    n = round(days)
+    return "today" if n < 1 else f"{_plural(n, 'day')} ago"
+
+
 def change_component(a: FileAnalysis, w: float) -> Component:
     h = a.history
     value = (1 + h.revisions) ** w
     if h.revisions == 0:
-        when = f", last {h.idle_days:.0f} days ago" if h.idle_days is not None else ""
+        when = f", last {_ago(h.idle_days)}" if h.idle_days is not None else ""
         return Component(name="change", value=round(value, 4),
                          reason=f"no change in the window{when}")
     parts = [f"changed {_plural(h.revisions, 'time')} by {_plural(len(h.authors), 'author')}"]
     if h.idle_days is not None:
-        parts.append(f"last {h.idle_days:.0f} days ago")
+        parts.append(f"last {_ago(h.idle_days)}")
     return Component(name="change", value=round(value, 4),
                      reason=", ".join(parts) + _weighed(w, "change"))
 
