@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 from frictionscan.cli import main
 from frictionscan.core.errors import ExitCode
@@ -26,18 +26,6 @@ COMMANDS = {"scan": "hotspots", "plan": "sprint-planning", "explain": "one file"
             "rules": "rule"}
 #: The commands whose first argument is a path (explain's must be a file).
 PATHS = ("scan", "plan", "explain", "ci", "baseline", "backtest", "trend", "fix")
-
-
-def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = os.getcwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        code = main(list(args), stdout=out, stderr=err)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ the culprit"), and the promises of docs/cli.md about fixes, symbolic links and t
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,27 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import git
+from test_cli import run
 
 from frictionscan import hookimpl
-from frictionscan.cli import main
 from frictionscan.core.config import Config, OptionParser
 from frictionscan.core.errors import ConfigError, ExitCode, RepositoryError
 from frictionscan.core.run import Run
 from frictionscan.testing import StreamBuilder, build_repo, run_scan
 
 APP = "def f(x):\n    if x:\n        return 1\n    return 2\n"
-
-
-def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = os.getcwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        code = main(list(args), stdout=out, stderr=err)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 def one_line_error(code: int, err: str, needle: str,

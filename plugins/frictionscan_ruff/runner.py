@@ -59,11 +59,9 @@ def _command(executable: str, path: str, select: Sequence[str]) -> list[str]:
             "--stdin-filename", path]
 
 
-def check(executable: str, path: str, source: str) -> list[dict[str, Any]]:
-    """ruff's diagnostics for ``source`` (the text of ``path``), of the codes in
-    :data:`~frictionscan_ruff.codes.CODES`."""
-    args = [*_command(executable, path, [c.code for c in CODES]), "--output-format", "json",
-            "--exit-zero", "-"]
+def _run(args: list[str], source: str, what: str) -> subprocess.CompletedProcess[bytes]:
+    """ruff run on ``source`` (given on its standard input); :class:`RuffError` when it
+    cannot run, takes too long or fails."""
     try:
         proc = subprocess.run(args, input=source.encode("utf-8", "surrogateescape"),
                               capture_output=True, timeout=TIMEOUT, check=False)
@@ -73,8 +71,17 @@ def check(executable: str, path: str, source: str) -> list[dict[str, Any]]:
         raise RuffError(f"cannot run ruff: {exc.strerror or exc}") from None
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuffError(f"ruff failed (exit code {proc.returncode}): "
+        raise RuffError(f"{what} failed (exit code {proc.returncode}): "
                         f"{lines[-1] if lines else 'no message'}")
+    return proc
+
+
+def check(executable: str, path: str, source: str) -> list[dict[str, Any]]:
+    """ruff's diagnostics for ``source`` (the text of ``path``), of the codes in
+    :data:`~frictionscan_ruff.codes.CODES`."""
+    args = [*_command(executable, path, [c.code for c in CODES]), "--output-format", "json",
+            "--exit-zero", "-"]
+    proc = _run(args, source, "ruff")
     try:
         diagnostics = json.loads(proc.stdout or b"[]")
     except ValueError:
@@ -112,13 +119,4 @@ def fixed(executable: str, path: str, source: str, select: Collection[str],
     when ``unsafe``)."""
     args = [*_command(executable, path, sorted(select)), "--fix", "--exit-zero",
             *(["--unsafe-fixes"] if unsafe else []), "-"]
-    try:
-        proc = subprocess.run(args, input=source.encode("utf-8", "surrogateescape"),
-                              capture_output=True, timeout=TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise RuffError(f"ruff took more than {TIMEOUT} s") from None
-    except OSError as exc:
-        raise RuffError(f"cannot run ruff: {exc.strerror or exc}") from None
-    if proc.returncode != 0:
-        raise RuffError(f"ruff --fix failed (exit code {proc.returncode})")
-    return proc.stdout.decode("utf-8", "surrogateescape")
+    return _run(args, source, "ruff --fix").stdout.decode("utf-8", "surrogateescape")
