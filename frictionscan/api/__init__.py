@@ -97,7 +97,7 @@ from frictionscan.core.model import (
     evolve,
 )
 from frictionscan.core.run import Run
-from frictionscan.core.store import Store
+from frictionscan.core.store import Store, history_key
 from frictionscan.core.text import (
     html_text,
     json_text,
@@ -212,6 +212,7 @@ __all__ = [
     "SourceFile",
     "Span",
     "Store",
+    "history_key",
     "Symbol",
     "SymbolKind",
     "Target",

@@ -9,7 +9,12 @@ committed by anyone, and reading it must not be a way to run code.
 
 from __future__ import annotations
 
-from typing import Protocol
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from frictionscan.core.model import Focus, History, SourceFile
 
 
 class Store(Protocol):
@@ -22,3 +27,14 @@ class Store(Protocol):
     def put(self, key: str, value: str) -> None:
         """Keep ``value`` under ``key`` (silently not kept when the cache cannot be
         written: the engine reports that once)."""
+
+
+def history_key(name: str, version: str, history: History, files: Sequence[SourceFile],
+                focus: Focus, options: Sequence[Any]) -> str:
+    """A :class:`Store` key for what a whole-run hook derives from the window's history: the
+    plugin's ``name`` and ``version``, the history read (its head, "now", window and file
+    set), the focus areas and the plugin's ``options``."""
+    parts = [version, history.head, history.head_time.isoformat(),
+             history.since.isoformat() if history.since else None, history.commits_in_window,
+             [f.path for f in files], [(a.name, a.paths) for a in focus.areas], *options]
+    return f"{name}:" + hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()

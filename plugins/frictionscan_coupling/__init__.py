@@ -26,6 +26,7 @@ from frictionscan.api import (
     SourceFile,
     Store,
     globs,
+    history_key,
     hookimpl,
     match_any,
 )
@@ -90,7 +91,7 @@ def frictionscan_analyse_repository(root: Path, files: Sequence[SourceFile], his
     min_degree = float(config.getoption("coupling.min_degree", 0.3))
     max_files = int(config.getoption("coupling.max_commit_files", 30))
     expected = list(config.getoption("coupling.expected", DEFAULT_EXPECTED))
-    key = codec.key(__version__, history, files, focus,
+    key = history_key("coupling", __version__, history, files, focus,
                     (min_shared, min_degree, max_files, expected))
     cached = codec.decode(store.get(key)) if store is not None else None
     if cached is not None:

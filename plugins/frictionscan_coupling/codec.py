@@ -3,22 +3,10 @@ pairs again, and never decodes the window's commits)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
 
-from frictionscan.api import CoupledFile, Coupling, Focus, History, SourceFile
-
-
-def key(version: str, history: History, files: Sequence[SourceFile], focus: Focus,
-        options: Sequence[Any]) -> str:
-    """What the result depends on: the history read (its head, "now", window and file set)
-    and the options and focus areas."""
-    parts = [version, history.head, history.head_time.isoformat(),
-             history.since.isoformat() if history.since else None, history.commits_in_window,
-             [f.path for f in files], [(a.name, a.paths) for a in focus.areas], *options]
-    return "coupling:" + hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()
+from frictionscan.api import CoupledFile, Coupling
 
 
 def encode(couplings: Sequence[Coupling]) -> str:

@@ -28,6 +28,7 @@ from frictionscan.api import (
     Store,
     duration,
     evolve,
+    history_key,
     hookimpl,
     regular_expression,
     resolve_point,
@@ -72,7 +73,7 @@ def frictionscan_analyse_repository(root: Path, files: Sequence[SourceFile], his
     """Knowledge per file and per area; kept in ``store`` for the same history."""
     bots = list(config.getoption("people.bots", DEFAULT_BOTS))
     left_after = str(config.getoption("people.left_after", "6 months"))
-    key = codec.key(__version__, history, files, focus, (bots, left_after))
+    key = history_key("people", __version__, history, files, focus, (bots, left_after))
     cached = codec.decode(store.get(key)) if store is not None else None
     if cached is not None:
         return cached

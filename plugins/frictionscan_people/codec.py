@@ -3,22 +3,11 @@ and never decodes the window's commits)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from frictionscan.api import AreaKnowledge, AuthorShare, Focus, History, Knowledge, SourceFile
-
-
-def key(version: str, history: History, files: Sequence[SourceFile], focus: Focus,
-        options: Sequence[Any]) -> str:
-    """What the result depends on: the history read (its head, "now", window and file set)
-    and the options and focus areas."""
-    parts = [version, history.head, history.head_time.isoformat(),
-             history.since.isoformat() if history.since else None, history.commits_in_window,
-             [f.path for f in files], [(a.name, a.paths) for a in focus.areas], *options]
-    return "people:" + hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()
+from frictionscan.api import AreaKnowledge, AuthorShare, Knowledge
 
 
 def _shares(shares: Sequence[AuthorShare]) -> list[list[Any]]:
