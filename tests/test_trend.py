@@ -4,6 +4,7 @@ after it."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -518,3 +519,91 @@ def test_the_plans_trend_is_not_moved_by_work_in_flight(tmp_path: Path) -> None:
     assert moved["core/a.py"]["kind"] == moved["core/b.py"]["kind"] == "rising"
     assert moved["core/a.py"]["after"] == moved["core/b.py"]["after"]
     assert moved["core/a.py"]["before"] == moved["core/b.py"]["before"]
+
+
+# -- durations as two words (docs/cli.md#durations) -------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["--every", "2", "months", "--last", "6", "months", "{repo}"],
+    ["{repo}", "--every", "2", "months", "--last", "6", "months"],
+    ["--every", "2 months", "--last", "6 months", "{repo}"],
+    ["--every", "2mo", "--last=6", "months", "{repo}"],
+    ["--ever", "2", "months", "--la", "6", "months", "{repo}"],
+])
+def test_a_duration_may_be_two_words(repo: Path, argv: list[str]) -> None:
+    """docs/trend.md's own example, `--every 2 weeks --last 6 months`, unquoted: the unit is
+    not taken for the path."""
+    code, out, err = run("trend", "-f", "json", *(a.format(repo=repo) for a in argv))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [p["time"][:10] for p in doc["points"]] == [
+        "2025-09-15", "2025-11-15", "2026-01-15"]
+    assert (doc["every"], doc["last"]) == ("2 months", "6 months")
+
+
+def test_a_duration_in_two_words_then_the_path(repo: Path) -> None:
+    code, out, err = run("trend", "-f", "csv", "--every", "2", "months", "--last", "6",
+                         "months", cwd=repo)
+    assert code == 0, err
+    assert sum(r["section"] == "point" for r in csv.DictReader(io.StringIO(out))) == 3 * 3
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--every", "2", "fortnights"], "--every: '2 fortnights' is not a duration"),
+    (["--every", "2", "--last", "6", "months"], "--every: '2' is not a duration"),
+    (["--last", "6", "months", "--every"], "expected one argument"),
+])
+def test_a_bad_duration_in_two_words_is_one_line(repo: Path, args: list[str],
+                                                 needle: str) -> None:
+    code, _, err = run("trend", str(repo), *args)
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, needle)
+
+
+def test_since_and_horizon_take_two_words_too(repo: Path) -> None:
+    code, out, err = run("scan", "--since", "3", "months", str(repo), "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["window"]["since"][:10] == "2025-10-15"
+    code, _, err = run("backtest", "--horizon", "3", "months", "--months-ago", "6",
+                       str(repo), "-f", "json")
+    assert code == 0, err
+
+
+def test_join_words() -> None:
+    from frictionscan.cli.duration_words import join_words, mark
+
+    parser = argparse.ArgumentParser()
+    mark(parser.add_argument("--since"))
+    parser.add_argument("--sincere")
+    parser.add_argument("--top")
+    actions = parser._actions
+    assert join_words(["--since", "6", "months", "src"], actions) == \
+        ["--since", "6 months", "src"]
+    assert join_words(["--since=6", "months"], actions) == ["--since=6 months"]
+    # a date, a whole value, another flag, a number then a path, after `--`: untouched
+    for argv in (["--since", "2025-01-01", "src"], ["--since", "6months", "src"],
+                 ["--top", "6", "months"], ["--since", "6", "./src"],
+                 ["--", "--since", "6", "months"], ["--sinc", "6", "months"]):
+        assert join_words(argv, actions) == argv
+
+
+def test_the_file_questions_sentence_is_never_empty(repo: Path) -> None:
+    """`--file` of the file whose drop the summary already tells: a sentence that says so,
+    not `billing/invoice.py: .`"""
+    code, out, err = run("trend", str(repo), "-f", "markdown", "--file", "billing/invoice.py")
+    assert code == 0, err
+    summary = [line for line in out.splitlines() if line.startswith("> ")]
+    assert not any(line.rstrip().endswith(": .") for line in summary), summary
+    assert "> billing/invoice.py: its largest complexity drop is the one above." in summary
+    code, out, err = run("trend", str(repo), "-f", "json", "--file", "core/steady.py")
+    assert json.loads(out)["summary"][-1] == \
+        "core/steady.py: its complexity never dropped between two points."
+
+
+def test_a_refactor_says_which_dates_are_the_points_and_which_the_commits(doc: Doc) -> None:
+    """The points are labelled by their sample dates, the drop by its commits: both named."""
+    r = doc["refactored"]["billing/invoice.py"]
+    assert r["summary"].startswith(
+        "billing/invoice.py lost 49% of its complexity (61 → 31) between the points of "
+        "2025-06-15 and 2025-07-15 (commits of 2025-06-10 and 2025-07-10); ")
+    assert [p["time"][:10] for p in doc["points"]][4:6] == ["2025-06-15", "2025-07-15"]

@@ -200,7 +200,7 @@ def write_markdown(trend: Trend, config: Config, stream: TextIO) -> None:
         out.append("")
     out += ["## Refactors", ""]
     if trend.refactors:
-        out += ["| File | When | Complexity | Fixes per month | Changes per month | Verdict |",
+        out += ["| File | Commits | Complexity | Fixes per month | Changes per month | Verdict |",
                 "|---|---|---|---|---|---|"]
         out += [_refactor_row(r) for r in trend.refactors]
     else:
@@ -223,7 +223,7 @@ def write_markdown(trend: Trend, config: Config, stream: TextIO) -> None:
         if q.note and q.kind == "file":
             out += [md(q.note) + ".", ""]
         if q.refactors:
-            out += ["| File | When | Complexity | Fixes per month | Changes per month | "
+            out += ["| File | Commits | Complexity | Fixes per month | Changes per month | "
                     "Verdict |", "|---|---|---|---|---|---|"]
             out += [_refactor_row(r) for r in q.refactors]
             out.append("")
