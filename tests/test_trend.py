@@ -282,7 +282,10 @@ def test_table_markdown_csv_and_a_warm_run(repo: Path, doc: Doc) -> None:
     (["--every", "1 day", "--last", "2 years"], "more than 120 points"),
     (["--refactor", "no-such-rev"], "--refactor 'no-such-rev' is not a commit"),
     (["--file", "core/nothing.py"], "--file core/nothing.py: not a file analysed"),
-    (["--threshold", "-1"], "--threshold must be zero or more"),
+    (["--threshold", "-1"], "--threshold -1: the threshold must be a number, zero or more"),
+    (["--threshold", "nan"], "--threshold nan: the threshold must be a number, zero or more"),
+    (["--threshold", "inf"], "--threshold inf: the threshold must be a number"),
+    (["--threshold=-inf"], "--threshold -inf: the threshold must be a number"),
 ])
 def test_bad_input_is_one_line(repo: Path, args: list[str], needle: str) -> None:
     code, _, err = run("trend", str(repo), *args)
@@ -607,3 +610,18 @@ def test_a_refactor_says_which_dates_are_the_points_and_which_the_commits(doc: D
         "billing/invoice.py lost 49% of its complexity (61 → 31) between the points of "
         "2025-06-15 and 2025-07-15 (commits of 2025-06-10 and 2025-07-10); ")
     assert [p["time"][:10] for p in doc["points"]][4:6] == ["2025-06-15", "2025-07-15"]
+
+
+def test_html_tooltips_count_hotspots_in_good_english() -> None:
+    from frictionscan_report.trend_html import area_chart
+
+    from frictionscan.views.trend import AreaTrend
+
+    area = AreaTrend(name="Core", scores=(3.0, 4.0, 5.0), score_growth=0.66,
+                     lines_growth=0.0, complexity_growth=0.0, findings_growth=0.0,
+                     faster_than_code=True)
+    times = [datetime(2025, m, 15, tzinfo=timezone.utc) for m in (1, 2, 3)]
+    chart = area_chart(area, times, [100.0, 100.0, 100.0], [0, 1, 2])
+    assert [tip for _, _, tip in chart.dots] == [
+        "2025-01-15: friction 3.0, 0 hotspots", "2025-02-15: friction 4.0, 1 hotspot",
+        "2025-03-15: friction 5.0, 2 hotspots"]

@@ -11,6 +11,7 @@ from one point to the next, reading only the commits in between.
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -160,8 +161,10 @@ def run(args: argparse.Namespace, context: Context) -> int:
     session, root = context.scanning
     every = _duration("--every", args.every)
     last = _duration("--last", args.last)
-    if args.threshold is not None and args.threshold < 0:
-        raise UsageError("--threshold must be zero or more")
+    if args.threshold is not None and not (math.isfinite(args.threshold)
+                                           and args.threshold >= 0):
+        raise UsageError(f"--threshold {args.threshold:g}: the threshold must be a number, "
+                         f"zero or more")
     # trend totals count the findings of every file, not only of the files that can move
     # the ranking (docs/trend.md): each blob is checked once, then cached. Work in flight
     # (the evidence plugin) is known for today only: it would weigh the newest point alone

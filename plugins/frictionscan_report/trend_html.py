@@ -81,7 +81,7 @@ def area_chart(area: AreaTrend, times: Sequence[datetime], lines: Sequence[float
     xs = [left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     ys = _scale(scores, 0.0, high, top, height - bottom)
     ref = _scale(reference, 0.0, high, top, height - bottom) if reference else []
-    dots = tuple((x, y, f"{t.date()}: friction {s:,.1f}, {h} hotspots")
+    dots = tuple((x, y, f"{t.date()}: friction {s:,.1f}, {h} hotspot{'' if h == 1 else 's'}")
                  for x, y, t, s, h in zip(xs, ys, times, scores, hotspots) if y is not None)
     ticks = tuple((y, _label(v)) for v in (0.0, high / 2, high)
                   if (y := _scale([v], 0.0, high, top, height - bottom)[0]) is not None)
