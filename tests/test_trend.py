@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -625,3 +626,61 @@ def test_html_tooltips_count_hotspots_in_good_english() -> None:
     assert [tip for _, _, tip in chart.dots] == [
         "2025-01-15: friction 3.0, 0 hotspots", "2025-02-15: friction 4.0, 1 hotspot",
         "2025-03-15: friction 5.0, 2 hotspots"]
+
+
+# -- outputs of hostile and long names ---------------------------------------------------
+
+ESC_PATH = "core/\x1b[31mred\x1b]0;title\x07.py"
+LONG_PATH = "src/shipping/carriers/international/customs_declarations.py"
+
+
+@pytest.fixture(scope="module")
+def names_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
+    """A year of monthly commits making two files more complex: one named with escape
+    sequences, one with a long path; both rise."""
+    s = StreamBuilder()
+    for i, (y, m) in enumerate(months((2025, 1), (2025, 12))):
+        for day in range(1, 2 + i):
+            s.commit(f"{y}-{m:02d}-{day:02d}T10:00:00", "fix it",
+                     {ESC_PATH: content(12 + i, day), LONG_PATH: content(14 + i, day, "ship"),
+                      "core/b.py": content(5, i)})
+    return build_repo(s.text(), tmp_path_factory.mktemp("names") / "repo")
+
+
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(("command", "fmt", "shown"), [
+    ("trend", "csv", "core/\\x1b[31mred\\x1b]0;title\\x07.py"),
+    ("trend", "html", "core/\u241b[31mred\u241b]0;title\u2407.py"),
+    ("plan", "csv", "core/\\x1b[31mred\\x1b]0;title\\x07.py"),
+    ("plan", "html", "\u241b[31mred\u241b]0;title\u2407.py"),
+])
+def test_control_characters_never_reach_csv_or_html_raw(names_repo: Path, command: str,
+                                                        fmt: str, shown: str) -> None:
+    args = ["--last", "6 months"] if command == "trend" else ["--top", "20"]
+    code, out, err = run(command, str(names_repo), "-f", fmt, *args)
+    assert code == 0, err
+    assert not RAW_CONTROL.search(out.replace("\n", "")), \
+        RAW_CONTROL.findall(out.replace("\n", ""))
+    assert shown in out
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_table_never_breaks_a_name(names_repo: Path, width: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off a terminal the table is $COLUMNS wide: file names are shortened in the middle
+    (``src/…/customs_declarations.py``), never split across two lines."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run("trend", str(names_repo), "-f", "table", "--last", "6 months")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert all(cell_len(line.rstrip()) <= width for line in lines), \
+        [line for line in lines if cell_len(line.rstrip()) > width]
+    rows = [line for line in lines if "customs" in line or "international" in line]
+    assert rows and all("customs_declarations.py" in line or "…" in line for line in rows)
+    listed = out.split("Rising hotspots\n", 1)[1].splitlines()
+    assert listed[0].split()[0] == "file"
+    assert listed[1].split()[0].endswith("/customs_declarations.py")

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from frictionscan.api import AreaTrend, Config, Trend, printable
+from frictionscan_report.html_text import shown
 from frictionscan_report.trend_text import file_lists, first_last, pct
 
 #: Size of an area chart and of a sparkline, in SVG units.
@@ -116,7 +117,8 @@ def write_html(trend: Trend, config: Config, stream: TextIO) -> None:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("frictionscan_report", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             finalize=shown)
     template = env.get_template("trend.html.j2")
     times = [p.time for p in trend.points]
     areas = []
