@@ -111,10 +111,16 @@ def _rows(console: Any, title: str, columns: list[Any],
     for row in range(len(columns[0].cells)):
         console.print(_line(columns, sizes, row), crop=True)
         if notes and notes[row]:
-            for line in Text(notes[row], style="dim").wrap(console,
-                                                           max(console.width - 2, 20)):
-                line.rstrip()
-                console.print(Text("  ").append_text(line), crop=True)
+            _indented(console, notes[row], "dim")
+
+
+def _indented(console: Any, text: str, style: str = "") -> None:
+    """``text`` wrapped at words, two spaces in."""
+    from rich.text import Text
+
+    for line in Text(text, style=style).wrap(console, max(console.width - 2, 20)):
+        line.rstrip()
+        console.print(Text("  ").append_text(line), crop=True)
 
 
 def write_table(trend: Trend, config: Config, stream: TextIO) -> None:
@@ -155,7 +161,7 @@ def write_table(trend: Trend, config: Config, stream: TextIO) -> None:
     if trend.refactors:
         console.print(Text("Refactors (complexity drops)", style="bold"))
         for r in trend.refactors:
-            console.print(Text("  " + terminal_safe(r.summary)))
+            _indented(console, terminal_safe(r.summary))
     _question_table(trend, console)
     for w in trend.warnings:
         console.print(Text("warning: " + terminal_safe(w), style="yellow"))
