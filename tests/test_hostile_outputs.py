@@ -229,7 +229,9 @@ def test_stderr_lines_show_control_characters(tmp_path: Path) -> None:
 def test_spreadsheet_safe_cells() -> None:
     assert [spreadsheet_safe(v) for v in ("=1+2", "+1", "-x", "@SUM(A1)", "\tx", "\rx",
                                           "a=b", "", -0.5, 3)] == \
-        ["'=1+2", "'+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", -0.5, 3]
+        ["'=1+2", "'+1", "'-x", "'@SUM(A1)", "'\\tx", "'\\rx", "a=b", "", -0.5, 3]
+    # control characters are shown, never written raw (issue #16)
+    assert spreadsheet_safe("a\x1b[31m\nb\u202e") == "a\\x1b[31m\\nb\\u202e"
 
 
 def test_csv_cells_are_never_formulas(tmp_path: Path) -> None:
@@ -241,7 +243,7 @@ def test_csv_cells_are_never_formulas(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(out)))
     header, body = rows[0], rows[1:]
     paths = {r[header.index("path")] for r in body if r[header.index("section")] != "knowledge"}
-    assert paths == {"'" + n for n in FORMULA_NAMES}
+    assert paths == {"'" + terminal_safe(n) for n in FORMULA_NAMES}
     assert {r[header.index("area")] for r in body} == {
         "'=HYPERLINK(\"http://evil.example\",\"x\")"}
     for row in body:

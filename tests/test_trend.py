@@ -4,10 +4,12 @@ after it."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
 import os
+import re
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -281,7 +283,10 @@ def test_table_markdown_csv_and_a_warm_run(repo: Path, doc: Doc) -> None:
     (["--every", "1 day", "--last", "2 years"], "more than 120 points"),
     (["--refactor", "no-such-rev"], "--refactor 'no-such-rev' is not a commit"),
     (["--file", "core/nothing.py"], "--file core/nothing.py: not a file analysed"),
-    (["--threshold", "-1"], "--threshold must be zero or more"),
+    (["--threshold", "-1"], "--threshold -1: the threshold must be a number, zero or more"),
+    (["--threshold", "nan"], "--threshold nan: the threshold must be a number, zero or more"),
+    (["--threshold", "inf"], "--threshold inf: the threshold must be a number"),
+    (["--threshold=-inf"], "--threshold -inf: the threshold must be a number"),
 ])
 def test_bad_input_is_one_line(repo: Path, args: list[str], needle: str) -> None:
     code, _, err = run("trend", str(repo), *args)
@@ -518,3 +523,164 @@ def test_the_plans_trend_is_not_moved_by_work_in_flight(tmp_path: Path) -> None:
     assert moved["core/a.py"]["kind"] == moved["core/b.py"]["kind"] == "rising"
     assert moved["core/a.py"]["after"] == moved["core/b.py"]["after"]
     assert moved["core/a.py"]["before"] == moved["core/b.py"]["before"]
+
+
+# -- durations as two words (docs/cli.md#durations) -------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["--every", "2", "months", "--last", "6", "months", "{repo}"],
+    ["{repo}", "--every", "2", "months", "--last", "6", "months"],
+    ["--every", "2 months", "--last", "6 months", "{repo}"],
+    ["--every", "2mo", "--last=6", "months", "{repo}"],
+    ["--ever", "2", "months", "--la", "6", "months", "{repo}"],
+])
+def test_a_duration_may_be_two_words(repo: Path, argv: list[str]) -> None:
+    """docs/trend.md's own example, `--every 2 weeks --last 6 months`, unquoted: the unit is
+    not taken for the path."""
+    code, out, err = run("trend", "-f", "json", *(a.format(repo=repo) for a in argv))
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [p["time"][:10] for p in doc["points"]] == [
+        "2025-09-15", "2025-11-15", "2026-01-15"]
+    assert (doc["every"], doc["last"]) == ("2 months", "6 months")
+
+
+def test_a_duration_in_two_words_then_the_path(repo: Path) -> None:
+    code, out, err = run("trend", "-f", "csv", "--every", "2", "months", "--last", "6",
+                         "months", cwd=repo)
+    assert code == 0, err
+    assert sum(r["section"] == "point" for r in csv.DictReader(io.StringIO(out))) == 3 * 3
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--every", "2", "fortnights"], "--every: '2 fortnights' is not a duration"),
+    (["--every", "2", "--last", "6", "months"], "--every: '2' is not a duration"),
+    (["--last", "6", "months", "--every"], "expected one argument"),
+])
+def test_a_bad_duration_in_two_words_is_one_line(repo: Path, args: list[str],
+                                                 needle: str) -> None:
+    code, _, err = run("trend", str(repo), *args)
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, needle)
+
+
+def test_since_and_horizon_take_two_words_too(repo: Path) -> None:
+    code, out, err = run("scan", "--since", "3", "months", str(repo), "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["window"]["since"][:10] == "2025-10-15"
+    code, _, err = run("backtest", "--horizon", "3", "months", "--months-ago", "6",
+                       str(repo), "-f", "json")
+    assert code == 0, err
+
+
+def test_join_words() -> None:
+    from frictionscan.cli.duration_words import join_words, mark
+
+    parser = argparse.ArgumentParser()
+    mark(parser.add_argument("--since"))
+    parser.add_argument("--sincere")
+    parser.add_argument("--top")
+    actions = parser._actions
+    assert join_words(["--since", "6", "months", "src"], actions) == \
+        ["--since", "6 months", "src"]
+    assert join_words(["--since=6", "months"], actions) == ["--since=6 months"]
+    # a date, a whole value, another flag, a number then a path, after `--`: untouched
+    for argv in (["--since", "2025-01-01", "src"], ["--since", "6months", "src"],
+                 ["--top", "6", "months"], ["--since", "6", "./src"],
+                 ["--", "--since", "6", "months"], ["--sinc", "6", "months"]):
+        assert join_words(argv, actions) == argv
+
+
+def test_the_file_questions_sentence_is_never_empty(repo: Path) -> None:
+    """`--file` of the file whose drop the summary already tells: a sentence that says so,
+    not `billing/invoice.py: .`"""
+    code, out, err = run("trend", str(repo), "-f", "markdown", "--file", "billing/invoice.py")
+    assert code == 0, err
+    summary = [line for line in out.splitlines() if line.startswith("> ")]
+    assert not any(line.rstrip().endswith(": .") for line in summary), summary
+    assert "> billing/invoice.py: its largest complexity drop is the one above." in summary
+    code, out, err = run("trend", str(repo), "-f", "json", "--file", "core/steady.py")
+    assert json.loads(out)["summary"][-1] == \
+        "core/steady.py: its complexity never dropped between two points."
+
+
+def test_a_refactor_says_which_dates_are_the_points_and_which_the_commits(doc: Doc) -> None:
+    """The points are labelled by their sample dates, the drop by its commits: both named."""
+    r = doc["refactored"]["billing/invoice.py"]
+    assert r["summary"].startswith(
+        "billing/invoice.py lost 49% of its complexity (61 → 31) between the points of "
+        "2025-06-15 and 2025-07-15 (commits of 2025-06-10 and 2025-07-10); ")
+    assert [p["time"][:10] for p in doc["points"]][4:6] == ["2025-06-15", "2025-07-15"]
+
+
+def test_html_tooltips_count_hotspots_in_good_english() -> None:
+    from frictionscan_report.trend_html import area_chart
+
+    from frictionscan.views.trend import AreaTrend
+
+    area = AreaTrend(name="Core", scores=(3.0, 4.0, 5.0), score_growth=0.66,
+                     lines_growth=0.0, complexity_growth=0.0, findings_growth=0.0,
+                     faster_than_code=True)
+    times = [datetime(2025, m, 15, tzinfo=timezone.utc) for m in (1, 2, 3)]
+    chart = area_chart(area, times, [100.0, 100.0, 100.0], [0, 1, 2])
+    assert [tip for _, _, tip in chart.dots] == [
+        "2025-01-15: friction 3.0, 0 hotspots", "2025-02-15: friction 4.0, 1 hotspot",
+        "2025-03-15: friction 5.0, 2 hotspots"]
+
+
+# -- outputs of hostile and long names ---------------------------------------------------
+
+ESC_PATH = "core/\x1b[31mred\x1b]0;title\x07.py"
+LONG_PATH = "src/shipping/carriers/international/customs_declarations.py"
+
+
+@pytest.fixture(scope="module")
+def names_repo(tmp_path_factory: pytest.TempPathFactory, isolated_git: None) -> Path:
+    """A year of monthly commits making two files more complex: one named with escape
+    sequences, one with a long path; both rise."""
+    s = StreamBuilder()
+    for i, (y, m) in enumerate(months((2025, 1), (2025, 12))):
+        for day in range(1, 2 + i):
+            s.commit(f"{y}-{m:02d}-{day:02d}T10:00:00", "fix it",
+                     {ESC_PATH: content(12 + i, day), LONG_PATH: content(14 + i, day, "ship"),
+                      "core/b.py": content(5, i)})
+    return build_repo(s.text(), tmp_path_factory.mktemp("names") / "repo")
+
+
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(("command", "fmt", "shown"), [
+    ("trend", "csv", "core/\\x1b[31mred\\x1b]0;title\\x07.py"),
+    ("trend", "html", "core/\u241b[31mred\u241b]0;title\u2407.py"),
+    ("plan", "csv", "core/\\x1b[31mred\\x1b]0;title\\x07.py"),
+    ("plan", "html", "\u241b[31mred\u241b]0;title\u2407.py"),
+])
+def test_control_characters_never_reach_csv_or_html_raw(names_repo: Path, command: str,
+                                                        fmt: str, shown: str) -> None:
+    args = ["--last", "6 months"] if command == "trend" else ["--top", "20"]
+    code, out, err = run(command, str(names_repo), "-f", fmt, *args)
+    assert code == 0, err
+    assert not RAW_CONTROL.search(out.replace("\n", "")), \
+        RAW_CONTROL.findall(out.replace("\n", ""))
+    assert shown in out
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_table_never_breaks_a_name(names_repo: Path, width: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off a terminal the table is $COLUMNS wide: file names are shortened in the middle
+    (``src/…/customs_declarations.py``), never split across two lines."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run("trend", str(names_repo), "-f", "table", "--last", "6 months")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert all(cell_len(line.rstrip()) <= width for line in lines), \
+        [line for line in lines if cell_len(line.rstrip()) > width]
+    rows = [line for line in lines if "customs" in line or "international" in line]
+    assert rows and all("customs_declarations.py" in line or "…" in line for line in rows)
+    listed = out.split("Rising hotspots\n", 1)[1].splitlines()
+    assert listed[0].split()[0] == "file"
+    assert listed[1].split()[0].endswith("/customs_declarations.py")

@@ -12,6 +12,7 @@ from typing import Any
 
 from frictionscan.cli import records, scanning
 from frictionscan.cli.context import Context
+from frictionscan.cli.duration_words import mark
 from frictionscan.cli.options import (
     add_output,
     add_path,
@@ -41,8 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     cut.add_argument("--at", metavar="REV", help="the cut commit")
     cut.add_argument("--months-ago", type=int, default=12, metavar="N",
                      help="cut at the last commit N months before HEAD (default 12)")
-    bt.add_argument("--horizon", default="12 months",
-                    help="how long after the cut to look for bug fixes (default 12 months)")
+    mark(bt.add_argument("--horizon", default="12 months", metavar="DURATION",
+                         help="how long after the cut to look for bug fixes (default 12 "
+                              "months)"))
     bt.add_argument("--cuts", type=int, default=None, metavar="K",
                     help="repeat at K cut points, 3 months apart, and report the mean "
                          "(default 1; 3 with --calibrate)")

@@ -16,11 +16,13 @@ import argparse
 import importlib.util
 import math
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import frictionscan
+from frictionscan.cli.duration_words import join_words, mark
 from frictionscan.core.config import CORE_KEYS, Option
 from frictionscan.core.errors import UsageError
 from frictionscan.core.formatter import Formatter
@@ -70,6 +72,14 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> Any:
         raise UsageError(f"{message} (see {self.prog} --help)")
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None
+                         ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse, with a duration flag's value written as two words joined first
+        (``--every 2 weeks``: :mod:`frictionscan.cli.duration_words`)."""
+        argv = sys.argv[1:] if args is None else args
+        return super().parse_known_args(join_words(argv, self._actions), namespace)
 
 
 # -- plugin selection: read before the plugins are loaded --------------------------------
@@ -168,8 +178,8 @@ def add_output(parser: argparse.ArgumentParser, *,
 def add_selection(parser: argparse.ArgumentParser) -> None:
     """Which files, over which window, and how they are analysed."""
     sel = parser.add_argument_group("selection")
-    sel.add_argument("--since", help=f"{CORE_KEYS['since'][2]} (e.g. '6 months', "
-                                     f"'2025-01-01'; default 12 months)")
+    mark(sel.add_argument("--since", help=f"{CORE_KEYS['since'][2]} (e.g. '6 months', "
+                                          f"'2025-01-01'; default 12 months)"))
     sel.add_argument("--include", action="append", metavar="GLOB",
                      help=CORE_KEYS["include"][2])
     sel.add_argument("--exclude", action="append", metavar="GLOB",

@@ -11,6 +11,7 @@ from one point to the next, reading only the commits in between.
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from frictionscan.cli import scanning
 from frictionscan.cli.context import Context
+from frictionscan.cli.duration_words import mark
 from frictionscan.cli.options import (
     add_output,
     add_path,
@@ -47,11 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     add_output(parser, formats=session.hooks.formatters("trend"),
                default="table on a terminal, markdown elsewhere", strict=False)
     tr = parser.add_argument_group("trend")
-    tr.add_argument("--every", default="1 month", metavar="DURATION",
-                    help="time between two points (default 1 month)")
-    tr.add_argument("--last", default="12 months", metavar="DURATION",
-                    help="how far back the points go (default 12 months: twelve monthly "
-                         "points, the newest at HEAD)")
+    mark(tr.add_argument("--every", default="1 month", metavar="DURATION",
+                         help="time between two points (default 1 month)"))
+    mark(tr.add_argument("--last", default="12 months", metavar="DURATION",
+                         help="how far back the points go (default 12 months: twelve "
+                              "monthly points, the newest at HEAD)"))
     tr.add_argument("--threshold", type=float, default=None, metavar="SCORE",
                     help="score from which a file counts as a hotspot (default: the score "
                          "the top 10%% of changed files reach, over all points)")
@@ -92,6 +94,13 @@ def _duration(flag: str, text: str) -> tuple[int, str]:
         raise UsageError(f"{flag} {text!r} is no time at all: give a duration such as "
                          f"'1 month' or '2 weeks'")
     return amount, unit
+
+
+def _label(duration: tuple[int, str]) -> str:
+    """``(2, "weeks")`` as ``2 weeks``, ``(1, "months")`` as ``1 month`` (as given, however
+    written: ``2weeks``, ``2 w``)."""
+    amount, unit = duration
+    return f"{amount} {unit if amount != 1 else unit.removesuffix('s')}"
 
 
 def sample_times(head_time: datetime, every: tuple[int, str], last: tuple[int, str]
@@ -152,8 +161,10 @@ def run(args: argparse.Namespace, context: Context) -> int:
     session, root = context.scanning
     every = _duration("--every", args.every)
     last = _duration("--last", args.last)
-    if args.threshold is not None and args.threshold < 0:
-        raise UsageError("--threshold must be zero or more")
+    if args.threshold is not None and not (math.isfinite(args.threshold)
+                                           and args.threshold >= 0):
+        raise UsageError(f"--threshold {args.threshold:g}: the threshold must be a number, "
+                         f"zero or more")
     # trend totals count the findings of every file, not only of the files that can move
     # the ranking (docs/trend.md): each blob is checked once, then cached. Work in flight
     # (the evidence plugin) is known for today only: it would weigh the newest point alone
@@ -208,7 +219,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
                                  after=scans[sha])
     report = tv.build_trend(
         [tv.Sample(time=t, result=scans[sha]) for t, sha in zip(times, shas)], commits,
-        every=args.every.strip(), last=args.last.strip(),
+        every=_label(every), last=_label(last),
         fix_pattern=str(config.getoption("git.fix_pattern", "")) or r"\bfix",
         earliest=max(earliest, _time(root, base)), threshold=args.threshold,
         top=config.top or tv.TOP_FILES, probe=probe, file=file)

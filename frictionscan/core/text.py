@@ -92,11 +92,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(value: Any) -> Any:
     """A CSV cell that a spreadsheet shows as text, never runs as a formula: a text cell
     starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
-    (OWASP's advice). Numbers are kept as numbers (a negative score delta stays ``-0.5``)."""
+    (OWASP's advice), and its control characters are shown as escapes (``\\x1b``,
+    ``\\t``), as :func:`terminal_safe` does: a CSV file is read in terminals and editors
+    too. Numbers are kept as numbers (a negative score delta stays ``-0.5``)."""
     if isinstance(value, str):
         value = printable(value)
         if value.startswith(_FORMULA_START):
-            return "'" + value
+            value = "'" + value
+        return terminal_safe(value)
     return value
 
 

@@ -536,10 +536,11 @@ VERDICTS = {"fewer fixes": "fewer fixes since", "more fixes": "more fixes since"
 
 def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | None,
              start: datetime, end: datetime, newest: datetime, earliest: datetime,
-             complexity_before: float | None, complexity_after: float | None
-             ) -> RefactorEffect:
+             complexity_before: float | None, complexity_after: float | None,
+             points: tuple[datetime, datetime] | None = None) -> RefactorEffect:
     """Rates before ``start`` and after ``end`` (see the module docstring) around a drop
-    of complexity."""
+    of complexity; ``points``: the times of the two points whose commits are ``start``
+    and ``end`` (the sentence names both, the points being what the report shows)."""
     after = max(0.0, _months(end, newest))
     before = min(max(after, MIN_BEFORE_MONTHS), max(0.0, _months(earliest, start)))
     s, e, n = start.timestamp(), end.timestamp(), newest.timestamp()
@@ -557,13 +558,18 @@ def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | No
     else:
         verdict = {"lower": "fewer fixes", "higher": "more fixes",
                    "unchanged": "as many fixes"}[_compare(fb, fa)]
-    when = f"in commit {commit[:10]} ({end.date()})" if commit else \
-        f"between {start.date()} and {end.date()}"
+    if commit:
+        when = f"in commit {commit[:10]} ({end.date()})"
+    elif points is not None:
+        when = (f"between the points of {points[0].date()} and {points[1].date()} "
+                f"(commits of {start.date()} and {end.date()})")
+    else:
+        when = f"between the commits of {start.date()} and {end.date()}"
     if drop is None:
         what = f"{path} was {'added' if complexity_before is None else 'deleted'} {when}"
     else:
         what = (f"{path} {'lost' if drop >= 0 else 'gained'} {abs(drop):.0%} of its "
-                f"complexity {when} ({complexity_before:g} → {complexity_after:g})")
+                f"complexity ({complexity_before:g} → {complexity_after:g}) {when}")
 
     def pair(b: float | None, a: float | None) -> str:
         return f"{'-' if b is None else f'{b:.1f}'} before, {'-' if a is None else f'{a:.1f}'}" \
@@ -582,10 +588,11 @@ def refactor(path: str, times: Sequence[tuple[float, bool]], *, commit: str | No
 
 def largest_drop(path: str, hs: Sequence[Hotspot | None], results: Sequence[ScanResult],
                  times: Sequence[tuple[float, bool]], earliest: datetime,
-                 minimum: float = REFACTOR_DROP, emptied: float = EMPTIED
-                 ) -> RefactorEffect | None:
+                 minimum: float = REFACTOR_DROP, emptied: float = EMPTIED,
+                 points: Sequence[datetime] = ()) -> RefactorEffect | None:
     """The file's largest complexity drop between two consecutive points, if one is at
-    least ``minimum`` and less than ``emptied`` (see :data:`EMPTIED`)."""
+    least ``minimum`` and less than ``emptied`` (see :data:`EMPTIED`); ``points``: the
+    points' times (``results`` are their commits)."""
     best: tuple[float, int] | None = None
     for j in range(1, len(hs)):
         before, after = hs[j - 1], hs[j]
@@ -606,7 +613,8 @@ def largest_drop(path: str, hs: Sequence[Hotspot | None], results: Sequence[Scan
     return refactor(path, times, commit=None, start=results[j - 1].head_time,
                     end=results[j].head_time, newest=results[-1].head_time,
                     earliest=earliest, complexity_before=b.analysis.value("radon.cc_total"),
-                    complexity_after=a.analysis.value("radon.cc_total"))
+                    complexity_after=a.analysis.value("radon.cc_total"),
+                    points=(points[j - 1], points[j]) if points else None)
 
 
 def commit_refactors(probe: RefactorProbe, rates: Mapping[str, Sequence[tuple[float, bool]]],
@@ -666,7 +674,8 @@ def build_trend(samples: Sequence[Sample], commits: Sequence[Commit], *, every: 
     rates = events(commits, fix_pattern)
     refactors = [r for p in paths
                  if (r := largest_drop(p, [n.get(p) for n in named], results,
-                                       rates.get(p, ()), earliest)) is not None]
+                                       rates.get(p, ()), earliest,
+                                       points=[s.time for s in samples])) is not None]
     refactors.sort(key=lambda r: (-(r.drop or 0.0), r.path))
     rising = sorted((t for t in trends.values() if t.kind == "rising"),
                     key=lambda t: (-t.slope, t.path))[:top]
@@ -689,7 +698,8 @@ def build_trend(samples: Sequence[Sample], commits: Sequence[Commit], *, every: 
                                                        earliest, canonical),
                             note=f"{probe.commit[:10]} ({probe.time.date()})")
     elif file is not None:
-        question = file_question(file, named, results, rates, earliest, xs, threshold, top)
+        question = file_question(file, named, results, rates, earliest, xs, threshold, top,
+                                 points=[s.time for s in samples])
     trend = Trend(root=results[-1].root, head=results[-1].head,
                   head_time=results[-1].head_time, every=every, last=last,
                   threshold=threshold, points=points, total=total, areas=areas,
@@ -714,7 +724,7 @@ def canonical_name(file: str, named: Sequence[Mapping[str, Hotspot]]) -> str | N
 def file_question(file: str, named: Sequence[Mapping[str, Hotspot]],
                   results: Sequence[ScanResult], rates: Mapping[str, Sequence[tuple[float, bool]]],
                   earliest: datetime, xs: Sequence[float], threshold: float,
-                  top: int = TOP_FILES) -> TrendQuestion:
+                  top: int = TOP_FILES, points: Sequence[datetime] = ()) -> TrendQuestion:
     name = canonical_name(file, named)
     if name is None:
         raise UsageError(f"--file {file}: not a file analysed at any of the sampled commits "
@@ -723,7 +733,7 @@ def file_question(file: str, named: Sequence[Mapping[str, Hotspot]],
     trend = file_trend(name, hs, xs, threshold, top)
     trend = evolve(trend, functions=function_trends(hs))
     drop = largest_drop(name, hs, results, rates.get(name, ()), earliest, minimum=0.0,
-                        emptied=math.inf)
+                        emptied=math.inf, points=points)
     note = "" if drop is not None else "its complexity never dropped between two points"
     return TrendQuestion(kind="file", subject=name, file=trend,
                     refactors=(drop,) if drop is not None else (), note=note)
@@ -772,7 +782,10 @@ def summarise(trend: Trend) -> list[str]:
         if q.kind == "commit":
             lines.append(f"Commit {q.note} changed {len(q.refactors)} analysed file"
                          f"{'' if len(q.refactors) == 1 else 's'}.")
-        elif q.refactors and q.refactors[0] not in trend.refactors:
+        elif q.refactors and trend.refactors and q.refactors[0] == trend.refactors[0]:
+            # its drop is the one the line above tells
+            lines.append(f"{q.subject}: its largest complexity drop is the one above.")
+        elif q.refactors:
             lines.append(f"{q.refactors[0].summary}.")
         else:
             lines.append(f"{q.subject}: {q.note}.")

@@ -17,6 +17,7 @@ from frictionscan.api import (
     printable,
     refactor_hours,
 )
+from frictionscan_report.html_text import shown
 from frictionscan_report.insights_format import area_line, hidden_line, people_text
 from frictionscan_report.plan_chart import plan_chart
 from frictionscan_report.plan_text import hot_list, no_targets, trend_rows
@@ -63,7 +64,8 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("frictionscan_report", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             finalize=shown)
     template = env.get_template("plan.html.j2")
     r = plan.result
     rows = _rows(plan)

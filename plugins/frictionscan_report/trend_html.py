@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from frictionscan.api import AreaTrend, Config, Trend, printable
+from frictionscan_report.html_text import shown
 from frictionscan_report.trend_text import file_lists, first_last, pct
 
 #: Size of an area chart and of a sparkline, in SVG units.
@@ -81,7 +82,7 @@ def area_chart(area: AreaTrend, times: Sequence[datetime], lines: Sequence[float
     xs = [left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     ys = _scale(scores, 0.0, high, top, height - bottom)
     ref = _scale(reference, 0.0, high, top, height - bottom) if reference else []
-    dots = tuple((x, y, f"{t.date()}: friction {s:,.1f}, {h} hotspots")
+    dots = tuple((x, y, f"{t.date()}: friction {s:,.1f}, {h} hotspot{'' if h == 1 else 's'}")
                  for x, y, t, s, h in zip(xs, ys, times, scores, hotspots) if y is not None)
     ticks = tuple((y, _label(v)) for v in (0.0, high / 2, high)
                   if (y := _scale([v], 0.0, high, top, height - bottom)[0]) is not None)
@@ -116,7 +117,8 @@ def write_html(trend: Trend, config: Config, stream: TextIO) -> None:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("frictionscan_report", "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             finalize=shown)
     template = env.get_template("trend.html.j2")
     times = [p.time for p in trend.points]
     areas = []

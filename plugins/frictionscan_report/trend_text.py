@@ -92,59 +92,86 @@ def _complexity(r: RefactorEffect) -> str:
 
 
 # -- table ----------------------------------------------------------------------------
+# As the scan's table (table.py): one line per row, as wide as the console; names are
+# shortened in the middle (shorten.py), never split across lines; sentences and reasons
+# wrap at words.
+
+
+def _rows(console: Any, title: str, columns: list[Any],
+          notes: Sequence[str] = ()) -> None:
+    """A titled block of ``columns`` (table.Column) one line per row; ``notes``, one per
+    row, printed under it, indented and wrapped at words."""
+    from rich.text import Text
+
+    from frictionscan_report.table import _line, widths
+
+    console.print(Text(title, style="bold"))
+    sizes = widths(columns, console.width)
+    console.print(_line(columns, sizes, None), crop=True)
+    for row in range(len(columns[0].cells)):
+        console.print(_line(columns, sizes, row), crop=True)
+        if notes and notes[row]:
+            _indented(console, notes[row], "dim")
+
+
+def _indented(console: Any, text: str, style: str = "") -> None:
+    """``text`` wrapped at words, two spaces in."""
+    from rich.text import Text
+
+    for line in Text(text, style=style).wrap(console, max(console.width - 2, 20)):
+        line.rstrip()
+        console.print(Text("  ").append_text(line), crop=True)
 
 
 def write_table(trend: Trend, config: Config, stream: TextIO) -> None:
-    from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    from frictionscan_report import shorten
+    from frictionscan_report.table import Column, table_console
+
+    console = table_console(stream)
     console.print(Text(terminal_safe(title(trend)), style="bold"))
     for line in trend.summary:
         console.print(Text(terminal_safe(line)))
-    points = Table(title="Points", title_justify="left")
-    for name, right in (("date", False), ("commit", False), ("friction", True),
-                        ("hotspots", True), ("complexity", True), ("findings", True),
-                        ("lines", True)):
-        points.add_column(name, justify="right" if right else "left")
-    for p in trend.points:
-        t = p.total
-        points.add_row(str(p.time.date()), p.commit[:10], f"{t.score:,.1f}", str(t.hotspots),
-                       f"{t.complexity:,.0f}", str(t.findings), f"{t.lines:,.0f}")
-    console.print(points)
-    areas = Table(title="Friction per area", title_justify="left")
-    for name in ("area", "trend", "friction", "growth", "lines", ""):
-        areas.add_column(name, justify="right" if name in ("growth", "lines") else "left")
-    for a in (trend.total, *trend.areas):
-        areas.add_row(Text(terminal_safe(a.name)), sparkline(a.scores),
-                      first_last(list(a.scores)), pct(a.score_growth), pct(a.lines_growth),
-                      "faster than code" if a.faster_than_code else "")
-    console.print(areas)
+    p = trend.points
+    _rows(console, "Points", [
+        Column("date", [str(x.time.date()) for x in p]),
+        Column("commit", [x.commit[:10] for x in p]),
+        Column("friction", [f"{x.total.score:,.1f}" for x in p], right=True),
+        Column("hotspots", [str(x.total.hotspots) for x in p], right=True),
+        Column("cc", [f"{x.total.complexity:,.0f}" for x in p], right=True),
+        Column("find.", [str(x.total.findings) for x in p], right=True),
+        Column("lines", [f"{x.total.lines:,.0f}" for x in p], right=True)])
+    areas = (trend.total, *trend.areas)
+    _rows(console, "Friction per area", [
+        Column("area", [terminal_safe(a.name) for a in areas], shorten=shorten.middle),
+        Column("trend", [sparkline(a.scores) for a in areas]),
+        Column("friction", [first_last(list(a.scores)) for a in areas]),
+        Column("growth", [pct(a.score_growth) for a in areas], right=True),
+        Column("lines", [pct(a.lines_growth) for a in areas], right=True),
+        Column("vs code", ["faster" if a.faster_than_code else "" for a in areas])])
     for heading, _, files in file_lists(trend):
-        if not files:
-            continue
-        table = Table(title=heading, title_justify="left")
-        for name in ("file", "trend", "score", "per month", "why"):
-            table.add_column(name, justify="right" if name == "per month" else "left",
-                             overflow="fold", ratio=1 if name in ("file", "why") else None)
-        for f in files:
-            table.add_row(Text(terminal_safe(f.path), style="bold"), sparkline(f.scores),
-                          first_last(f.scores), f"{f.slope:+.2f}",
-                          Text(terminal_safe("; ".join(f.reasons)), style="dim"))
-        console.print(table)
+        if files:
+            _rows(console, heading, [
+                Column("file", [terminal_safe(f.path) for f in files], shorten=shorten.path),
+                Column("trend", [sparkline(f.scores) for f in files]),
+                Column("score", [first_last(f.scores) for f in files]),
+                Column("per month", [f"{f.slope:+.2f}" for f in files], right=True)],
+                notes=[terminal_safe("; ".join(f.reasons)) for f in files])
     if trend.refactors:
         console.print(Text("Refactors (complexity drops)", style="bold"))
         for r in trend.refactors:
-            console.print(Text("  " + terminal_safe(r.summary)))
+            _indented(console, terminal_safe(r.summary))
     _question_table(trend, console)
     for w in trend.warnings:
         console.print(Text("warning: " + terminal_safe(w), style="yellow"))
 
 
 def _question_table(trend: Trend, console: Any) -> None:
-    from rich.table import Table
     from rich.text import Text
+
+    from frictionscan_report import shorten
+    from frictionscan_report.table import Column
 
     q = trend.question
     if q is None:
@@ -163,14 +190,13 @@ def _question_table(trend: Trend, console: Any) -> None:
     if q.note and q.kind == "file":
         console.print(Text(terminal_safe(f"  {q.note}")))
     if q.refactors:
-        table = Table()
-        for name in ("file", "complexity", "fixes/month", "changes/month", "verdict"):
-            table.add_column(name, overflow="fold")
-        for r in q.refactors:
-            table.add_row(Text(terminal_safe(r.path)), _complexity(r),
-                          _pair(r.fixes_before, r.fixes_after),
-                          _pair(r.changes_before, r.changes_after), r.verdict)
-        console.print(table)
+        rs = q.refactors
+        _rows(console, "", [
+            Column("file", [terminal_safe(r.path) for r in rs], shorten=shorten.path),
+            Column("complexity", [_complexity(r) for r in rs]),
+            Column("fixes/month", [_pair(r.fixes_before, r.fixes_after) for r in rs]),
+            Column("changes/month", [_pair(r.changes_before, r.changes_after) for r in rs]),
+            Column("verdict", [r.verdict for r in rs])])
 
 
 # -- markdown -----------------------------------------------------------------------------
@@ -200,7 +226,7 @@ def write_markdown(trend: Trend, config: Config, stream: TextIO) -> None:
         out.append("")
     out += ["## Refactors", ""]
     if trend.refactors:
-        out += ["| File | When | Complexity | Fixes per month | Changes per month | Verdict |",
+        out += ["| File | Commits | Complexity | Fixes per month | Changes per month | Verdict |",
                 "|---|---|---|---|---|---|"]
         out += [_refactor_row(r) for r in trend.refactors]
     else:
@@ -223,7 +249,7 @@ def write_markdown(trend: Trend, config: Config, stream: TextIO) -> None:
         if q.note and q.kind == "file":
             out += [md(q.note) + ".", ""]
         if q.refactors:
-            out += ["| File | When | Complexity | Fixes per month | Changes per month | "
+            out += ["| File | Commits | Complexity | Fixes per month | Changes per month | "
                     "Verdict |", "|---|---|---|---|---|---|"]
             out += [_refactor_row(r) for r in q.refactors]
             out.append("")
