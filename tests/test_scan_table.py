@@ -186,3 +186,14 @@ def test_rules_never_break_a_name(columns: int, monkeypatch: pytest.MonkeyPatch)
         assert row.split()[1] == info.name, row
     if columns >= 80:  # the widest name with its columns fits in 80
         assert max(len(line) for line in lines) <= columns
+
+
+def test_the_title_counts_in_good_english(tmp_path: Path) -> None:
+    from frictionscan.testing import StreamBuilder, build_repo
+
+    s = StreamBuilder()
+    s.commit("2026-01-01T10:00:00", "add", {"app.py": "def f(x):\n    return x\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    code, out, err = run("scan", str(repo), "--no-cache")
+    assert code == 0, err
+    assert out.startswith("Friction hotspots: 1 file, 1 commit since")

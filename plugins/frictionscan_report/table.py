@@ -290,7 +290,8 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     reasons = bool(config.getoption("report.why", False))
     since = result.since.date().isoformat() if result.since else "the first commit"
     # short enough for one line at 80 columns; the window ends at HEAD's commit date
-    window = (f"{result.stat('commits_in_window', 0)} commits since {since} "
+    commits = result.stat('commits_in_window', 0)
+    window = (f"{commits} commit{'' if commits == 1 else 's'} since {since} "
               f"(HEAD {result.head[:10]})")
     groups = by_kind(result.hotspots)
     if not groups:
@@ -298,7 +299,9 @@ def write_table(result: ScanResult, config: Config, stream: TextIO) -> None:
     for kind, hotspots in groups:
         shown = hotspots[:top]
         noun = "files" if kind == "product" else f"{kind} files"
-        title = f"{KIND_TITLES.get(kind, kind.capitalize())}: {len(hotspots)} {noun}, {window}"
+        counted = noun[:-1] if len(hotspots) == 1 else noun  # "1 file", "2 files"
+        title = (f"{KIND_TITLES.get(kind, kind.capitalize())}: {len(hotspots)} {counted}, "
+                 f"{window}")
         _table(console, title, shown, result, reasons)
         if len(hotspots) > len(shown):
             console.print(Text(f"... {len(hotspots) - len(shown)} more {noun}; --top N "
