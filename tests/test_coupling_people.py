@@ -243,6 +243,38 @@ def test_bot_patterns_are_options(main_repo: Path) -> None:
     assert api is not None and [a.name for a in api.authors] == ["Grace Hopper"]
 
 
+def test_bots_are_never_authors_of_a_file_or_a_function(main_repo: Path) -> None:
+    """The bot's three commits count as changes of pkg/api.py, never as an author: in the
+    file's history (the table's --why, explain, the effort order's author count), in the
+    X-ray and under --anonymise."""
+    result = run_scan(main_repo)
+    api = next(h for h in result.hotspots if h.path == "pkg/api.py")
+    assert api.analysis.history.revisions == 13  # the bot's commits are changes
+    assert api.analysis.history.authors == ("Ada Lovelace", "Grace Hopper")
+    assert api.analysis.value("git.authors") == 2
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache")
+    assert code == 0, err
+    assert "changed 13 times by 2 authors" in out
+    assert "by 2 authors (Ada Lovelace, Grace Hopper)" in out and "[bot]" not in out
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache", "-f", "json")
+    doc = json.loads(out)
+    assert doc["history"]["authors"] == ["Ada Lovelace", "Grace Hopper"]
+    bumped = [f for f in doc["xray"] if (f["last_change"] or "") >= "2026-05-10"]
+    assert len(bumped) == 3 and all(f["changes"] == 1 and f["authors"] == [] for f in bumped)
+    assert not any("[bot]" in a for f in doc["xray"] for a in f["authors"])
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache", "-f", "json",
+                         "--anonymise")
+    doc = json.loads(out)
+    assert sorted(doc["history"]["authors"]) == ["Author 1", "Author 2"]
+    assert "Author 4" not in out
+    code, out, err = run("scan", str(main_repo), "--no-cache", "--why", "--top", "60")
+    assert "13 changes by 2 authors" in out and "by 3 authors" not in out
+    # the option decides, as for knowledge
+    result = run_scan(main_repo, overrides={"people.bots": []})
+    api = next(h for h in result.hotspots if h.path == "pkg/api.py")
+    assert "dependabot[bot]" in api.analysis.history.authors
+
+
 def test_commit_records_of_an_incremental_history_equal_a_fresh_one(tmp_path: Path) -> None:
     h = planted_history()
     repo = build_repo(h.s.text(), tmp_path / "repo")

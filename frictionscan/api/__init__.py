@@ -96,6 +96,12 @@ from frictionscan.core.model import (
     WorkItem,
     evolve,
 )
+from frictionscan.core.people import (
+    DEFAULT_BOTS,
+    bot_matcher,
+    is_bot_author,
+    is_personal_owner,
+)
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 from frictionscan.core.text import (
@@ -147,6 +153,7 @@ from frictionscan.views.trend import (
 )
 
 __all__ = [
+    "DEFAULT_BOTS",
     "DEFAULT_EXCLUDES",
     "DEFAULT_FIX_PATTERN",
     "NAMED_FILES",
@@ -225,6 +232,7 @@ __all__ = [
     "Weight",
     "WorkItem",
     "__version__",
+    "bot_matcher",
     "check_point",
     "coupling_phrase",
     "date_or_duration",
@@ -237,7 +245,9 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "is_bot",
+    "is_bot_author",
     "is_fix",
+    "is_personal_owner",
     "html_text",
     "json_text",
     "markdown_code",
