@@ -423,6 +423,37 @@ def test_plan_in_every_format(main_repo: Path, focus_file: Path) -> None:
     assert "most changes by Olaf Oldtimer (4 changes, left)" in out
 
 
+@pytest.fixture(scope="module")
+def flight_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted history at main, with an unmerged branch that touches both files of
+    the pair across packages (pkg/api.py and schema/models.py)."""
+    h = planted_history()
+    h.touch("2026-06-20T10:00:00", ["pkg/api.py", "schema/models.py"], ADA, "wip",
+            branch="wip")
+    return build_repo(h.s.text(), tmp_path_factory.mktemp("flight") / "repo")
+
+
+def test_plan_keeps_hidden_dependencies_of_targets_in_flight(flight_repo: Path) -> None:
+    args = ("plan", str(flight_repo), "--no-cache")
+    code, out, err = run(*args, "--no-evidence", "-f", "markdown")
+    assert code == 0, err
+    assert "## Hidden dependencies" in out  # the pair, with the targets under "All code"
+    code, out, err = run(*args, "-f", "markdown")
+    assert code == 0, err
+    assert "## In flight" in out and "`wip`" in out
+    assert "## Hidden dependencies" in out
+    assert "- pkg/api.py and schema/models.py (another package): 5 commits together" in out
+    assert "1 hidden dependency: files across a package" in out
+    doc = json.loads(run(*args, "-f", "json")[1])
+    assert [(d["path"], d["partner"]) for d in doc["hidden_dependencies"]] == [
+        ("pkg/api.py", "schema/models.py")]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv")[1])))
+    assert [(r["path"], r["partner"]) for r in rows if r["section"] == "hidden-dependency"] \
+        == [("pkg/api.py", "schema/models.py")]
+    assert '<ul id="hidden-dependencies"><li>pkg/api.py and schema/models.py' in \
+        run(*args, "-f", "html")[1]
+
+
 def test_ci_names_missing_co_changes_and_reviewers_never_the_author(repo: Path) -> None:
     code, out, err = run("ci", str(repo), "--base", "main", "--no-cache", "-f", "markdown")
     assert code == 0, err

@@ -223,7 +223,8 @@ class Plan:
     changes: tuple[Change, ...] = ()
     snapshot_time: str | None = None
     summary: tuple[str, ...] = field(default=())
-    #: Coupled pairs across a package or focus-area boundary that touch the targets.
+    #: Coupled pairs across a package or focus-area boundary that touch the targets (those
+    #: in flight included).
     hidden: tuple[CoChange, ...] = ()
     #: Directories with work in flight, first in the plan; targets grouped by team.
     in_flight: tuple[InFlightPlan, ...] = ()
@@ -369,7 +370,11 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                               files=sum(1 for h in result.hotspots if h.kind == kind)))
     wins = tuple(quick_wins(result.hotspots, goals=goals))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
-    hidden = hidden_dependencies((t.path for a in areas for t in a.targets), result.insights)
+    # the targets in flight first: they are the plan's first targets, and their hidden
+    # dependencies are the ones the work under way is about to meet
+    hidden = hidden_dependencies([*(t.path for f in flight for t in f.targets),
+                                  *(t.path for a in areas for t in a.targets)],
+                                 result.insights)
     teams = by_team([*(t for f in flight for t in f.targets),
                      *(t for a in areas for t in a.targets)])
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=alone,
