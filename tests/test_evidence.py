@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
@@ -695,3 +696,25 @@ def test_hostile_names_are_escaped_everywhere(tmp_path: Path) -> None:
     code, out, err = run("scan", str(repo), "--tracker", str(prs), "--format", "table")
     assert code == 0, err
     assert "\x1b[31m" not in out
+
+
+def test_a_branch_name_with_backticks_stays_one_code_span(tmp_path: Path) -> None:
+    branch = "fix/a`b``c"
+    repo = evidence_repo(tmp_path / "repo", hostile=branch)
+    code, out, err = run("plan", str(repo), "--no-cache")
+    assert code == 0, err
+    from test_ci_render import parse, render  # GitHub's renderer (cmarkgfm, in .[test])
+
+    page = parse(render(out))
+    assert branch in page.code  # whole, as one code span (a longer fence)
+    assert "- branch ```fix/a`b``c``` (1 file, last commit 1 day ago)" in out
+    code, out, err = run("plan", str(repo), "--no-cache", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    reasons = [r["reasons"] for r in rows if r["path"] == "src/core/engine.py"
+               and r["section"] == "in-flight"]
+    assert reasons and all(f"touches it: {branch} (1 file" in r for r in reasons)
+    assert not any("`" in r["reasons"].replace(branch, "") for r in rows)
+    code, out, err = run("plan", str(repo), "--no-cache", "-f", "html")
+    assert f"touches it: <code>{branch}</code> (1 file" in out
+    whys = re.findall(r'<div class="why">(.*?)</div>', out)
+    assert whys and not any("`" in w.replace(branch, "") for w in whys)

@@ -105,6 +105,7 @@ from frictionscan.core.people import (
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store
 from frictionscan.core.text import (
+    code_spans,
     html_text,
     json_text,
     markdown_code,
@@ -114,6 +115,7 @@ from frictionscan.core.text import (
     spreadsheet_safe,
     terminal_safe,
     visible,
+    without_code_fences,
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import (
@@ -234,6 +236,7 @@ __all__ = [
     "__version__",
     "bot_matcher",
     "check_point",
+    "code_spans",
     "coupling_phrase",
     "date_or_duration",
     "duration",
@@ -265,4 +268,5 @@ __all__ = [
     "terminal_safe",
     "verdict_sentence",
     "visible",
+    "without_code_fences",
 ]

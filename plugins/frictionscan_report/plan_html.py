@@ -42,7 +42,8 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
             "area": next((w.area for w in a.weights if w.area), ""),
-            "band": effort_band(hours), "hours": hours, "why": why(h, plan.result.insights),
+            "band": effort_band(hours), "hours": hours,
+            "why": backticked(why(h, plan.result.insights)),
             "pieces": path_pieces(h.path), "details": details(h, plan.result),
             "functions": sorted(((printable(m.symbol.name), m.symbol.span.start_line, m.value)
                                  for m in a.symbol_values("radon.cc") if m.symbol),

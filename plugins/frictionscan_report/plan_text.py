@@ -21,6 +21,7 @@ from frictionscan.api import (
     plan_figures,
     printable,
     spreadsheet_safe,
+    without_code_fences,
 )
 from frictionscan.api import (
     markdown_escape as md,
@@ -253,7 +254,8 @@ def _target_row(section: str, area: str, t: Target, insights: Any = None,
                 plan: Plan | None = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team,
+            "reasons": without_code_fences(why(t.hotspot, insights)), "functions": hot_list(t),
+            "team": t.team,
             "trend": plan.trend_of(t.path) if plan is not None else ""}
 
 
