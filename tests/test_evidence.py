@@ -718,3 +718,27 @@ def test_a_branch_name_with_backticks_stays_one_code_span(tmp_path: Path) -> Non
     assert f"touches it: <code>{branch}</code> (1 file" in out
     whys = re.findall(r'<div class="why">(.*?)</div>', out)
     assert whys and not any("`" in w.replace(branch, "") for w in whys)
+
+
+def test_plan_says_truly_why_a_section_has_no_targets(repo: Path, tmp_path: Path) -> None:
+    """A directory in flight whose file is in a retired area, one with no analysed file,
+    and "Everywhere else" whose files are all in flight."""
+    prs = write(tmp_path / "prs.json", json.dumps([
+        {"number": 7, "title": "legacy and setup", "updatedAt": "2026-03-08T10:00:00Z",
+         "files": [{"path": "src/legacy/old.py"}, {"path": "setup.py"}]}]))
+    args = ("plan", str(repo), "--no-cache", "--config", str(config(tmp_path, ROADMAP)),
+            "--tracker", str(prs))
+    code, out, err = run(*args)
+    assert code == 0, err
+    legacy = out.split("### src/legacy/")[1].split("###")[0]
+    assert "No refactor targets: the file here that changed in the window is left alone on " \
+           "purpose (Legacy: goal retire)." in legacy
+    top = out.split("### top level")[1].split("###")[0]
+    assert "No refactor targets: the work changes or names no analysed file here." in top
+    everywhere = out.split("## Everywhere else")[1].split("## ")[0]
+    assert "No refactor targets here: its 2 files are in directories with work in flight, " \
+           "planned under \"In flight\"." in everywhere
+    assert "no hotspot here changed" not in out and "no file here" not in out
+    code, out, err = run(*args, "-f", "html")
+    assert "left alone on purpose (Legacy: goal retire)" in out
+    assert "planned under &#34;In flight&#34;" in out or "planned under &quot;In flight" in out
