@@ -243,6 +243,38 @@ def test_bot_patterns_are_options(main_repo: Path) -> None:
     assert api is not None and [a.name for a in api.authors] == ["Grace Hopper"]
 
 
+def test_bots_are_never_authors_of_a_file_or_a_function(main_repo: Path) -> None:
+    """The bot's three commits count as changes of pkg/api.py, never as an author: in the
+    file's history (the table's --why, explain, the effort order's author count), in the
+    X-ray and under --anonymise."""
+    result = run_scan(main_repo)
+    api = next(h for h in result.hotspots if h.path == "pkg/api.py")
+    assert api.analysis.history.revisions == 13  # the bot's commits are changes
+    assert api.analysis.history.authors == ("Ada Lovelace", "Grace Hopper")
+    assert api.analysis.value("git.authors") == 2
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache")
+    assert code == 0, err
+    assert "changed 13 times by 2 authors" in out
+    assert "by 2 authors (Ada Lovelace, Grace Hopper)" in out and "[bot]" not in out
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache", "-f", "json")
+    doc = json.loads(out)
+    assert doc["history"]["authors"] == ["Ada Lovelace", "Grace Hopper"]
+    bumped = [f for f in doc["xray"] if (f["last_change"] or "") >= "2026-05-10"]
+    assert len(bumped) == 3 and all(f["changes"] == 1 and f["authors"] == [] for f in bumped)
+    assert not any("[bot]" in a for f in doc["xray"] for a in f["authors"])
+    code, out, err = run("explain", str(main_repo / "pkg/api.py"), "--no-cache", "-f", "json",
+                         "--anonymise")
+    doc = json.loads(out)
+    assert sorted(doc["history"]["authors"]) == ["Author 1", "Author 2"]
+    assert "Author 4" not in out
+    code, out, err = run("scan", str(main_repo), "--no-cache", "--why", "--top", "60")
+    assert "13 changes by 2 authors" in out and "by 3 authors" not in out
+    # the option decides, as for knowledge
+    result = run_scan(main_repo, overrides={"people.bots": []})
+    api = next(h for h in result.hotspots if h.path == "pkg/api.py")
+    assert "dependabot[bot]" in api.analysis.history.authors
+
+
 def test_commit_records_of_an_incremental_history_equal_a_fresh_one(tmp_path: Path) -> None:
     h = planted_history()
     repo = build_repo(h.s.text(), tmp_path / "repo")
@@ -389,6 +421,37 @@ def test_plan_in_every_format(main_repo: Path, focus_file: Path) -> None:
     assert code == 0, err
     assert '<ul id="hidden-dependencies"><li>pkg/api.py and schema/models.py' in out
     assert "most changes by Olaf Oldtimer (4 changes, left)" in out
+
+
+@pytest.fixture(scope="module")
+def flight_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted history at main, with an unmerged branch that touches both files of
+    the pair across packages (pkg/api.py and schema/models.py)."""
+    h = planted_history()
+    h.touch("2026-06-20T10:00:00", ["pkg/api.py", "schema/models.py"], ADA, "wip",
+            branch="wip")
+    return build_repo(h.s.text(), tmp_path_factory.mktemp("flight") / "repo")
+
+
+def test_plan_keeps_hidden_dependencies_of_targets_in_flight(flight_repo: Path) -> None:
+    args = ("plan", str(flight_repo), "--no-cache")
+    code, out, err = run(*args, "--no-evidence", "-f", "markdown")
+    assert code == 0, err
+    assert "## Hidden dependencies" in out  # the pair, with the targets under "All code"
+    code, out, err = run(*args, "-f", "markdown")
+    assert code == 0, err
+    assert "## In flight" in out and "`wip`" in out
+    assert "## Hidden dependencies" in out
+    assert "- pkg/api.py and schema/models.py (another package): 5 commits together" in out
+    assert "1 hidden dependency: files across a package" in out
+    doc = json.loads(run(*args, "-f", "json")[1])
+    assert [(d["path"], d["partner"]) for d in doc["hidden_dependencies"]] == [
+        ("pkg/api.py", "schema/models.py")]
+    rows = list(csv.DictReader(io.StringIO(run(*args, "-f", "csv")[1])))
+    assert [(r["path"], r["partner"]) for r in rows if r["section"] == "hidden-dependency"] \
+        == [("pkg/api.py", "schema/models.py")]
+    assert '<ul id="hidden-dependencies"><li>pkg/api.py and schema/models.py' in \
+        run(*args, "-f", "html")[1]
 
 
 def test_ci_names_missing_co_changes_and_reviewers_never_the_author(repo: Path) -> None:

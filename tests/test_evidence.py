@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
@@ -561,8 +562,10 @@ def test_plan_shows_work_in_flight_first_and_targets_by_team(repo: Path,
     code, out, err = run("plan", str(repo), "--tracker", str(prs))
     assert code == 0, err
     sections = [line for line in out.splitlines() if line.startswith("## ")]
-    assert sections == ["## In flight", "## Everywhere else", "## By team",
-                        "## Trend since 2025-11-20", "## Quick wins"]
+    # payments and the engine change together across packages: a hidden dependency of
+    # the targets in flight
+    assert sections == ["## In flight", "## Everywhere else", "## Hidden dependencies",
+                        "## By team", "## Trend since 2025-11-20", "## Quick wins"]
     assert "### src/payments/ (x1.2 for the files the work touches, team " \
            "@\u200borg/payments @\u200balice)" in out
     assert "- PR #490 `feature/payments-v2` (3 files, last commit 3 days ago): " \
@@ -573,7 +576,7 @@ def test_plan_shows_work_in_flight_first_and_targets_by_team(repo: Path,
     assert "- Work in flight (1 branch, 2 pull requests) in 2 directories: 4 refactor " \
            "targets there come first." in out
     # targets in the areas in flight are not repeated under "Everywhere else"
-    everywhere = out.split("## Everywhere else")[1].split("## By team")[0]
+    everywhere = out.split("## Everywhere else")[1].split("## Hidden dependencies")[0]
     assert "src/payments/" not in everywhere and "src/core/engine.py" not in everywhere
 
     code, out, err = run("plan", str(repo), "--tracker", str(prs), "--format", "json")
@@ -610,6 +613,46 @@ def test_typed_in_areas_take_their_owner_from_codeowners(repo: Path, tmp_path: P
     assert payments["owner"] == "@org/payments @alice"
 
 
+PERSONAL_OWNERS = "* @org/core\nsrc/payments/ @org/payments @alice dan@example.com\n" \
+    "src/core/ carol@example.com\n"
+
+
+def test_anonymise_replaces_personal_owners_and_keeps_teams(tmp_path: Path) -> None:
+    repo = evidence_repo(tmp_path / "repo", codeowners_file=PERSONAL_OWNERS)
+    roadmap = config(tmp_path, ROADMAP)
+    people = ("alice", "dan@", "example.com", "carol")
+    plain = run("plan", str(repo), "--no-cache", "-f", "markdown")[1]
+    assert "@\u200balice dan@\u200bexample.com" in plain  # as written without --anonymise
+    outputs = {f"plan {fmt}": run("plan", str(repo), "--no-cache", "--anonymise", "--config",
+                                  str(roadmap), "-f", fmt)[1]
+               for fmt in ("markdown", "html", "csv", "json")}
+    outputs["scan json"] = run("scan", str(repo), "--no-cache", "--anonymise", "-f", "json",
+                               "--config", str(roadmap))[1]
+    outputs["plan markdown, no roadmap"] = run("plan", str(repo), "--no-cache", "--anonymise",
+                                               "-f", "markdown")[1]
+    for name, text in outputs.items():
+        assert text, name
+        for person in people:
+            assert person not in text, (name, person)
+    md = outputs["plan markdown, no roadmap"]
+    # stable pseudonyms, one word each; teams stay
+    pay = "@\u200borg/payments Owner-1 Owner-2"
+    assert f"### src/payments/ (x1.2 for the files the work touches, team {pay})" in md
+    assert "### src/core/ (x1.2 for the files the work touches, team Owner-3)" in md
+    assert f"| {pay} | src/payments/" in md and "| Owner-3 | src/core/" in md
+    assert f"- Targets by team: {pay} 2, Owner-3 2, @\u200borg/core 1." in md
+    doc = json.loads(outputs["scan json"])
+    teams = {h["path"]: h["team"] for h in doc["hotspots"]}
+    assert teams["src/payments/api.py"] == "@org/payments Owner-1 Owner-2"
+    assert teams["src/core/engine.py"] == "Owner-3" and teams["src/legacy/old.py"] == "@org/core"
+    assert {a["name"]: a["team"] for a in doc["evidence"]["in_flight"]} == {
+        "src/payments/": "@org/payments Owner-1 Owner-2", "src/core/": "Owner-3"}
+    plan = json.loads(outputs["plan json"])
+    payments = next(a for a in plan["areas"] if a["name"] == "Payments")
+    assert payments["owner"] == "@org/payments Owner-1 Owner-2"
+    assert "Owner-3" in {t["team"] for t in plan["teams"]}
+
+
 # -- hostile names --------------------------------------------------------------------------
 
 
@@ -641,7 +684,8 @@ def test_hostile_names_are_escaped_everywhere(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     code, out, err = run("plan", str(repo), "--tracker", str(prs), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert {r["team"] for r in rows if r["path"].startswith("src/payments/")} == \
+    assert {r["team"] for r in rows if r["path"].startswith("src/payments/")
+            and r["section"] != "hidden-dependency"} == \
         {"'=HYPERLINK(\"x\")"}
     code, out, err = run("plan", str(repo), "--tracker", str(prs), "--format", "json")
     doc = json.loads(out)
@@ -652,3 +696,49 @@ def test_hostile_names_are_escaped_everywhere(tmp_path: Path) -> None:
     code, out, err = run("scan", str(repo), "--tracker", str(prs), "--format", "table")
     assert code == 0, err
     assert "\x1b[31m" not in out
+
+
+def test_a_branch_name_with_backticks_stays_one_code_span(tmp_path: Path) -> None:
+    branch = "fix/a`b``c"
+    repo = evidence_repo(tmp_path / "repo", hostile=branch)
+    code, out, err = run("plan", str(repo), "--no-cache")
+    assert code == 0, err
+    from test_ci_render import parse, render  # GitHub's renderer (cmarkgfm, in .[test])
+
+    page = parse(render(out))
+    assert branch in page.code  # whole, as one code span (a longer fence)
+    assert "- branch ```fix/a`b``c``` (1 file, last commit 1 day ago)" in out
+    code, out, err = run("plan", str(repo), "--no-cache", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    reasons = [r["reasons"] for r in rows if r["path"] == "src/core/engine.py"
+               and r["section"] == "in-flight"]
+    assert reasons and all(f"touches it: {branch} (1 file" in r for r in reasons)
+    assert not any("`" in r["reasons"].replace(branch, "") for r in rows)
+    code, out, err = run("plan", str(repo), "--no-cache", "-f", "html")
+    assert f"touches it: <code>{branch}</code> (1 file" in out
+    whys = re.findall(r'<div class="why">(.*?)</div>', out)
+    assert whys and not any("`" in w.replace(branch, "") for w in whys)
+
+
+def test_plan_says_truly_why_a_section_has_no_targets(repo: Path, tmp_path: Path) -> None:
+    """A directory in flight whose file is in a retired area, one with no analysed file,
+    and "Everywhere else" whose files are all in flight."""
+    prs = write(tmp_path / "prs.json", json.dumps([
+        {"number": 7, "title": "legacy and setup", "updatedAt": "2026-03-08T10:00:00Z",
+         "files": [{"path": "src/legacy/old.py"}, {"path": "setup.py"}]}]))
+    args = ("plan", str(repo), "--no-cache", "--config", str(config(tmp_path, ROADMAP)),
+            "--tracker", str(prs))
+    code, out, err = run(*args)
+    assert code == 0, err
+    legacy = out.split("### src/legacy/")[1].split("###")[0]
+    assert "No refactor targets: the file here that changed in the window is left alone on " \
+           "purpose (Legacy: goal retire)." in legacy
+    top = out.split("### top level")[1].split("###")[0]
+    assert "No refactor targets: the work changes or names no analysed file here." in top
+    everywhere = out.split("## Everywhere else")[1].split("## ")[0]
+    assert "No refactor targets here: its 2 files are in directories with work in flight, " \
+           "planned under \"In flight\"." in everywhere
+    assert "no hotspot here changed" not in out and "no file here" not in out
+    code, out, err = run(*args, "-f", "html")
+    assert "left alone on purpose (Legacy: goal retire)" in out
+    assert "planned under &#34;In flight&#34;" in out or "planned under &quot;In flight" in out

@@ -96,9 +96,16 @@ from frictionscan.core.model import (
     WorkItem,
     evolve,
 )
+from frictionscan.core.people import (
+    DEFAULT_BOTS,
+    bot_matcher,
+    is_bot_author,
+    is_personal_owner,
+)
 from frictionscan.core.run import Run
 from frictionscan.core.store import Store, history_key
 from frictionscan.core.text import (
+    code_spans,
     html_text,
     json_text,
     markdown_code,
@@ -108,6 +115,7 @@ from frictionscan.core.text import (
     spreadsheet_safe,
     terminal_safe,
     visible,
+    without_code_fences,
 )
 from frictionscan.plugin.markers import hookimpl, hookspec
 from frictionscan.views.ci import (
@@ -147,6 +155,7 @@ from frictionscan.views.trend import (
 )
 
 __all__ = [
+    "DEFAULT_BOTS",
     "DEFAULT_EXCLUDES",
     "DEFAULT_FIX_PATTERN",
     "NAMED_FILES",
@@ -226,7 +235,9 @@ __all__ = [
     "Weight",
     "WorkItem",
     "__version__",
+    "bot_matcher",
     "check_point",
+    "code_spans",
     "coupling_phrase",
     "date_or_duration",
     "duration",
@@ -238,7 +249,9 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "is_bot",
+    "is_bot_author",
     "is_fix",
+    "is_personal_owner",
     "html_text",
     "json_text",
     "markdown_code",
@@ -256,4 +269,5 @@ __all__ = [
     "terminal_safe",
     "verdict_sentence",
     "visible",
+    "without_code_fences",
 ]

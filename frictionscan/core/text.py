@@ -158,12 +158,44 @@ def html_text(text: str) -> str:
     return html.escape(visible(text), quote=True)
 
 
+_TICKS = re.compile("`+")
+
+
+def code_spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` in parts ``(text, is_code)``: its code spans as CommonMark reads them (a run
+    of N backticks up to the next run of exactly N; one space stripped from both ends when
+    both are spaces), so that a span :func:`markdown_code` made, with a longer fence round a
+    name holding backticks, comes back whole; a run without its match is plain text."""
+    out: list[tuple[str, bool]] = []
+    pos = start = 0
+    while (opening := _TICKS.search(text, pos)) is not None:
+        n = len(opening.group())
+        closing = next((m for m in _TICKS.finditer(text, opening.end())
+                        if len(m.group()) == n), None)
+        if closing is None:
+            pos = opening.end()
+            continue
+        if opening.start() > start:
+            out.append((text[start:opening.start()], False))
+        code = text[opening.end():closing.start()]
+        if len(code) > 2 and code[0] == code[-1] == " " and code.strip(" "):
+            code = code[1:-1]
+        out.append((code, True))
+        pos = start = closing.end()
+    if start < len(text) or not out:
+        out.append((text[start:], False))
+    return out
+
+
+def without_code_fences(text: str) -> str:
+    """``text`` with its code spans' backticks taken away (CSV, where nothing renders
+    them)."""
+    return "".join(part for part, _ in code_spans(text))
+
+
 def markdown_message(text: str) -> str:
-    """A message whose ``backticked`` words are code (finding messages name code that way):
-    those become real code spans, the rest is escaped as :func:`markdown_escape` does. A
-    message with an odd number of backticks is escaped whole."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:
-        return markdown_escape(text)
-    return "".join(markdown_code(part) if i % 2 else markdown_escape(part)
-                   for i, part in enumerate(parts) if part or not i % 2)
+    """A message whose ``backticked`` words are code (finding messages name code that way,
+    :func:`code_spans`): those become real code spans, the rest is escaped as
+    :func:`markdown_escape` does (a backtick without its match too)."""
+    return "".join(markdown_code(part) if code else markdown_escape(part)
+                   for part, code in code_spans(text) if part or not code)

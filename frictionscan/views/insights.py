@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from frictionscan.core.model import AuthorShare, Hotspot, Insights, RevisionDiff
+from frictionscan.core.text import markdown_code
 
 #: A coupling degree at or above which a file's "why" names its strongest partner.
 HIGH_DEGREE = 0.5
@@ -42,7 +43,8 @@ def coupling_phrase(h: Hotspot, insights: Insights | None) -> str | None:
     if c is None or not c.coupled or c.coupled[0].degree < HIGH_DEGREE or not c.revisions:
         return None
     top = c.coupled[0]
-    return f"changes with `{top.path}` in {top.shared / c.revisions:.0%} of its commits"
+    return (f"changes with {markdown_code(top.path)} in {top.shared / c.revisions:.0%} of "
+            f"its commits")
 
 
 def hidden_dependencies(paths: Iterable[str], insights: Insights) -> tuple[CoChange, ...]:

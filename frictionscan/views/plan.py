@@ -168,6 +168,8 @@ class AreaPlan:
     #: Whether the roadmap says to leave the area alone: its goal (``leave``, ``retire``),
     #: or without a goal its weight (at most :data:`LEFT_ALONE_FACTOR`).
     leave: bool = False
+    #: "Everywhere else": its files in the directories in flight, planned there instead.
+    in_flight: int = 0
 
 
 #: How the plan names the section of each kind of files other than product code.
@@ -183,6 +185,10 @@ class InFlightPlan:
     targets: tuple[Target, ...]
     #: Scanned files in the directory.
     files: int
+    #: Its files that changed in the window but that the roadmap says to leave alone, and
+    #: why (``"Legacy: goal retire"``, ``"weight x0.5"``), each reason once.
+    left_alone: int = 0
+    leave_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,7 +229,8 @@ class Plan:
     changes: tuple[Change, ...] = ()
     snapshot_time: str | None = None
     summary: tuple[str, ...] = field(default=())
-    #: Coupled pairs across a package or focus-area boundary that touch the targets.
+    #: Coupled pairs across a package or focus-area boundary that touch the targets (those
+    #: in flight included).
     hidden: tuple[CoChange, ...] = ()
     #: Directories with work in flight, first in the plan; targets grouped by team.
     in_flight: tuple[InFlightPlan, ...] = ()
@@ -359,7 +366,9 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                           files=sum(1 for h in result.hotspots if _area_of(h) is None
                                     and not any(a.contains(h.path) for a in flying)),
                           knowledge=result.insights.area(None),
-                          left_alone=sum(_area_of(t.hotspot) is None for t in alone)))
+                          left_alone=sum(_area_of(t.hotspot) is None for t in alone),
+                          in_flight=sum(1 for h in result.hotspots if _area_of(h) is None
+                                        and any(a.contains(h.path) for a in flying))))
     for kind in dict.fromkeys(h.kind for h in result.hotspots if h.kind != main_kind):
         members = [h for h in result.hotspots if h.kind == kind and h.score > 0
                    and not left_alone(h, goals)]
@@ -369,7 +378,11 @@ def build_plan(result: ScanResult, snapshot: Mapping[str, Any] | None = None,
                               files=sum(1 for h in result.hotspots if h.kind == kind)))
     wins = tuple(quick_wins(result.hotspots, goals=goals))
     changes = tuple(compare(snapshot, result)) if snapshot else ()
-    hidden = hidden_dependencies((t.path for a in areas for t in a.targets), result.insights)
+    # the targets in flight first: they are the plan's first targets, and their hidden
+    # dependencies are the ones the work under way is about to meet
+    hidden = hidden_dependencies([*(t.path for f in flight for t in f.targets),
+                                  *(t.path for a in areas for t in a.targets)],
+                                 result.insights)
     teams = by_team([*(t for f in flight for t in f.targets),
                      *(t for a in areas for t in a.targets)])
     plan = Plan(result=result, areas=tuple(areas), quick_wins=wins, left_alone=alone,
@@ -404,9 +417,21 @@ def in_flight(result: ScanResult, top: int = TARGETS_PER_AREA) -> tuple[InFlight
         members = [h for h in result.hotspots if area.contains(h.path)]
         hot = sorted((h for h in members if h.score > 0 and not left_alone(h, goals)),
                      key=lambda h: not area.touches(h.path))
+        alone = [h for h in members if h.score > 0 and left_alone(h, goals)]
         plans.append(InFlightPlan(area=area, files=len(members),
-                                  targets=tuple(_target(h, result) for h in hot[:top])))
+                                  targets=tuple(_target(h, result) for h in hot[:top]),
+                                  left_alone=len(alone), leave_reasons=tuple(dict.fromkeys(
+                                      _leave_reason(h, goals) for h in alone))))
     return tuple(plans)
+
+
+def _leave_reason(h: Hotspot, goals: Mapping[str, str | None]) -> str:
+    """Why the roadmap leaves ``h`` alone: its area's goal, or its weight."""
+    area = _area_of(h)
+    goal = goals.get(area or "")
+    if area is not None and goal is not None:
+        return f"{area}: goal {goal}"
+    return f"weight x{_factor(h):g}"
 
 
 def _team(result: ScanResult, area: str) -> str | None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from frictionscan.api import (
+    DEFAULT_BOTS,
     Config,
     FileAnalysis,
     FunctionHistory,
@@ -34,7 +35,9 @@ from frictionscan.api import (
     Run,
     Store,
     SymbolKind,
+    bot_matcher,
     hookimpl,
+    is_bot_author,
     is_fix,
 )
 from frictionscan_functions.attribute import Function, attribute
@@ -249,6 +252,12 @@ def frictionscan_function_history(root: Path, files: Sequence[FileAnalysis], his
 
     def fix(t: CommitTouch) -> bool:
         return is_fix(t.subject, t.author, t.email, pattern)
+
+    # the people plugin's option: bots are never authors, of files or of functions
+    bots = bot_matcher(config.getoption("people.bots", DEFAULT_BOTS))
+
+    def bot(t: CommitTouch) -> bool:
+        return is_bot_author(bots, t.author, t.email)
     now = int((run.now or history.head_time).timestamp())
     since = int(history.since.timestamp()) if history.since is not None else 0
     half_life = float(config.getoption("git.half_life_days", 90.0))
@@ -257,7 +266,7 @@ def frictionscan_function_history(root: Path, files: Sequence[FileAnalysis], his
         out += attribute(a.file.path, _functions(a), touches.get(a.file.path, []),
                          since=since, now=now, half_life_days=half_life, fix=fix,
                          finding_lines=[f.span.start_line for f in a.findings],
-                         worktree=worktree.get(a.file.path))
+                         worktree=worktree.get(a.file.path), bot=bot)
     return out
 
 

@@ -50,9 +50,11 @@ def _positions(item: Item, worktree: LineMap) -> list[tuple[int | tuple[int, int
 def attribute(path: str, functions: Sequence[Function], touches: Sequence[CommitTouch], *,
               since: int, now: int, half_life_days: float,
               fix: Callable[[CommitTouch], bool],
-              finding_lines: Sequence[int] = (), worktree: LineMap | None = None
+              finding_lines: Sequence[int] = (), worktree: LineMap | None = None,
+              bot: Callable[[CommitTouch], bool] | None = None
               ) -> list[FunctionHistory]:
-    """One :class:`FunctionHistory` per function, by function score, best first."""
+    """One :class:`FunctionHistory` per function, by function score, best first; the
+    commits of a ``bot`` count as changes, the bot is never one of the ``authors``."""
     worktree = worktree or LineMap()
     size = max((f.end for f in functions), default=0)
     owners: list[list[int]] = [[] for _ in range(size + 2)]
@@ -100,7 +102,7 @@ def attribute(path: str, functions: Sequence[Function], touches: Sequence[Commit
             path=path, name=f.name, kind=f.kind,
             span=Span(start_line=f.start, start_col=f.col, end_line=f.end),
             changes=len(mine), lines_added=added[n], lines_deleted=deleted[n],
-            authors=tuple(sorted({t.author for t in mine})),
+            authors=tuple(sorted({t.author for t in mine if bot is None or not bot(t)})),
             fixes=sum(1 for t in mine if fix(t)),
             last_change=datetime.fromtimestamp(mine[0].time, tz=timezone.utc) if mine
             else None,

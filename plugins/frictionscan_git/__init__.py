@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from frictionscan.api import (
+    DEFAULT_BOTS,
     DEFAULT_EXCLUDES,
     DEFAULT_FIX_PATTERN,
     Between,
@@ -39,6 +40,7 @@ from frictionscan.api import (
     Run,
     SourceFile,
     Store,
+    bot_matcher,
     hookimpl,
     match_any,
     regular_expression,
@@ -57,9 +59,10 @@ from frictionscan_git.log import LOG_FORMAT, parse_log, parse_name_status
 if TYPE_CHECKING:
     import git
 
-#: 0.3.0: the bug-fix heuristic of frictionscan.core.fixes; 0.2.0: the window's commits
-#: (ChangeSet) kept; 0.1.1: ages never negative (each change reads cached histories again)
-__version__ = "0.3.0"
+#: 0.3.1: bots (people.bots) are never authors; 0.3.0: the bug-fix heuristic of
+#: frictionscan.core.fixes; 0.2.0: the window's commits (ChangeSet) kept; 0.1.1: ages never
+#: negative (each change reads cached histories again)
+__version__ = "0.3.1"
 
 _CHUNK = 1 << 16
 _SPOOL_IN_MEMORY = 16 << 20
@@ -294,7 +297,8 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
                None if depth is None else ("all" if depth is _ALL else
                                            config.getoption("roadmap.dormant_after")))
     key = "history:" + _digest(head, now.isoformat(), sorted(f.path for f in files),
-                               config.getoption("git.half_life_days"), *options)
+                               config.getoption("git.half_life_days"),
+                               config.getoption("people.bots", DEFAULT_BOTS), *options)
     # the fold state serves any later head; a scan of some files only (ci's merge base)
     # keeps its own, which must never stand in for the whole repository's
     state_key = "state:" + _digest(*options, None if run.paths is None
@@ -313,7 +317,8 @@ def frictionscan_collect_history(root: Path, files: Sequence[SourceFile], config
         head=head, head_time=now, since=since,
         files=histories(state, now=now, since=since,
                         half_life_days=float(config.getoption("git.half_life_days", 90.0)),
-                        known_since=_known_since(root, head, since, depth, state)),
+                        known_since=_known_since(root, head, since, depth, state),
+                        bots=bot_matcher(config.getoption("people.bots", DEFAULT_BOTS))),
         commits_in_window=sum(1 for t in state.window if t >= since.timestamp()),
         shallow=run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true",
         commits=change_sets(state, since=since))

@@ -13,6 +13,7 @@ reads only those (``git log OLD..HEAD``) and merges them in (:func:`merge`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from frictionscan.api import (
     ChangeSet,
     Commit,
     FileHistory,
+    is_bot_author,
     is_fix,
 )
 
@@ -177,9 +179,13 @@ def _max(a: int | None, b: int | None) -> int | None:
 
 
 def histories(state: HistoryState, *, now: datetime, since: datetime | None,
-              half_life_days: float, known_since: datetime | None = None
-              ) -> tuple[FileHistory, ...]:
+              half_life_days: float, known_since: datetime | None = None,
+              bots: re.Pattern[str] | None = None) -> tuple[FileHistory, ...]:
     """The per-file numbers for the window from ``since`` to ``now``.
+
+    :param bots: the ``people.bots`` patterns (:func:`~frictionscan.api.bot_matcher`): the
+        commits of an author whose name or e-mail matches count as revisions, but the bot
+        is never one of the file's ``authors``.
 
     :param known_since: ``None`` when all history was read, so that a file's first change is
         its creation. Otherwise the oldest time a fresh read covers: ages are unknown, and
@@ -191,6 +197,8 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
     known = known_since.timestamp() if known_since is not None else float("-inf")
     now_ts = now.timestamp()
     utc = timezone.utc
+    machines = {c[0] for c in state.commits if is_bot_author(bots, c[2], c[3])} \
+        if bots is not None else set()
     out = []
     for path, f in sorted(state.files.items()):
         if f.first is None or f.last is None or f.last < known:
@@ -205,7 +213,7 @@ def histories(state: HistoryState, *, now: datetime, since: datetime | None,
                     commits[c[5]] = c
         if commits:
             kept = commits.values()
-            authors = tuple(sorted({c[3] for c in kept}))
+            authors = tuple(sorted({c[3] for c in kept if c[5] not in machines}))
             if half_life > 0:
                 recency = sum(0.5 ** (max(0.0, now_ts - c[0]) / half_life) for c in kept)
             else:

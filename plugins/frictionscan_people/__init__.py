@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from frictionscan.api import (
+    DEFAULT_BOTS,
     AreaKnowledge,
     Config,
     Focus,
@@ -26,6 +27,7 @@ from frictionscan.api import (
     OptionParser,
     SourceFile,
     Store,
+    bot_matcher,
     duration,
     evolve,
     history_key,
@@ -37,7 +39,6 @@ from frictionscan_people import codec
 from frictionscan_people.anonymise import anonymise
 from frictionscan_people.knowledge import (
     area_knowledge,
-    bot_matcher,
     departed,
     file_knowledge,
     people_commits,
@@ -45,7 +46,6 @@ from frictionscan_people.knowledge import (
 
 __version__ = "0.1.0"
 
-DEFAULT_BOTS = [r"\[bot\]"]
 
 
 def _patterns(value: Any) -> None:
@@ -55,7 +55,7 @@ def _patterns(value: Any) -> None:
 
 @hookimpl
 def frictionscan_addoption(parser: OptionParser) -> None:
-    parser.addoption("people.bots", type=list, default=DEFAULT_BOTS, validate=_patterns,
+    parser.addoption("people.bots", type=list, default=list(DEFAULT_BOTS), validate=_patterns,
                      help="regular expressions (case-insensitive) over author names and "
                           "e-mails that mark bots, whose commits are no one's")
     parser.addoption("people.left_after", type=str, default="6 months", validate=duration,

@@ -10,19 +10,46 @@ the report's :class:`~frictionscan.api.Insights`; then by how often a name appea
 by a hash of it, never by the name itself). The same scan therefore gives the same
 pseudonyms in every output. Objects without a name are returned as they are, so what a
 formatter compares by identity stays identical.
+
+CODEOWNERS owners that are people (``@user``, an e-mail address;
+:func:`~frictionscan.api.is_personal_owner`) are replaced too, by ``Owner-N`` (one word, so
+that a team stays a space-separated list of owners), N their place by the number of files
+they own, then by a hash: in ``Ownership.owners`` and ``.team``, the ``team`` of an area in
+flight, of a plan's target and of its by-team group, the ``owner`` of a focus area and of
+its plan, and the plan's summary sentences (its "Targets by team" line). Teams
+(``@org/team``) are not people and stay.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import MISSING, fields, is_dataclass, replace
 from typing import Any
 
-from frictionscan.api import AuthorShare, FileHistory, FunctionHistory, Insights, RevisionDiff
+from frictionscan.api import (
+    AreaPlan,
+    AuthorShare,
+    FileHistory,
+    FocusArea,
+    FunctionHistory,
+    InFlightArea,
+    Insights,
+    Ownership,
+    Plan,
+    RevisionDiff,
+    Target,
+    TeamPlan,
+    is_personal_owner,
+)
 
 #: The types whose ``authors`` field is a tuple of names.
 NAMED = (FileHistory, FunctionHistory, RevisionDiff)
+#: The types with a field of CODEOWNERS owners, space-separated (``None`` or ``""``: none).
+OWNED: dict[type, str] = {Ownership: "team", InFlightArea: "team", Target: "team",
+                          TeamPlan: "team", AreaPlan: "owner", FocusArea: "owner"}
+_WORD = re.compile(r"\S+")
 
 
 def _children(obj: Any) -> list[Any]:
@@ -56,6 +83,35 @@ def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
     return changes, seen
 
 
+def _owners_survey(report: Any) -> Counter[str]:
+    """Every personal owner in ``report``, with the number of files they own."""
+    files: Counter[str] = Counter()
+    done: set[int] = set()
+    stack = [report]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in done or isinstance(obj, (str, bytes, int, float)) or obj is None:
+            continue
+        done.add(id(obj))
+        if isinstance(obj, Ownership):
+            files.update(o for o in obj.owners if is_personal_owner(o))
+        for kind, name in OWNED.items():
+            if isinstance(obj, kind):
+                for word in _WORD.findall(getattr(obj, name) or ""):
+                    if is_personal_owner(word):
+                        files[word] += 0
+        stack.extend(_children(obj))
+    return files
+
+
+def owner_pseudonyms(report: Any) -> dict[str, str]:
+    """Every personal CODEOWNERS owner in ``report`` -> ``Owner-N``."""
+    files = _owners_survey(report)
+    owners = sorted(files, key=lambda o: (
+        -files[o], hashlib.sha256(o.encode("utf-8", "surrogateescape")).digest()))
+    return {owner: f"Owner-{i}" for i, owner in enumerate(owners, 1)}
+
+
 def pseudonyms(report: Any) -> dict[str, str]:
     """Every name in ``report`` -> ``Author N``."""
     changes, seen = _survey(report)
@@ -71,12 +127,17 @@ def _number(pseudonym: str) -> int:
 def anonymise(report: Any) -> Any:
     """``report`` with every name replaced (see the module docstring)."""
     mapping = pseudonyms(report)
-    if not mapping:
+    owners = owner_pseudonyms(report)
+    if not mapping and not owners:
         return report
     memo: dict[int, Any] = {}
 
     def names(authors: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted((mapping[a] for a in authors), key=_number))
+
+    def words(text: str) -> str:
+        """``text`` with each word that is a personal owner replaced."""
+        return _WORD.sub(lambda m: owners.get(m.group(), m.group()), text) if owners else text
 
     def rewrite(obj: Any) -> Any:
         if obj is None or isinstance(obj, (str, bytes, int, float, bool)):
@@ -102,9 +163,36 @@ def anonymise(report: Any) -> Any:
                     changed[f.name] = fresh
             if isinstance(obj, NAMED) and obj.authors:
                 changed["authors"] = names(obj.authors)
+            changed.update(_owned(obj, words))
             if changed:
+                for f in fields(obj):  # caches built from the fields: built again
+                    if f.name.startswith("_") and f.init and f.default_factory is not MISSING:
+                        changed[f.name] = f.default_factory()
                 new = replace(obj, **changed)
         memo[key] = new
         return new
 
     return rewrite(report)
+
+
+def _owned(obj: Any, words: Any) -> dict[str, Any]:
+    """The fields of ``obj`` that name CODEOWNERS owners, with personal owners replaced by
+    ``words`` (only those that change)."""
+    out: dict[str, Any] = {}
+    for kind, name in OWNED.items():
+        value = getattr(obj, name) if isinstance(obj, kind) else None
+        if value and words(value) != value:
+            out[name] = words(value)
+    if isinstance(obj, Ownership) and obj.owners:
+        owners = tuple(words(o) for o in obj.owners)
+        if owners != obj.owners:
+            out["owners"] = owners
+    if isinstance(obj, Plan):  # its summary names the teams ("Targets by team: ...")
+        summary = tuple(words(line) for line in obj.summary)
+        if summary != obj.summary:
+            out["summary"] = summary
+        parts = tuple(tuple((text if code else words(text), code) for text, code in line)
+                      for line in obj.summary_parts)
+        if parts != obj.summary_parts:
+            out["summary_parts"] = parts
+    return out

@@ -16,14 +16,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from frictionscan.api import AreaKnowledge, AuthorShare, ChangeSet, Focus, Knowledge, match_any
-
-
-def bot_matcher(patterns: Sequence[str]) -> re.Pattern[str] | None:
-    """One case-insensitive regular expression for the ``people.bots`` patterns."""
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+from frictionscan.api import (
+    AreaKnowledge,
+    AuthorShare,
+    ChangeSet,
+    Focus,
+    Knowledge,
+    is_bot_author,
+    match_any,
+)
 
 
 def people_commits(commits: Iterable[ChangeSet],
@@ -31,7 +32,7 @@ def people_commits(commits: Iterable[ChangeSet],
     """The commits made by people (name or e-mail matching no bot pattern)."""
     if bots is None:
         return list(commits)
-    return [c for c in commits if not (bots.search(c.author) or bots.search(c.email))]
+    return [c for c in commits if not is_bot_author(bots, c.author, c.email)]
 
 
 def departed(commits: Iterable[ChangeSet], cutoff: int) -> frozenset[str]:

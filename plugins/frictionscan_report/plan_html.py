@@ -20,7 +20,7 @@ from frictionscan.api import (
 from frictionscan_report.html_text import shown
 from frictionscan_report.insights_format import area_line, hidden_line, people_text
 from frictionscan_report.plan_chart import plan_chart
-from frictionscan_report.plan_text import hot_list, no_targets, trend_rows
+from frictionscan_report.plan_text import hot_list, no_flight_targets, no_targets, trend_rows
 from frictionscan_report.plan_words import backticked, details, path_pieces
 from frictionscan_report.table import why
 
@@ -43,7 +43,8 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
             "cc": a.value("radon.cc_total"), "sloc": a.value("radon.sloc"),
             "findings": len(a.findings), "focus": h.component("focus") or 1.0,
             "area": next((w.area for w in a.weights if w.area), ""),
-            "band": effort_band(hours), "hours": hours, "why": why(h, plan.result.insights),
+            "band": effort_band(hours), "hours": hours,
+            "why": backticked(why(h, plan.result.insights)),
             "pieces": path_pieces(h.path), "details": details(h, plan.result),
             "functions": sorted(((printable(m.symbol.name), m.symbol.span.start_line, m.value)
                                  for m in a.symbol_values("radon.cc") if m.symbol),
@@ -76,7 +77,8 @@ def write_html(plan: Plan, config: Config, stream: TextIO) -> None:
         chart=plan_chart(plan, r.hotspots[:MAX_FILES]), rows=rows,
         target_rows=[row for row in rows if row["raw_path"] in targets],
         other_rows=[row for row in rows if row["raw_path"] not in targets][:OTHER_DETAILS],
-        no_targets=no_targets, backticked=backticked, printable=printable, hot_list=hot_list,
+        no_targets=no_targets, no_flight_targets=no_flight_targets, backticked=backticked,
+        printable=printable, hot_list=hot_list,
         max_files=MAX_FILES, area_line=lambda a: printable(area_line(a)),
         people=lambda authors: printable(people_text(authors)),
         hidden_line=lambda c: printable(hidden_line(c, q="")), zip=zip,

@@ -21,6 +21,7 @@ from frictionscan.api import (
     plan_figures,
     printable,
     spreadsheet_safe,
+    without_code_fences,
 )
 from frictionscan.api import (
     markdown_escape as md,
@@ -64,11 +65,27 @@ def no_targets(area: Any) -> str:
         return f"Weight x{area.weight:g}: no refactor targets here, whatever the friction{listed}"
     if not area.matched:
         return "No refactor targets: the area's paths match no analysed file."
+    if not area.files and getattr(area, "in_flight", 0):
+        n = area.in_flight
+        return (f"No refactor targets here: {'its file is' if n == 1 else f'its {n} files are'}"
+                f" in directories with work in flight, planned under \"In flight\".")
     if not area.files:
         return ("No refactor targets: no file here." if area.weight is None else
                 "No refactor targets: its files are planned in an overlapping area with a "
                 "larger weight.")
     return "No refactor targets: nothing here changed in the window."
+
+
+def no_flight_targets(f: InFlightPlan) -> str:
+    """Why a directory in flight has no refactor targets (plain text)."""
+    if f.left_alone:
+        n = f.left_alone
+        return (f"No refactor targets: {'the file' if n == 1 else f'the {n} files'} here that "
+                f"changed in the window {'is' if n == 1 else 'are'} left alone on purpose "
+                f"({'; '.join(f.leave_reasons)}).")
+    if not f.files:
+        return "No refactor targets: the work changes or names no analysed file here."
+    return "No refactor targets: no hotspot here changed in the window."
 
 
 def summary_markdown(plan: Plan) -> list[str]:
@@ -141,7 +158,7 @@ def _in_flight_section(plan: Plan) -> list[str]:
         out += [f"### {md(a.name or 'top level')} ({', '.join(bits)})", ""]
         out += [_work_line(i, n) for i, n in zip(a.items, a.notes)] + [""]
         out += _targets_table(f.targets, plan.result.insights, plan) if f.targets else [
-            "No refactor targets: no hotspot here changed in the window."]
+            md(no_flight_targets(f))]
         out.append("")
     return out
 
@@ -253,7 +270,8 @@ def _target_row(section: str, area: str, t: Target, insights: Any = None,
                 plan: Plan | None = None) -> dict[str, Any]:
     return {"section": section, "area": area, "rank": t.hotspot.rank, "path": t.path,
             "score": t.hotspot.score, "effort_band": t.band, "effort_hours": t.hours,
-            "reasons": why(t.hotspot, insights), "functions": hot_list(t), "team": t.team,
+            "reasons": without_code_fences(why(t.hotspot, insights)), "functions": hot_list(t),
+            "team": t.team,
             "trend": plan.trend_of(t.path) if plan is not None else ""}
 
 

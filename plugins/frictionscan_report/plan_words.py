@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from frictionscan.api import Hotspot, ScanResult, printable
+from frictionscan.api import Hotspot, ScanResult, code_spans, printable
 
 Parts = tuple[tuple[str, bool], ...]
 
@@ -25,13 +25,9 @@ def count(n: int | float, word: str, plural: str | None = None) -> str:
 
 
 def backticked(text: str) -> Parts:
-    """``text`` in parts: its ``backticked`` words as code (an odd number of backticks:
-    all plain text)."""
-    text = printable(text)
-    pieces = text.split("`")
-    if len(pieces) % 2 == 0:
-        return ((text, False),)
-    return tuple((p, bool(i % 2)) for i, p in enumerate(pieces) if p)
+    """``text`` in parts: its ``backticked`` words as code (:func:`~frictionscan.api.code_spans`:
+    a longer fence round a name with backticks; a backtick without its match is text)."""
+    return tuple((p, code) for p, code in code_spans(printable(text)) if p)
 
 
 def _window(result: ScanResult) -> str:

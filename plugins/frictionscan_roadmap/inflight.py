@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from frictionscan.api import Config, Evidence, InFlightArea, WorkItem
+from frictionscan.api import Config, Evidence, InFlightArea, WorkItem, markdown_code
 
 #: The factor of files that work in flight touches (docs/roadmap.md, "Is it real?").
 EVIDENCE_WEIGHT = 1.2
@@ -63,8 +63,8 @@ def note(item: WorkItem, now: datetime) -> str:
         details.append(f"last commit {ago}" if from_git else f"updated {ago}")
     suffix = f" ({', '.join(details)})" if details else ""
     if item.kind == "branch":
-        return f"`{item.key}`{suffix}"
-    ref = f" `{item.ref}`" if item.ref else ""
+        return f"{markdown_code(item.key)}{suffix}"
+    ref = f" {markdown_code(item.ref)}" if item.ref else ""
     return f"PR {item.key}{ref}{suffix}"
 
 
