@@ -197,3 +197,15 @@ def test_the_title_counts_in_good_english(tmp_path: Path) -> None:
     code, out, err = run("scan", str(repo), "--no-cache")
     assert code == 0, err
     assert out.startswith("Friction hotspots: 1 file, 1 commit since")
+
+
+def test_an_unknown_kind_is_a_one_line_error(planted_repo: Path) -> None:
+    from test_cli import assert_one_line_error
+
+    from frictionscan.core.errors import ExitCode
+
+    code, out, err = run("scan", str(planted_repo), "--kinds", "product,bogus")
+    assert_one_line_error(code, err, ExitCode.USAGE_ERROR, "no kind of file called bogus")
+    assert "product, test, docs, tooling, generated, vendored" in err
+    code, out, err = run("scan", str(planted_repo), "--kinds", "product,vendored", "--no-cache")
+    assert code == 0, err  # a known kind with no file is no error

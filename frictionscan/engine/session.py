@@ -214,6 +214,13 @@ class Session:
             shown = self._shown_kinds(kept, config, run)
             files = tuple(f for f in kept if f.kind in shown)
             phase.kinds = Counter(f.kind for f in kept)
+            unknown = [k for k in config.kinds
+                       if k != "all" and k not in KINDS and k not in phase.kinds]
+            if unknown:  # a plugin's own kind counts once a file is of it
+                seen = ", ".join(k for k in phase.kinds if k not in KINDS)
+                raise UsageError(f"--kinds: no kind of file called {', '.join(unknown)} (the "
+                                 f"kinds: {', '.join(KINDS)}{', ' + seen if seen else ''}, "
+                                 f"or all)")
             phase.shown = shown
             phase.kept = kept
         if not files and run.paths is None:
