@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import git
@@ -168,20 +169,8 @@ def test_the_quiet_comment_renders_hostile_names_exactly(hostile_repo: Path,
     assert_rendered_safely(out, HOSTILE)
 
 
-def _chromium() -> tuple[str, str] | None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    return (browser, driver) if browser and driver else None
-
-
-def test_the_rendered_comment_in_a_real_browser(hostile_repo: Path, tmp_path: Path) -> None:
-    found = _chromium()
-    if found is None:
-        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
-            pytest.fail("chromium and chromium-driver were found by .ci/run but not here")
-        pytest.skip("chromium and chromedriver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
+def test_the_rendered_comment_in_a_real_browser(hostile_repo: Path, tmp_path: Path,
+                                                browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     repo = branch(hostile_repo, tmp_path, worse=True)
@@ -191,25 +180,15 @@ def test_the_rendered_comment_in_a_real_browser(hostile_repo: Path, tmp_path: Pa
     page.write_text("<!doctype html><meta charset=utf-8><title>comment</title><style>body{"
                     "font:14px sans-serif;max-width:900px;margin:1em}code{background:#eee}"
                     "</style><body>" + render(out) + "</body>", encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = found[0]
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1000,1400",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(found[1]), options=options)
-    try:
-        driver.get(page.as_uri())  # an alert() run by the page would fail every call below
-        assert driver.find_elements(By.TAG_NAME, "script") == []
-        assert driver.find_elements(By.TAG_NAME, "img") == []
-        assert len(driver.find_elements(By.CSS_SELECTOR, "details[open]")) == len(HOSTILE)
-        shown = [e.get_attribute("textContent")
-                 for e in driver.find_elements(By.CSS_SELECTOR, "summary code")]
-        assert sorted(shown) == sorted(visible(p) for p in HOSTILE)
-        text = driver.find_element(By.TAG_NAME, "body").text
-        assert text.splitlines()[0].startswith("⚠️ frictionscan: 10 functions more complex")
-        driver.save_screenshot(str(tmp_path / "comment.png"))
-    finally:
-        driver.quit()
+    driver = browser(1000, 1400)
+    driver.get(page.as_uri())  # an alert() run by the page would fail every call below
+    assert driver.find_elements(By.TAG_NAME, "script") == []
+    assert driver.find_elements(By.TAG_NAME, "img") == []
+    assert len(driver.find_elements(By.CSS_SELECTOR, "details[open]")) == len(HOSTILE)
+    shown = [e.get_attribute("textContent")
+             for e in driver.find_elements(By.CSS_SELECTOR, "summary code")]
+    assert sorted(shown) == sorted(visible(p) for p in HOSTILE)
+    text = driver.find_element(By.TAG_NAME, "body").text
+    assert text.splitlines()[0].startswith("⚠️ frictionscan: 10 functions more complex")
+    driver.save_screenshot(str(tmp_path / "comment.png"))
     assert (tmp_path / "comment.png").stat().st_size > 10_000

@@ -433,6 +433,12 @@ def test_a_repository_config_cannot_send_the_cache_outside_the_repository(
         (repo / ".frictionscan.toml").write_text(f'cache_dir = "{setting}"\n')
         code, out, err = run("scan", str(repo), "-f", "json", "--no-cache")
         assert code == 0, err
+    # a caller's own setting (the API, a benchmark) is not the repository's: anywhere
+    from frictionscan.testing import run_scan
+
+    (repo / ".frictionscan.toml").write_text('cache_dir = "/etc"\n')
+    run_scan(repo, overrides={"cache_dir": str(tmp_path / "api-cache")}, cache=True)
+    assert (tmp_path / "api-cache" / "frictionscan.sqlite3").exists()
     outside = tmp_path / "ci.toml"
     outside.write_text(f'cache_dir = "{elsewhere}"\n')
     code, out, err = run("scan", str(repo), "-f", "json", "--config", str(outside))

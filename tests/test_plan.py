@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -179,65 +177,35 @@ def test_html_plan_needs_no_plotting_library_and_says_it_in_words(
     assert "Score 319.63, the product of its factors: size ×26.7, change ×2.26" in details
 
 
-def _chromium() -> tuple[str, str] | None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    return (browser, driver) if browser and driver else None
-
-
-def test_html_plan_in_a_real_browser(planted_repo: Path, tmp_path: Path) -> None:
-    found = _chromium()
-    if found is None:
-        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
-            pytest.fail("chromium and chromium-driver were found by .ci/run but not here")
-        pytest.skip("chromium and chromedriver are not installed (.ci/run installs them)")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
-            pytest.fail("selenium is not installed, but .ci/run installs it (.[dev])")
-        pytest.skip("selenium is not installed (it is in the dev extra: pip install -e "
-                    "'.[dev]')")
-    from selenium.webdriver.chrome.service import Service
+def test_html_plan_in_a_real_browser(planted_repo: Path, tmp_path: Path, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     target = tmp_path / "plan.html"
     code, _, err = plan(planted_repo, "--format", "html", "-o", str(target))
     assert code == 0, err
-    options = webdriver.ChromeOptions()
-    options.binary_location = found[0]
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1600",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(found[1]), options=options)
-    try:
-        driver.get(target.as_uri())
-        assert driver.title == "Friction plan: repo"
-        assert driver.find_element(By.CSS_SELECTOR, "#chart svg")
-        points = driver.find_elements(By.CSS_SELECTOR, "#chart svg g[id^='fs-point-'] title")
-        assert len(points) == 11
-        rows = driver.find_elements(By.CSS_SELECTOR, "#hotspots tbody tr")
-        assert len(rows) == 11
-        first = rows[0].find_element(By.CSS_SELECTOR, "td.path").text
-        assert first.startswith("src/app/engine.py")
-        # sort by the "Changes" column, twice (descending): the busiest file comes first
-        header = driver.find_elements(By.CSS_SELECTOR, "#hotspots th")[3]
-        header.click()
-        header.click()
-        top = driver.find_element(By.CSS_SELECTOR, "#hotspots tbody tr td.path").text
-        assert top.startswith("src/app/engine.py")
-        assert header.get_attribute("aria-sort") == "descending"
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#quick-wins li")) > 0
-        chart_shows_what_it_says(driver)
-        nothing_breaks_inside_a_name(driver)
-        driver.save_screenshot(str(tmp_path / "plan.png"))
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        assert errors == []
-    finally:
-        driver.quit()
+    driver = browser(1400, 1600)
+    driver.get(target.as_uri())
+    assert driver.title == "Friction plan: repo"
+    assert driver.find_element(By.CSS_SELECTOR, "#chart svg")
+    points = driver.find_elements(By.CSS_SELECTOR, "#chart svg g[id^='fs-point-'] title")
+    assert len(points) == 11
+    rows = driver.find_elements(By.CSS_SELECTOR, "#hotspots tbody tr")
+    assert len(rows) == 11
+    first = rows[0].find_element(By.CSS_SELECTOR, "td.path").text
+    assert first.startswith("src/app/engine.py")
+    # sort by the "Changes" column, twice (descending): the busiest file comes first
+    header = driver.find_elements(By.CSS_SELECTOR, "#hotspots th")[3]
+    header.click()
+    header.click()
+    top = driver.find_element(By.CSS_SELECTOR, "#hotspots tbody tr td.path").text
+    assert top.startswith("src/app/engine.py")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#quick-wins li")) > 0
+    chart_shows_what_it_says(driver)
+    nothing_breaks_inside_a_name(driver)
+    driver.save_screenshot(str(tmp_path / "plan.png"))
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
     assert (tmp_path / "plan.png").stat().st_size > 10_000
 
 

@@ -8,7 +8,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 from datetime import datetime, timedelta, timezone
@@ -334,16 +333,7 @@ def test_repository_text_is_escaped_in_every_format(evil_repo: Path) -> None:
     assert code == 0, err
 
 
-def test_html_trend_in_a_real_browser(repo: Path, tmp_path: Path) -> None:
-    from test_plan import _chromium
-
-    found = _chromium()
-    if found is None:
-        if os.environ.get("FRICTIONSCAN_REQUIRE_BROWSER"):
-            pytest.fail("chromium and chromium-driver were found by .ci/run but not here")
-        pytest.skip("chromium and chromedriver are not installed (.ci/run installs them)")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
+def test_html_trend_in_a_real_browser(repo: Path, tmp_path: Path, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
     target = tmp_path / "trend.html"
@@ -352,41 +342,30 @@ def test_html_trend_in_a_real_browser(repo: Path, tmp_path: Path) -> None:
     assert code == 0, err
     page = target.read_text()
     assert "<script" not in page and "http" not in page.replace("http-equiv", "")
-    options = webdriver.ChromeOptions()
-    options.binary_location = found[0]
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1200,2400",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(found[1]), options=options)
-    try:
-        driver.get(target.as_uri())
-        assert driver.title == "Friction trend: repo"
-        charts = driver.find_elements(By.CSS_SELECTOR, "#areas .area")
-        assert [c.find_element(By.TAG_NAME, "h3").text for c in charts] == [
-            "Whole repository", "Billing", "Core"]
-        for chart in charts:
-            dots = chart.find_elements(By.CSS_SELECTOR, "svg circle.dot")
-            assert len(dots) == 12
-            assert chart.find_element(By.CSS_SELECTOR, "svg polyline.friction").size["width"] > 100
-        tip = charts[0].find_elements(By.CSS_SELECTOR, "svg circle.dot title")[-1]
-        assert tip.get_attribute("textContent").startswith("2026-01-15: friction ")
-        rising = driver.find_elements(By.CSS_SELECTOR, "#rising tbody tr")
-        assert [r.find_element(By.CSS_SELECTOR, "td.path").text.split()[0]
-                for r in rising] == ["core/rising.py"]
-        spark = rising[0].find_element(By.CSS_SELECTOR, "svg.sparkline")
-        assert spark.size["width"] == 120 and spark.find_elements(By.TAG_NAME, "polyline")
-        refactors = driver.find_elements(By.CSS_SELECTOR, "#refactors tbody tr")
-        assert "billing/invoice.py" in refactors[0].text and "fewer fixes" in refactors[0].text
-        assert driver.find_element(By.ID, "question").text == "File billing/invoice.py"
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#points tbody tr")) == 12
-        driver.save_screenshot(str(tmp_path / "trend.png"))
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        assert errors == []
-    finally:
-        driver.quit()
+    driver = browser(1200, 2400)
+    driver.get(target.as_uri())
+    assert driver.title == "Friction trend: repo"
+    charts = driver.find_elements(By.CSS_SELECTOR, "#areas .area")
+    assert [c.find_element(By.TAG_NAME, "h3").text for c in charts] == [
+        "Whole repository", "Billing", "Core"]
+    for chart in charts:
+        dots = chart.find_elements(By.CSS_SELECTOR, "svg circle.dot")
+        assert len(dots) == 12
+        assert chart.find_element(By.CSS_SELECTOR, "svg polyline.friction").size["width"] > 100
+    tip = charts[0].find_elements(By.CSS_SELECTOR, "svg circle.dot title")[-1]
+    assert tip.get_attribute("textContent").startswith("2026-01-15: friction ")
+    rising = driver.find_elements(By.CSS_SELECTOR, "#rising tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "td.path").text.split()[0]
+            for r in rising] == ["core/rising.py"]
+    spark = rising[0].find_element(By.CSS_SELECTOR, "svg.sparkline")
+    assert spark.size["width"] == 120 and spark.find_elements(By.TAG_NAME, "polyline")
+    refactors = driver.find_elements(By.CSS_SELECTOR, "#refactors tbody tr")
+    assert "billing/invoice.py" in refactors[0].text and "fewer fixes" in refactors[0].text
+    assert driver.find_element(By.ID, "question").text == "File billing/invoice.py"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#points tbody tr")) == 12
+    driver.save_screenshot(str(tmp_path / "trend.png"))
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
     assert (tmp_path / "trend.png").stat().st_size > 10_000
 
 

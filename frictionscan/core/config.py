@@ -418,7 +418,8 @@ def build_config(
             values[key] = value
             origin[key] = CORE_FLAGS.get(key, key)
 
-    if values.get("cache_dir") and raw.path:
+    if values.get("cache_dir") and raw.path and origin["cache_dir"] == where("cache_dir"):
+        # from the file itself (a caller's own override may put the cache anywhere)
         check_cache_dir(root, Path(raw.path), values["cache_dir"], origin["cache_dir"])
     for key, opt in plugin_opts.items():
         if opt.validate is not None and key in origin:
