@@ -336,6 +336,8 @@ def test_tracker_flag_is_repeatable_and_relative_to_the_current_directory(
     ("t.csv", "kind,id\nepic,1\n", "line 2: kind must be branch, pr or issue, got 'epic'"),
     ("t.csv", "kind,id\npr,1,extra\n", "line 2: more cells than columns"),
     ("t.csv", b"kind,id\npr,\xff\n", "not UTF-8 text"),
+    ("t.csv", "kind,id,id\npr,1,2\n", "column 'id' appears twice"),
+    ("t.csv", "kind,id,title\npr,1,\"never closed\n", "not valid CSV"),
     ("missing.json", None, "tracker export missing.json: no such file"),
 ])
 def test_a_malformed_export_is_one_line(repo: Path, tmp_path: Path, name: str,

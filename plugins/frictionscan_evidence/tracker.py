@@ -189,7 +189,7 @@ def _time(value: Any, where: str) -> datetime | None:
 
 
 def _csv_records(text: str, shown: str) -> Iterator[Record]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as exc:
@@ -202,6 +202,9 @@ def _csv_records(text: str, shown: str) -> Iterator[Record]:
     if unknown:
         raise ConfigError(f"tracker export {shown}: unknown column {unknown[0]!r} (known: "
                           f"{', '.join(CSV_COLUMNS)})")
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise ConfigError(f"tracker export {shown}: column {twice[0]!r} appears twice")
     for needed in ("kind", "id"):
         if needed not in columns:
             raise ConfigError(f"tracker export {shown}: no '{needed}' column (columns: "
