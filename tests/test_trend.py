@@ -643,6 +643,8 @@ def test_control_characters_never_reach_csv_or_html_raw(names_repo: Path, comman
     assert not RAW_CONTROL.search(out.replace("\n", "")), \
         RAW_CONTROL.findall(out.replace("\n", ""))
     assert shown in out
+    # the page's own line breaks are layout, never shown as control pictures
+    assert "\u240a" not in out and "\u2409" not in out
 
 
 @pytest.mark.parametrize("width", [60, 80, 100])
