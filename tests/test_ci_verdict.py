@@ -320,3 +320,26 @@ def test_a_file_that_no_longer_parses_is_not_compared(repo: Path) -> None:
     assert lines[1] == "  app/core.py: rank 1 of 8 (was 1), not compared"
     assert lines[2].startswith("    Not compared: now: ")
     assert "simpler" not in out and "Fixed" not in out
+
+
+def test_a_test_file_stands_among_the_test_files(tmp_path: Path) -> None:
+    """Each kind is ranked apart: a touched test file's place is among the test files, and
+    the footer says how many files of each kind the ranks are among."""
+    s = StreamBuilder()
+    s.commit("2026-01-05T10:00:00", "start", {"app/core.py": core(3),
+                                              "tests/test_core.py": plain("test_core", 3)},
+             author=ADA)
+    for i in range(4):
+        s.commit(f"2026-02-{10 + i}T10:00:00", f"grow {i}",
+                 {"app/core.py": core(4 + i), "tests/test_core.py": plain("test_core", 4 + i)},
+                 author=ADA)
+    repo = build_repo(s.text(), tmp_path / "repo")
+    git(repo, "checkout", "-q", "-b", "more-tests")
+    edit(repo, "tests/test_core.py", "def test_core_0(x):",
+         "def test_core_extra(x):\n    if x:\n        return 1\n    return 0\n\n\n"
+         "def test_core_0(x):")
+    commit(repo, "one more test")
+    code, out, err = ci(repo, "-f", "markdown")
+    assert code == 0, err
+    assert "<code>tests/test_core.py</code> · rank 1 of 1 test file (was 1)" in out
+    assert "ranks among 1 product file, 1 test file ranked apart" in out

@@ -15,6 +15,7 @@ does not process Markdown escapes there. Control characters are shown, never act
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 from urllib.parse import quote, urljoin
@@ -82,7 +83,10 @@ def standing(f: FileDelta, report: CiReport) -> str:
     """``rank 3 of 37 (was 5)``: where the file stands after the change and stood before
     it (the base ranking)."""
     if f.after.score > 0:
-        now = f"rank {f.after.rank} of {len(report.result.hotspots)}"
+        kind = f.after.kind
+        among = sum(1 for h in report.result.hotspots if h.kind == kind)
+        now = f"rank {f.after.rank} of {among}" + (
+            "" if kind == "product" else f" {kind} file{'' if among == 1 else 's'}")
     else:
         now = "not ranked (no change in the window)"
     if f.added:
@@ -254,9 +258,17 @@ def comment(report: CiReport, *, mermaid: bool = False, artifact: str | None = N
         tail.append(_mermaid(report))
     if report.baseline_used:
         tail.append("<sub>Compared with the committed baseline: only regressions count.</sub>")
+    kinds = Counter(h.kind for h in report.result.hotspots)
+    product = kinds.pop("product", 0)
+    def files(n: int, kind: str = "") -> str:
+        return f"{n} {kind + ' ' if kind else ''}file{'' if n == 1 else 's'}"
+
+    apart = "".join(f", {files(n, kind)}" for kind, n in sorted(kinds.items()))
+    among = f"{files(product, 'product')}{apart} ranked apart" if apart else files(product)
     tail.append(f"<sub>Complexity of functions and findings before and after the change; "
-                f"ranks among {len(report.result.hotspots)} files, the top {report.top} are "
-                f"the hotspots. frictionscan {__version__}.</sub>")
+                f"ranks among {among}, the top {report.top}{' of each' if apart else ''} are "
+                f"the hotspots. "
+                f"frictionscan {__version__}.</sub>")
     body = "\n".join(head) + "\n"
     footer = "\n\n".join(t for t in tail if t) + "\n"
     notice = ("\n_The report is too long for a comment: details were cut. "

@@ -9,7 +9,6 @@ from typing import Any
 
 from frictionscan.api import visible
 
-
 #: Control characters that act in a page or a terminal; markup's own line breaks and tabs
 #: are layout, not content, and stay.
 ACTING = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
