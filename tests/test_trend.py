@@ -665,3 +665,24 @@ def test_the_table_never_breaks_a_name(names_repo: Path, width: int,
     listed = out.split("Rising hotspots\n", 1)[1].splitlines()
     assert listed[0].split()[0] == "file"
     assert listed[1].split()[0].endswith("/customs_declarations.py")
+
+
+def test_a_reason_counts_one_in_good_english() -> None:
+    from frictionscan.core.model import (
+        Component,
+        FileAnalysis,
+        FileHistory,
+        Hotspot,
+        SourceFile,
+    )
+    from frictionscan.views.trend import reasons
+
+    def hot(fixes: int) -> Hotspot:
+        analysis = FileAnalysis(file=SourceFile(path="a.py"),
+                                history=FileHistory(path="a.py", fixes=fixes))
+        return Hotspot(analysis=analysis, score=1.0 + fixes,
+                       components=(Component(name="fixes", value=(1 + fixes) ** 0.5,
+                                             reason=""),))
+
+    assert reasons(hot(0), hot(1), rising=True) == ("more fixes (0 → 1 bug fix in the window)",)
+    assert reasons(hot(0), hot(2), rising=True) == ("more fixes (0 → 2 bug fixes in the window)",)

@@ -356,6 +356,9 @@ _PHRASES = {
     "findings": (("more findings", "fewer findings"), " findings"),
     "focus": (("more roadmap weight", "less roadmap weight"), ""),
 }
+#: The units above for a count of one (``0 → 1 bug fix in the window``).
+_ONE = {" lines": " line", " changes in the window": " change in the window",
+        " bug fixes in the window": " bug fix in the window", " findings": " finding"}
 
 
 def _raw(h: Hotspot | None, component: str) -> float:
@@ -400,6 +403,7 @@ def reasons(first: Hotspot | None, last: Hotspot | None, rising: bool) -> tuple[
         ra, rb = _raw(first, name), _raw(last, name)
         if ra == rb:
             continue
+        unit = _ONE.get(unit, unit) if rb == 1 else unit
         shares.append((abs(share), f"{up if rising else down} ({_number(ra, name)} → "
                                     f"{_number(rb, name)}{unit})"))
     shares.sort(key=lambda t: -t[0])
