@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import MISSING, fields, is_dataclass, replace
 from typing import Any
 
@@ -60,10 +61,8 @@ def _children(obj: Any) -> list[Any]:
     return []
 
 
-def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
-    """(changes per name over every file's knowledge, how often each name appears)."""
-    changes: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
+def _objects(report: Any) -> Iterator[Any]:
+    """Every object reachable from ``report`` (dataclasses, sequences, mappings), once."""
     done: set[int] = set()
     stack = [report]
     while stack:
@@ -71,6 +70,15 @@ def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
         if id(obj) in done or isinstance(obj, (str, bytes, int, float)) or obj is None:
             continue
         done.add(id(obj))
+        yield obj
+        stack.extend(_children(obj))
+
+
+def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
+    """(changes per name over every file's knowledge, how often each name appears)."""
+    changes: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for obj in _objects(report):
         if isinstance(obj, Insights):
             for k in obj.knowledge:
                 for share in k.authors:
@@ -79,20 +87,13 @@ def _survey(report: Any) -> tuple[Counter[str], Counter[str]]:
             seen[obj.name] += 1
         elif isinstance(obj, NAMED):
             seen.update(obj.authors)
-        stack.extend(_children(obj))
     return changes, seen
 
 
 def _owners_survey(report: Any) -> Counter[str]:
     """Every personal owner in ``report``, with the number of files they own."""
     files: Counter[str] = Counter()
-    done: set[int] = set()
-    stack = [report]
-    while stack:
-        obj = stack.pop()
-        if id(obj) in done or isinstance(obj, (str, bytes, int, float)) or obj is None:
-            continue
-        done.add(id(obj))
+    for obj in _objects(report):
         if isinstance(obj, Ownership):
             files.update(o for o in obj.owners if is_personal_owner(o))
         for kind, name in OWNED.items():
@@ -100,7 +101,6 @@ def _owners_survey(report: Any) -> Counter[str]:
                 for word in _WORD.findall(getattr(obj, name) or ""):
                     if is_personal_owner(word):
                         files[word] += 0
-        stack.extend(_children(obj))
     return files
 
 
