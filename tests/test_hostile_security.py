@@ -444,3 +444,20 @@ def test_a_repository_config_cannot_send_the_cache_outside_the_repository(
     code, out, err = run("scan", str(repo), "-f", "json", "--config", str(outside))
     assert code == 0, err
     assert (elsewhere / "frictionscan.sqlite3").exists()
+
+
+def test_a_cache_that_cannot_be_used_is_said_on_stderr_when_the_report_goes_to_a_file(
+        tmp_path: Path) -> None:
+    """With ``-o FILE`` the report's warnings are in the file, where nobody looks during the
+    run: they are said on standard error too (the scan still succeeds)."""
+    from test_cli import run
+
+    s = StreamBuilder()
+    s.commit("2026-01-01T10:00:00", "add", {"app.py": "def f(x):\n    return x\n",
+                                           "notes.txt": "not a directory\n"})
+    repo = build_repo(s.text(), tmp_path / "repo")
+    (repo / ".frictionscan.toml").write_text('cache_dir = "notes.txt/cache"\n')
+    code, out, err = run("scan", str(repo), "-f", "json", "-o", str(tmp_path / "o.json"))
+    assert code == 0, err
+    assert err.startswith("warning: cache at ") and "unusable" in err
+    assert json.loads((tmp_path / "o.json").read_text())["warnings"]

@@ -15,6 +15,7 @@ from frictionscan.cli.options import (
 )
 from frictionscan.cli.output import choose_formatter, write_report
 from frictionscan.core.run import Run
+from frictionscan.core.text import terminal_safe
 
 NAME = "scan"
 SUMMARY = "rank the friction hotspots of a git repository (the default)"
@@ -44,4 +45,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     result = scanning.scan(context, args, config,
                            Run(reach=config.top or chosen.shows_top or 0, xray=True))
     write_report(result, formats, config, args.format, args.output, context.stdout)
+    if args.output:  # the report's warnings are in the file: say them where the user looks
+        for warning in result.warnings:
+            context.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
     return scanning.exit_code(result, args.strict)
