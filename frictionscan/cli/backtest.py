@@ -5,14 +5,13 @@ score's options to that history and write them into the configuration file."""
 from __future__ import annotations
 
 import argparse
-import subprocess
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from frictionscan.cli import records, scanning
 from frictionscan.cli.context import Context
 from frictionscan.cli.duration_words import mark
+from frictionscan.cli.git import git_output
 from frictionscan.cli.options import (
     add_output,
     add_path,
@@ -56,11 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     add_plugin_options(parser, session.options)
 
 
-def _git_out(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    return proc.stdout.strip() if proc.returncode == 0 else ""
-
-
 def run(args: argparse.Namespace, context: Context) -> int:
     from frictionscan.core.durations import parse_duration, subtract
     from frictionscan.views import backtest as bt
@@ -78,29 +72,29 @@ def run(args: argparse.Namespace, context: Context) -> int:
         raise UsageError("--cuts needs --months-ago, not --at")
     if args.cuts < 1:
         raise UsageError("--cuts must be at least 1")
-    head_ts = _git_out(root, "log", "-1", "--format=%ct", "HEAD")
+    head_ts = git_output(root, "log", "-1", "--format=%ct", "HEAD")
     if not head_ts:
         raise RepositoryError(f"{root}: the repository has no commits yet; commit something "
                               f"first")
     head_time = datetime.fromtimestamp(int(head_ts), tz=timezone.utc)
-    head_sha = _git_out(root, "rev-parse", "HEAD")
+    head_sha = git_output(root, "rev-parse", "HEAD")
     cuts = []
     ranked = []  # (result, labels) per cut, for --calibrate
     for i in range(args.cuts):
         if args.at:
-            sha = _git_out(root, "rev-parse", "--verify", "--quiet", f"{args.at}^{{commit}}")
+            sha = git_output(root, "rev-parse", "--verify", "--quiet", f"{args.at}^{{commit}}")
             if not sha:
                 raise UsageError(f"--at {args.at!r} is not a commit in this repository")
         else:
             before = subtract(head_time, args.months_ago + 3 * i, "months")
-            sha = _git_out(root, "rev-list", "-1", f"--before={before.isoformat()}", "HEAD")
+            sha = git_output(root, "rev-list", "-1", f"--before={before.isoformat()}", "HEAD")
             if not sha:
                 raise UsageError(f"no commit {args.months_ago + 3 * i} months before HEAD: "
                                  f"the history is too short (try --months-ago smaller)")
         if sha == head_sha:
             raise UsageError("the cut is HEAD itself: no later commits to check the ranking "
                              "against (cut at an earlier commit with --at or --months-ago)")
-        cut_time = datetime.fromtimestamp(int(_git_out(root, "log", "-1", "--format=%ct", sha)),
+        cut_time = datetime.fromtimestamp(int(git_output(root, "log", "-1", "--format=%ct", sha)),
                                           tz=timezone.utc)
         until = subtract(cut_time, -amount, unit)
         with progress:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 from frictionscan.cli import records, scanning
 from frictionscan.cli.context import Context
+from frictionscan.cli.git import git_output
 from frictionscan.cli.options import (
     add_output,
     add_path,
@@ -48,16 +48,12 @@ def trend_base(root: Path) -> str | None:
     history reaches back that far."""
     from frictionscan.views.plan import TREND_MONTHS
 
-    def git(*args: str) -> str:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-        return proc.stdout.strip() if proc.returncode == 0 else ""
-
-    head = git("show", "-s", "--format=%ct", "HEAD")
+    head = git_output(root, "show", "-s", "--format=%ct", "HEAD")
     if not head:
         return None
     when = subtract(datetime.fromtimestamp(int(head), tz=timezone.utc), TREND_MONTHS, "months")
-    return git("rev-list", "-1", "--first-parent", f"--before={when.isoformat()}",
-               "HEAD") or None
+    return git_output(root, "rev-list", "-1", "--first-parent",
+                      f"--before={when.isoformat()}", "HEAD") or None
 
 
 def run(args: argparse.Namespace, context: Context) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 from frictionscan.cli import scanning
 from frictionscan.cli.context import Context
 from frictionscan.cli.duration_words import mark
+from frictionscan.cli.git import git_output
 from frictionscan.cli.options import (
     add_output,
     add_path,
@@ -68,19 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser, context: Context) -> None:
     add_plugin_options(parser, session.options)
 
 
-def _git(root: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
-    return proc.stdout.strip() if proc.returncode == 0 else ""
-
-
 def _time(root: Path, sha: str) -> datetime:
-    return datetime.fromtimestamp(int(_git(root, "show", "-s", "--format=%ct", sha)),
+    return datetime.fromtimestamp(int(git_output(root, "show", "-s", "--format=%ct", sha)),
                                   tz=timezone.utc)
 
 
 def commit_times(root: Path, shas: Iterable[str]) -> dict[str, datetime]:
     """The commit time of each of ``shas`` (one git process)."""
-    out = _git(root, "log", "--no-walk=unsorted", "--format=%H %ct", *shas)
+    out = git_output(root, "log", "--no-walk=unsorted", "--format=%H %ct", *shas)
     return {sha: datetime.fromtimestamp(int(ts), tz=timezone.utc)
             for sha, _, ts in (line.partition(" ") for line in out.splitlines())}
 
@@ -124,19 +120,19 @@ def sample_times(head_time: datetime, every: tuple[int, str], last: tuple[int, s
 
 def commit_before(root: Path, when: datetime) -> str:
     """The last commit on HEAD's first-parent line at or before ``when`` ("" if none)."""
-    return _git(root, "rev-list", "-1", "--first-parent", f"--before={when.isoformat()}",
+    return git_output(root, "rev-list", "-1", "--first-parent", f"--before={when.isoformat()}",
                 "HEAD")
 
 
 def _refactor_commit(root: Path, rev: str) -> tuple[str, str]:
     """The commit ``--refactor`` names and its first parent."""
-    sha = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    sha = git_output(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     if not sha:
         raise UsageError(f"--refactor {rev!r} is not a commit in this repository")
     if subprocess.run(["git", "merge-base", "--is-ancestor", sha, "HEAD"], cwd=root,
                       capture_output=True).returncode != 0:
         raise UsageError(f"--refactor {rev!r} is not in HEAD's history")
-    parent = _git(root, "rev-parse", "--verify", "--quiet", f"{sha}^1")
+    parent = git_output(root, "rev-parse", "--verify", "--quiet", f"{sha}^1")
     if not parent:
         raise UsageError(f"--refactor {rev!r} is the first commit: there is nothing before "
                          f"it to compare with")
@@ -172,7 +168,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     if any(o.key == "evidence.enabled" for o in session.options):
         extra["evidence.enabled"] = False
     config = scanning.configure(context, args, extra=extra)
-    head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    head = git_output(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     if not head:
         raise RepositoryError(f"{root}: the repository has no commits yet; commit something "
                               f"first")
@@ -183,7 +179,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
                          f"point is no trend")
     shas = [commit_before(root, t) for t in times]
     if not shas[0]:
-        first = _time(root, _git(root, "rev-list", "--max-parents=0", "HEAD").split()[-1])
+        first = _time(root, git_output(root, "rev-list", "--max-parents=0", "HEAD").split()[-1])
         raise UsageError(f"--last {args.last} reaches back before the first commit "
                          f"({first.date()}): give a --last no longer than the history")
     if len(set(shas)) < 2:
@@ -210,7 +206,7 @@ def run(args: argparse.Namespace, context: Context) -> int:
     oldest = min(when.values())
     earliest = subtract(oldest, *last)
     base = commit_before(root, earliest) or \
-        _git(root, "rev-list", "--max-parents=0", "HEAD").split()[-1]
+        git_output(root, "rev-list", "--max-parents=0", "HEAD").split()[-1]
     commits = session.hooks.commits_after(root, base, head_time, config)
     probe = None
     if refactor is not None:
